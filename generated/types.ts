@@ -662,14 +662,14 @@ export type components = {
              * @default 0
              * @enum {integer}
              */
-            chatflow: 0 | 1;
+            chatflow?: 0 | 1;
             /** @description GUID of the agent (a team member). */
             agent?: components["schemas"]["Guid"];
             /** @description GUID of the bot. */
             bot?: components["schemas"]["Guid"];
             /** @description GUID of the contact. */
             contact?: components["schemas"]["Guid"];
-        } | unknown | unknown | unknown;
+        };
         /**
          * @description The chat details that can be changed (`PUT /chat/{chatId}`); currently only the title. A title of null or the empty string resets it to the contact's name.
          * @example {
@@ -755,7 +755,7 @@ export type components = {
             bot?: components["schemas"]["Guid"];
             /** @description GUID of the contact. */
             contact?: components["schemas"]["Guid"];
-        } | unknown | unknown | unknown;
+        };
         /**
          * @description A member of the workspace's team: a User with a role. Team members act as agents in chats (the `agent` GUID of ChatCreate and MessageCreate).
          * @example {

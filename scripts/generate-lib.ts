@@ -36,8 +36,33 @@ export async function generateAll(): Promise<Map<string, string>> {
   for (const spec of specs) {
     const bundled = await bundleSpec(spec.source);
     files.set(spec.bundled, `${JSON.stringify(bundled, null, 2)}\n`);
-    const ast = await openapiTS(bundled as never, { alphabetize: false, exportType: true });
+    const ast = await openapiTS(withoutRequireOnlyAnyOf(bundled) as never, {
+      exportType: true,
+      // Defaults describe what the server fills in; they do not make a request field required.
+      defaultNonNullable: false,
+    });
     files.set(spec.types, `/**\n * ${header("npm run generate")}\n */\n\n${astToString(ast)}`);
   }
   return files;
+}
+
+/**
+ * Drops `anyOf` lists whose branches only require properties ("at least one of agent, bot, contact"):
+ * openapi-typescript turns such branches into `unknown`, which would erase the whole type. The rule stays
+ * in the bundled spec, where validation enforces it; the types keep every property, optional.
+ */
+function withoutRequireOnlyAnyOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutRequireOnlyAnyOf);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const requireOnly =
+      key === "anyOf" &&
+      Array.isArray(child) &&
+      child.every(
+        (branch) => typeof branch === "object" && branch !== null && Object.keys(branch).join() === "required",
+      );
+    if (!requireOnly) out[key] = withoutRequireOnlyAnyOf(child);
+  }
+  return out;
 }

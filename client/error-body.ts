@@ -1,0 +1,51 @@
+/**
+ * Makes every error response's body an `Error` of the spec (`{ code, message, details? }`).
+ *
+ * openapi-fetch types `error` from the spec, but at run time it hands back whatever the body was:
+ * a string for an HTML page from a proxy, `undefined` for an empty body. So that the type holds,
+ * a body that is not an API error is replaced by one whose `code` follows the HTTP status and
+ * whose `message` quotes the start of what the server sent.
+ */
+import type { components } from "../generated/types.ts";
+
+export type ApiError = components["schemas"]["Error"];
+type ErrorCode = ApiError["code"];
+
+/** The code an opaque error body gets, by HTTP status; statuses not here fall back by class. */
+const codeByStatus: Record<number, ErrorCode> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  503: "service_unavailable",
+};
+
+const EXCERPT_LENGTH = 200;
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message } = value as Record<string, unknown>;
+  return typeof code === "string" && typeof message === "string";
+}
+
+/** The body of an error response (status >= 400) as an `Error` of the spec. */
+export function toApiError(status: number, statusText: string, text: string): ApiError {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isApiError(parsed)) return parsed;
+  } catch {
+    // Not JSON: described below.
+  }
+  const code = codeByStatus[status] ?? (status >= 500 ? "internal_error" : "invalid_request");
+  const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+  const answer = `${status}${statusText ? ` ${statusText}` : ""}`;
+  return {
+    code,
+    message: text.trim()
+      ? `The server answered ${answer} with a body that is not an API error: ${excerpt}`
+      : `The server answered ${answer} with an empty body.`,
+  };
+}

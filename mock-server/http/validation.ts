@@ -1,0 +1,37 @@
+/**
+ * Request validation from the spec: each operation's path parameters, query and body become JSON Schemas
+ * that point into the bundled spec, compiled once at start-up by Ajv. Query and path values arrive as
+ * strings and are coerced to the types the spec gives them; the body is never coerced.
+ */
+import type { FastifySchema, FastifySchemaCompiler } from "fastify";
+import type { oas31 } from "openapi3-ts";
+import { createAjv, refInto } from "../../lib/ajv.ts";
+import type { Operation } from "../../lib/spec.ts";
+
+const SPEC_ID = "openapi.json";
+
+export function createValidatorCompiler(doc: oas31.OpenAPIObject): FastifySchemaCompiler<oas31.SchemaObject> {
+  const documents = [{ id: SPEC_ID, doc }];
+  // verbose: anyOf errors carry their branches, so "at least one of agent, bot, contact" can be said.
+  const forParameters = createAjv(documents, { coerceTypes: true, useDefaults: true, verbose: true });
+  const forBodies = createAjv(documents, { verbose: true });
+  return ({ schema, httpPart }) => (httpPart === "body" ? forBodies : forParameters).compile(schema);
+}
+
+/** The Fastify route schema of an operation, every part of it taken from the spec. */
+export function routeSchema(op: Operation): FastifySchema {
+  const schema: FastifySchema = {};
+  for (const part of ["path", "query"] as const) {
+    const params = op.parameters.filter((p) => p.in === part);
+    if (params.length === 0) continue;
+    const object = {
+      type: "object",
+      properties: Object.fromEntries(params.map((p) => [p.name, refInto(SPEC_ID, p.schema ?? {})])),
+      required: params.filter((p) => p.required).map((p) => p.name),
+    };
+    if (part === "path") schema.params = object;
+    else schema.querystring = object;
+  }
+  if (op.requestBody) schema.body = refInto(SPEC_ID, op.requestBody.schema);
+  return schema;
+}

@@ -25,6 +25,8 @@ describe("client types", () => {
     void client.POST("/contact", { body: { emial: "olivia@example.com" } });
     // @ts-expect-error: misspelt beside a right field (openapi-fetch alone lets this through)
     void client.POST("/contact", { body: { name: "Olivia", emial: "olivia@example.com" } });
+    // @ts-expect-error: `message` is required to start a chat
+    void client.POST("/chat", { body: { channel: chatId, agent: contactId } });
     // @ts-expect-error: `title` is a string or null
     void client.PUT("/chat/{chatId}", { params: { path: { chatId } }, body: { title: 42 } });
   });

@@ -116,7 +116,7 @@ export class OrderedCollection<T> {
     const live = this.slots.filter((item): item is T => item !== undefined);
     this.slots = live;
     this.slotOf.clear();
-    live.forEach((item, slot) => this.slotOf.set(this.idOf(item), slot));
+    for (const [slot, item] of live.entries()) this.slotOf.set(this.idOf(item), slot);
     this.holes = 0;
     this.rebuild(Math.max(16, live.length * 2));
   }

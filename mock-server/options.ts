@@ -11,11 +11,20 @@ export interface MockOptions {
   /** Clock and id source of new objects; tests fix them. */
   now?: () => string;
   newId?: () => string;
+  /** When set, `/__admin` answers only requests whose `x-admin-token` header holds it. */
+  adminToken?: string;
+  /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
+  stateFile?: string;
+  /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
+  journalCapacity: number;
 }
 
 export const DEFAULT_API_KEY = "mock-api-key";
 /** Where the public API lives on the mock, as on the live server (`/public/v1`). */
 export const PUBLIC_PREFIX = "/public/v1";
+/** Where the mock's own admin API lives (not part of ConverseIQ's API). */
+export const ADMIN_PREFIX = "/__admin";
+export const DEFAULT_JOURNAL_CAPACITY = 1000;
 /** The largest request body accepted; larger ones answer 413. */
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -24,6 +33,9 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     apiKeys: options.apiKeys && options.apiKeys.length > 0 ? options.apiKeys : [DEFAULT_API_KEY],
     seed: { ...DEFAULT_SEED, ...options.seed },
     logger: options.logger ?? false,
+    journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
   };

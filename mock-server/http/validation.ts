@@ -8,10 +8,14 @@ import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import type { Operation } from "../../lib/spec.ts";
 
-const SPEC_ID = "openapi.json";
+/** The id the public spec is registered under; the admin spec uses its own (see admin/validation.ts). */
+export const SPEC_ID = "openapi.json";
 
-export function createValidatorCompiler(doc: oas31.OpenAPIObject): FastifySchemaCompiler<oas31.SchemaObject> {
-  const documents = [{ id: SPEC_ID, doc }];
+export function createValidatorCompiler(
+  doc: oas31.OpenAPIObject,
+  id: string = SPEC_ID,
+): FastifySchemaCompiler<oas31.SchemaObject> {
+  const documents = [{ id, doc }];
   // verbose: anyOf errors carry their branches, so "at least one of agent, bot, contact" can be said.
   const forParameters = createAjv(documents, { coerceTypes: true, useDefaults: true, verbose: true });
   const forBodies = createAjv(documents, { verbose: true });
@@ -19,19 +23,19 @@ export function createValidatorCompiler(doc: oas31.OpenAPIObject): FastifySchema
 }
 
 /** The Fastify route schema of an operation, every part of it taken from the spec. */
-export function routeSchema(op: Operation): FastifySchema {
+export function routeSchema(op: Operation, id: string = SPEC_ID): FastifySchema {
   const schema: FastifySchema = {};
   for (const part of ["path", "query"] as const) {
     const params = op.parameters.filter((p) => p.in === part);
     if (params.length === 0) continue;
     const object = {
       type: "object",
-      properties: Object.fromEntries(params.map((p) => [p.name, refInto(SPEC_ID, p.schema ?? {})])),
+      properties: Object.fromEntries(params.map((p) => [p.name, refInto(id, p.schema ?? {})])),
       required: params.filter((p) => p.required).map((p) => p.name),
     };
     if (part === "path") schema.params = object;
     else schema.querystring = object;
   }
-  if (op.requestBody) schema.body = refInto(SPEC_ID, op.requestBody.schema);
+  if (op.requestBody) schema.body = refInto(id, op.requestBody.schema);
   return schema;
 }

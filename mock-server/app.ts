@@ -4,12 +4,15 @@
  */
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { listOperations, publicSpec } from "../lib/spec.ts";
+import { adminRoutes } from "./admin/routes.ts";
 import { createKeyCheck } from "./http/auth.ts";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler.ts";
 import { installFallback } from "./http/fallback.ts";
+import { installJournal, Journal } from "./http/journal.ts";
 import { registerPublicRoutes } from "./http/public-routes.ts";
 import { createValidatorCompiler } from "./http/validation.ts";
-import { BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { ADMIN_PREFIX, BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { attachStateFile } from "./state-file.ts";
 import { Store } from "./store/store.ts";
 
 declare module "fastify" {
@@ -22,6 +25,8 @@ declare module "fastify" {
 export interface MockServer extends FastifyInstance {
   store: Store;
   mockOptions: MockOptions;
+  /** Recent requests, for `GET /__admin/requests`. */
+  journal: Journal;
 }
 
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
@@ -45,6 +50,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   }) as unknown as MockServer;
   app.decorate("store", store);
   app.decorate("mockOptions", options);
+  app.decorate("journal", new Journal(options.journalCapacity));
 
   // Only JSON bodies: anything else is 415, not silently read as text.
   app.removeContentTypeParser("text/plain");
@@ -66,6 +72,10 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   }
 
   registerPublicRoutes(app, { prefix: PUBLIC_PREFIX, operations, store: () => app.store });
+  installJournal(app, app.journal);
+  await app.register(adminRoutes, { prefix: ADMIN_PREFIX, store: () => app.store, journal: app.journal, options });
+  // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
+  if (options.stateFile !== undefined) await attachStateFile(app, app.store, options.stateFile);
   await app.ready();
   return app;
 }

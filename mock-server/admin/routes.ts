@@ -1,0 +1,116 @@
+/**
+ * The admin API under `/__admin`, as its own spec (admin-openapi.yaml) describes it: fixtures, reset,
+ * state export and import, and the request journal. A Fastify plugin, so that its validator (the admin
+ * spec's schemas), its token check and its 404/405 answers apply to these routes only. Each route is one
+ * call; the store, the seeding and the journal do the work.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { operations } from "../../generated/admin-types.ts";
+import { sendError } from "../http/errors.ts";
+import type { Journal } from "../http/journal.ts";
+import { routeSchema } from "../http/validation.ts";
+import { ADMIN_PREFIX, type MockOptions } from "../options.ts";
+import { seedState } from "../store/seed.ts";
+import type { Store } from "../store/store.ts";
+import { fixturesOf } from "./fixtures.ts";
+import { stateJsonStream } from "./state-json.ts";
+import { createAdminTokenCheck } from "./token.ts";
+import { ADMIN_SPEC_ID, adminOperations, checkReferences, createAdminValidatorCompiler } from "./validation.ts";
+
+export type AdminOperationId = keyof operations;
+type Body<Id extends AdminOperationId> = operations[Id] extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B | undefined
+  : undefined;
+
+export interface AdminContext {
+  store: () => Store;
+  journal: Journal;
+  options: MockOptions;
+}
+
+type Handler<Id extends AdminOperationId> = (ctx: AdminContext, body: Body<Id>) => unknown;
+
+/** The largest state `PUT /__admin/state` takes: far above the public API's 1 MiB, for large data sets. */
+export const STATE_BODY_LIMIT = 512 * 1024 * 1024;
+
+const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
+
+export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
+  getFixtures: (ctx) => fixtures(ctx),
+  resetState: (ctx, body) => {
+    // Each size not given is the one the mock started with, not the one of the last reset.
+    ctx.store().replace(seedState({ ...ctx.options.seed, ...body }));
+    return fixtures(ctx);
+  },
+  exportState: (ctx) => stateJsonStream(ctx.store().snapshot()),
+  importState: (ctx, body) => {
+    // The schema has been checked by the route; the references here, the rest by the store. Either throws
+    // before the current state is touched.
+    if (body) ctx.store().replace(checkReferences(body));
+    return fixtures(ctx);
+  },
+  listRequests: (ctx) => ctx.journal.list(),
+  clearRequests: (ctx) => {
+    ctx.journal.clear();
+  },
+};
+
+async function emptyBodyWhenLeftOut(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
+}
+
+/** The journal's own routes stay out of it: reading the journal should not change it. */
+const JOURNAL_ROUTES = new Set<AdminOperationId>(["listRequests", "clearRequests"]);
+
+export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) => {
+  app.setValidatorCompiler(createAdminValidatorCompiler());
+  if (ctx.options.adminToken !== undefined) {
+    const check = createAdminTokenCheck(ctx.options.adminToken);
+    app.addHook("onRequest", async (request) => check(request.headers["x-admin-token"]));
+  }
+  for (const op of adminOperations) {
+    const id = op.id as AdminOperationId;
+    const handler = handlers[id] as Handler<AdminOperationId>;
+    app.route({
+      method: op.method.toUpperCase() as "GET",
+      url: op.path.slice(ADMIN_PREFIX.length),
+      schema: routeSchema(op, ADMIN_SPEC_ID),
+      config: { skipJournal: JOURNAL_ROUTES.has(id) },
+      ...(id === "importState" ? { bodyLimit: STATE_BODY_LIMIT } : {}),
+      // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
+      ...(op.requestBody && !op.requestBody.required ? { preValidation: emptyBodyWhenLeftOut } : {}),
+      handler: async (request, reply) => {
+        const result = handler(ctx, request.body as Body<AdminOperationId>);
+        if (result === undefined) return reply.code(200).send();
+        return reply.code(200).type("application/json").send(result);
+      },
+    });
+  }
+  installAdminFallback(app);
+};
+
+/** Under `/__admin`: 405 with `Allow` for a known path and another method, else 404 naming the routes. */
+function installAdminFallback(app: FastifyInstance): void {
+  const methodsByPath = new Map<string, string[]>();
+  for (const op of adminOperations) {
+    methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method.toUpperCase()]);
+  }
+  const routes = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.url.split("?")[0] ?? "").replace(/\/+$/, "");
+    const methods = methodsByPath.get(path);
+    if (methods) {
+      reply.header("allow", methods.join(", "));
+      return sendError(reply, {
+        code: "method_not_allowed",
+        message: `${request.method} is not allowed on ${path}; allowed: ${methods.join(", ")}.`,
+      });
+    }
+    return sendError(reply, {
+      code: "not_found",
+      message: `No admin route ${request.method} ${path}. The admin API has: ${routes}.`,
+    });
+  });
+}

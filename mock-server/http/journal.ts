@@ -1,0 +1,75 @@
+/**
+ * The request journal behind `GET /__admin/requests`: the most recent requests the mock answered, in a
+ * fixed-size ring buffer (constant memory, O(1) per request). It records the method, path, status, time
+ * and operation; never a header, so never an API key or admin token.
+ */
+import type { FastifyInstance } from "fastify";
+import type { components } from "../../generated/admin-types.ts";
+
+export type JournalEntry = components["schemas"]["JournalEntry"];
+export type JournalPage = components["schemas"]["Journal"];
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Leave this route's requests out of the journal (the journal's own routes, so reading it adds nothing). */
+    skipJournal?: boolean;
+  }
+}
+
+/** A URL longer than this is cut, so one odd request cannot make the journal large. */
+const MAX_PATH = 2048;
+
+export class Journal {
+  private readonly ring: (JournalEntry | undefined)[];
+  /** Where the next entry goes. */
+  private next = 0;
+  private count = 0;
+  private dropped = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("journal capacity must be at least 1");
+    this.ring = new Array(capacity);
+  }
+
+  record(entry: JournalEntry): void {
+    this.ring[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+    else this.dropped++;
+  }
+
+  /** The entries kept, oldest first, with how many were dropped since the last clear. */
+  list(): JournalPage {
+    const data: JournalEntry[] = [];
+    const start = (this.next - this.count + this.capacity) % this.capacity;
+    for (let i = 0; i < this.count; i++) {
+      const entry = this.ring[(start + i) % this.capacity];
+      if (entry) data.push(entry);
+    }
+    return { data, capacity: this.capacity, dropped: this.dropped };
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+    this.dropped = 0;
+  }
+}
+
+/** Records every answered request (except those of routes marked `skipJournal`) once its response is sent. */
+export function installJournal(app: FastifyInstance, journal: Journal): void {
+  app.addHook("onResponse", async (request, reply) => {
+    const config = request.routeOptions.config;
+    if (config.skipJournal) return;
+    const duration = reply.elapsedTime;
+    journal.record({
+      time: new Date(Date.now() - duration).toISOString(),
+      method: request.method,
+      path: request.url.length > MAX_PATH ? `${request.url.slice(0, MAX_PATH)}…` : request.url,
+      status: reply.statusCode,
+      durationMs: Math.round(duration * 1000) / 1000,
+      operationId: config.operationId ?? null,
+    });
+  });
+}

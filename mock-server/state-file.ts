@@ -1,0 +1,154 @@
+/**
+ * `--state FILE`: the state is loaded from FILE at start (when it exists), written back a moment after the
+ * last request that changed it, and written once more when the server closes. Every write goes to a
+ * temporary file in the same folder that is then renamed over FILE, so a crash leaves the old file or the
+ * new one, never half of one. A file that is not a valid state is refused with the reasons, before serving.
+ */
+import { randomBytes } from "node:crypto";
+import { open, readFile, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { stateJsonChunks } from "./admin/state-json.ts";
+import { checkState } from "./admin/validation.ts";
+import type { Store } from "./store/store.ts";
+import { StoreError } from "./store/store-error.ts";
+import type { StateSnapshot } from "./store/types.ts";
+
+/** How long after the last change the file is written: a burst of requests costs one write. */
+export const STATE_WRITE_DELAY_MS = 200;
+
+/** A state file that cannot be read or is not a valid state; its message says which and why. */
+export class StateFileError extends Error {
+  override name = "StateFileError";
+}
+
+/** Reads and checks a state file; `undefined` when there is no such file (the mock then starts seeded). */
+export async function readStateFile(path: string): Promise<StateSnapshot | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new StateFileError(`Cannot read the state file ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(`The state file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return checkState(value);
+  } catch (error) {
+    throw asFileError(path, error);
+  }
+}
+
+/** Writes a state to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it. */
+export async function writeStateFile(path: string, state: StateSnapshot): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const file = await open(temp, "w");
+  try {
+    for (const chunk of stateJsonChunks(state)) await file.write(chunk);
+    await file.write("\n");
+    await file.sync();
+    await file.close();
+    await rename(temp, path);
+  } catch (error) {
+    await file.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+}
+
+export interface StateFileWriterOptions {
+  delayMs?: number;
+  /** Told of a failed write; the next change tries again. */
+  onError?: (error: unknown) => void;
+}
+
+/** Coalesces changes into debounced writes, one at a time, and flushes on demand. */
+export class StateFileWriter {
+  private timer: NodeJS.Timeout | undefined;
+  /** The write in progress (or the last one), so writes never overlap. */
+  private writing: Promise<void> = Promise.resolve();
+  private readonly delayMs: number;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(
+    readonly path: string,
+    private readonly snapshot: () => StateSnapshot,
+    options: StateFileWriterOptions = {},
+  ) {
+    this.delayMs = options.delayMs ?? STATE_WRITE_DELAY_MS;
+    this.onError = options.onError ?? ((error) => console.error(`converseiq-mock: ${describe(error)}`));
+  }
+
+  /** The state changed: write it once no change has come for a moment. */
+  changed(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Writes now (after any write in progress), whether or not a change is pending. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.write();
+  }
+
+  private write(): Promise<void> {
+    // The snapshot is taken when this write's turn comes, so it holds every change made before it.
+    this.writing = this.writing.then(() =>
+      writeStateFile(this.path, this.snapshot()).catch((error) =>
+        this.onError(new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`)),
+      ),
+    );
+    return this.writing;
+  }
+}
+
+/**
+ * Serves the state of `path`: loads it into the store now (a bad file throws StateFileError and changes
+ * nothing), writes it after each successful request that may change it, and flushes it when the app closes.
+ */
+export async function attachStateFile(
+  app: FastifyInstance,
+  store: Store,
+  path: string,
+  options: StateFileWriterOptions = {},
+): Promise<StateFileWriter> {
+  const loaded = await readStateFile(path);
+  if (loaded) {
+    try {
+      store.replace(loaded);
+    } catch (error) {
+      throw asFileError(path, error);
+    }
+  }
+  const writer = new StateFileWriter(path, () => store.snapshot(), options);
+  app.addHook("onResponse", async (request, reply) => {
+    if (!READS.has(request.method) && reply.statusCode < 400) writer.changed();
+  });
+  app.addHook("onClose", async () => writer.flush());
+  return writer;
+}
+
+/** Methods that never change the state. */
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function asFileError(path: string, error: unknown): Error {
+  if (!(error instanceof StoreError)) return error as Error;
+  const head = `The state file ${path} does not hold a valid state`;
+  if (error.details.length === 0) return new StateFileError(`${head}: ${error.message}`);
+  const lines = error.details.map((d) => `  ${d.field || "(root)"}: ${d.message}`);
+  return new StateFileError([`${head}:`, ...lines].join("\n"));
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

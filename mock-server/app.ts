@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { listOperations, publicSpec } from "../lib/spec.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { installBehaviour } from "./behaviour/index.ts";
 import { createKeyCheck } from "./http/auth.ts";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler.ts";
 import { installFallback } from "./http/fallback.ts";
@@ -57,6 +58,8 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   app.setValidatorCompiler(createValidatorCompiler(publicSpec));
   installErrorHandler(app);
   installFallback(app, PUBLIC_PREFIX, operations);
+  // CORS, rate limit, faults, Prefer, latency: before auth, so CORS headers reach a 401 too.
+  installBehaviour(app, options, operations);
 
   const checkKey = createKeyCheck(options.apiKeys);
   app.addHook("onRequest", async (request) => {

@@ -1,7 +1,9 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
+import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 
-export interface MockOptions {
+/** The behaviour switches (latency, errorRate, rateLimit, cors, random, clock) are in behaviour/options.ts. */
+export interface MockOptions extends BehaviourOptions {
   /** API keys accepted in `x-api-key`. */
   apiKeys: string[];
   /** Seed and sizes of the seeded data. */
@@ -38,5 +40,6 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
+    ...checkBehaviourOptions(options),
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * `npm run contract:live`: the contract suites against the live ConverseIQ API, read-only unless
+ * CONTRACT_ALLOW_WRITES=1, bodies judged tolerantly (undocumented properties reported, not failed),
+ * and the drift report written to reports/live-drift.md and .json.
+ *
+ * Needs CONVERSEIQ_API_KEY. CONTRACT_BASE_URL overrides the URL (default: the spec's first server).
+ * Extra arguments go to vitest (e.g. a file filter).
+ */
+import { spawn } from "node:child_process";
+import { DEFAULT_BASE_URL } from "../../client/index.ts";
+
+const key = process.env.CONVERSEIQ_API_KEY?.trim();
+if (!key) {
+  console.error(
+    "contract:live needs the API key of a ConverseIQ workspace in CONVERSEIQ_API_KEY " +
+      "(Settings → API settings → Add new API key). Nothing was run.",
+  );
+  process.exit(2);
+}
+
+const env = {
+  ...process.env,
+  CONTRACT_BASE_URL: process.env.CONTRACT_BASE_URL || DEFAULT_BASE_URL,
+  CONTRACT_API_KEY: key,
+  CONTRACT_MODE: process.env.CONTRACT_MODE || "tolerant",
+  CONTRACT_DRIFT_REPORT: process.env.CONTRACT_DRIFT_REPORT || "reports/live-drift",
+};
+console.log(
+  `Contract suites against ${env.CONTRACT_BASE_URL} (${env.CONTRACT_MODE}); drift report: ${env.CONTRACT_DRIFT_REPORT}.{md,json}`,
+);
+const child = spawn("node_modules/.bin/vitest", ["run", "contract-tests/suites", ...process.argv.slice(2)], {
+  env,
+  stdio: "inherit",
+});
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

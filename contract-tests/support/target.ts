@@ -1,0 +1,251 @@
+/**
+ * The target a test file runs against, opened once per file: the mock in process (a fresh one per file,
+ * requests handed to `inject()`, no socket) or any server over HTTP (`CONTRACT_BASE_URL`). Either way
+ * every request goes through the one checker (checker.ts), both the typed client's and raw ones.
+ *
+ * What a test creates is named with the run's prefix (`ciq-contract-<run id>`) and deleted after each
+ * test, also when the test fails: creates are tracked from the responses themselves, so nothing a test
+ * makes is forgotten.
+ */
+import { afterAll, afterEach } from "vitest";
+import { type ConverseIQClient, createClient } from "../../client/index.ts";
+import { buildMockServer } from "../../mock-server/app.ts";
+import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
+import type { StateSnapshot } from "../../mock-server/store/types.ts";
+import { type Observations, observe } from "../drift/observe.ts";
+import { type Checker, ContractViolation, createChecker } from "./checker.ts";
+import { type Fetch, injectFetch } from "./inject-fetch.ts";
+import { adminControl, type Fixtures, type MockControl, storeControl } from "./mock-control.ts";
+import { currentRun, saveFileResult } from "./results.ts";
+import { settings as envSettings, type Settings, writesOffWarning } from "./settings.ts";
+
+export interface RawRequest {
+  method: string;
+  /** Below the base URL, e.g. `/contact/abc`; sent as given (encode it yourself). */
+  path: string;
+  /** An object (each value encoded), or a ready query string without `?`. */
+  query?: Record<string, string | number | undefined> | string;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, with `contentType` (default application/json). */
+  rawBody?: string;
+  contentType?: string;
+  /** The target's key (default), no x-api-key header at all, or this key instead. */
+  key?: "valid" | "missing" | { wrong: string };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  json: unknown;
+}
+
+export interface Target {
+  settings: Settings;
+  /** How the target is named in messages. */
+  name: string;
+  baseUrl: string;
+  /** The typed client, over the checked fetch. */
+  client: ConverseIQClient;
+  /** The checked fetch itself. */
+  fetch: Fetch;
+  /** A request built by hand (bad input, other keys, other methods), through the checked fetch. */
+  request(request: RawRequest): Promise<RawResponse>;
+  checker: Checker;
+  /** The mock's store or admin API, when the target is a mock. */
+  control: MockControl | undefined;
+  /** Ids of team members, bots and channels (from the mock, or discovered on a live target). */
+  fixtures(): Promise<Fixtures>;
+  /** `ciq-contract-<run id>`: what names everything the suites create. */
+  prefix: string;
+  /** A name with the run's prefix. */
+  label(what: string): string;
+  /** A fresh email address with the run's prefix (lower case). */
+  email(what?: string): string;
+  /** Deletes what was created since the last cleanup (runs after each test). */
+  cleanup(): Promise<void>;
+  /** Replaces the mock's state and forgets what was tracked for cleanup (mock targets only). */
+  reset(snapshot: StateSnapshot): Promise<void>;
+}
+
+/** Opens the target for the calling test file, and registers its cleanup and its results. */
+export async function openTarget(file: string, settings: Settings = envSettings): Promise<Target> {
+  const warning = writesOffWarning(settings);
+  if (warning) console.warn(`${warning}  [${file}]`);
+  const target = await createTarget(settings);
+  afterEach(() => target.cleanup());
+  afterAll(async () => {
+    await target.cleanup();
+    saveFileResult({
+      file,
+      target: target.name,
+      mode: settings.mode,
+      checks: target.checker.stats.checks,
+      failures: target.checker.stats.failures,
+      extras: Object.fromEntries([...target.checker.stats.extras].map(([op, set]) => [op, [...set]])),
+      observations: observationsOf(target),
+    });
+    await closers.get(target)?.();
+  });
+  return target;
+}
+
+const closers = new WeakMap<Target, () => Promise<void>>();
+const observed = new WeakMap<Target, Observations>();
+const observationsOf = (target: Target) => observed.get(target) ?? {};
+
+/** Builds a target without registering hooks (tests of the harness use this). */
+export async function createTarget(
+  settings: Settings,
+  options: { wrapFetch?: (fetch: Fetch) => Fetch; observe?: boolean } = {},
+): Promise<Target> {
+  let rawFetch: Fetch;
+  let control: MockControl | undefined;
+  let baseUrl: string;
+  let apiKey: string;
+  let close = async () => {};
+  if (settings.kind === "in-process") {
+    const app = await buildMockServer({ logger: false });
+    rawFetch = injectFetch(app);
+    control = storeControl(app);
+    baseUrl = "http://in-process.invalid/public/v1";
+    apiKey = DEFAULT_API_KEY;
+    close = () => app.close();
+  } else {
+    baseUrl = settings.baseUrl as string;
+    rawFetch = (request) => fetch(request, { signal: AbortSignal.timeout(30_000) });
+    control = settings.adminUrl ? await adminControl(settings.adminUrl, process.env.CONTRACT_ADMIN_TOKEN) : undefined;
+    // A mock tells its keys; anything else must be given one.
+    apiKey = settings.apiKey ?? (control ? DEFAULT_API_KEY : "");
+    if (!apiKey) throw new Error(`CONTRACT_API_KEY is not set: ${settings.name} is not a mock, it needs a key`);
+  }
+  if (options.wrapFetch) rawFetch = options.wrapFetch(rawFetch);
+
+  const checker = createChecker({ target: settings.name, mode: settings.mode, baseUrl, apiKey });
+  const checked = checker.wrap(rawFetch);
+  const client = createClient({ baseUrl, apiKey, fetch: checked });
+  const run = currentRun();
+  const prefix = `ciq-contract-${run.id}`;
+  let serial = 0;
+  let tracked: { kind: "contact" | "chat"; id: string }[] = [];
+
+  const request = async (raw: RawRequest): Promise<RawResponse> => {
+    const headers = new Headers();
+    const key = raw.key ?? "valid";
+    if (key === "valid") headers.set("x-api-key", apiKey);
+    else if (key !== "missing") headers.set("x-api-key", key.wrong);
+    let body: string | undefined;
+    if (raw.rawBody !== undefined) body = raw.rawBody;
+    else if (raw.body !== undefined) body = JSON.stringify(raw.body);
+    if (body !== undefined) headers.set("content-type", raw.contentType ?? "application/json");
+    const query =
+      typeof raw.query === "string"
+        ? raw.query
+        : new URLSearchParams(
+            Object.entries(raw.query ?? {})
+              .filter((e): e is [string, string | number] => e[1] !== undefined)
+              .map(([k, v]) => [k, String(v)]),
+          ).toString();
+    const url = `${baseUrl}${raw.path}${query ? `?${query}` : ""}`;
+    const response = await checked(
+      new Request(url, { method: raw.method, headers, ...(body === undefined ? {} : { body }) }),
+    );
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  checker.listen((exchange) => {
+    if (exchange.status !== 200) return;
+    const kind =
+      exchange.operation?.id === "createContact" ? "contact" : exchange.operation?.id === "createChat" ? "chat" : null;
+    const guid = (exchange.verdict.body as { guid?: unknown } | undefined)?.guid;
+    if (kind && typeof guid === "string") tracked.push({ kind, id: guid });
+  });
+  const observations: Observations = {};
+  if (options.observe ?? Boolean(process.env.CONTRACT_DRIFT_REPORT)) {
+    checker.listen((exchange) => {
+      const key = exchange.verdict.responseKey;
+      const media = exchange.contentType?.split(";")[0]?.trim().toLowerCase();
+      const schema = key && media ? exchange.operation?.responses.get(key)?.schemas.get(media) : undefined;
+      if (schema && exchange.verdict.body !== undefined) observe(schema, exchange.verdict.body, observations);
+    });
+  }
+
+  let fixtures: Promise<Fixtures> | undefined;
+  const target: Target = {
+    settings,
+    name: settings.name,
+    baseUrl,
+    client,
+    fetch: checked,
+    request,
+    checker,
+    control,
+    fixtures: () => {
+      fixtures ??= control ? control.fixtures() : discoverFixtures(client);
+      return fixtures;
+    },
+    prefix,
+    label: (what) => `${prefix} ${what}`,
+    email: (what = "contact") =>
+      `${`${prefix}-${++serial}-${what}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-")}@example.com`,
+    cleanup: async () => {
+      const todo = tracked.reverse();
+      tracked = [];
+      const errors: string[] = [];
+      for (const { kind, id } of todo) {
+        try {
+          const { status } = await request({ method: "DELETE", path: `/${kind}/${encodeURIComponent(id)}` });
+          if (status !== 200 && status !== 404) errors.push(`DELETE /${kind}/${id} answered ${status}`);
+        } catch (error) {
+          errors.push(error instanceof ContractViolation ? error.message : String(error));
+        }
+      }
+      if (errors.length > 0) throw new Error(`Cleanup of what the test created failed:\n${errors.join("\n")}`);
+    },
+    reset: async (snapshot) => {
+      if (!control) throw new Error(`${settings.name} is not a mock: its state cannot be replaced`);
+      await control.replace(snapshot);
+      tracked = [];
+      fixtures = undefined;
+    },
+  };
+  closers.set(target, close);
+  observed.set(target, observations);
+  return target;
+}
+
+/**
+ * Ids on a target that is not a mock: team members from the public API; channels and bots from
+ * environment variables (`CONTRACT_LIVECHAT_CHANNEL_ID`, `CONTRACT_CHANNEL_ID`, `CONTRACT_BOT_ID`,
+ * `CONTRACT_AGENT_ID`) and from the chats the target already has. Types of channels seen only in chats
+ * are unknown; tests that need one skip and say why.
+ */
+async function discoverFixtures(client: ConverseIQClient): Promise<Fixtures> {
+  const env = process.env;
+  const team = new Set<string>(env.CONTRACT_AGENT_ID ? [env.CONTRACT_AGENT_ID] : []);
+  const bots = new Set<string>(env.CONTRACT_BOT_ID ? [env.CONTRACT_BOT_ID] : []);
+  const channels = new Map<string, string | undefined>();
+  if (env.CONTRACT_LIVECHAT_CHANNEL_ID) channels.set(env.CONTRACT_LIVECHAT_CHANNEL_ID, "LiveChatWeb");
+  if (env.CONTRACT_CHANNEL_ID) channels.set(env.CONTRACT_CHANNEL_ID, env.CONTRACT_CHANNEL_TYPE || undefined);
+  const members = await client.GET("/team", { params: { query: { limit: 100 } } });
+  for (const member of members.data?.data ?? []) team.add(member.guid);
+  const chats = await client.GET("/chat", { params: { query: { limit: 100 } } });
+  for (const chat of chats.data?.data ?? []) {
+    if (!channels.has(chat.channel)) channels.set(chat.channel, undefined);
+    if (chat.bot) bots.add(chat.bot);
+  }
+  return {
+    team: [...team],
+    bots: [...bots],
+    channels: [...channels].map(([guid, type]) => ({ guid, type })),
+  };
+}

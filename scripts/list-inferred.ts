@@ -9,7 +9,9 @@ export function inferredPointers(node: unknown, at = "#"): string[] {
   const record = node as Record<string, unknown>;
   const own = record["x-inferred"] === true ? [at] : [];
   return own.concat(
-    ...Object.entries(record).map(([key, value]) => inferredPointers(value, `${at}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`)),
+    ...Object.entries(record).map(([key, value]) =>
+      inferredPointers(value, `${at}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`),
+    ),
   );
 }
 

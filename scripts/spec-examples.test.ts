@@ -21,7 +21,8 @@ function examplesOf(doc: oas31.OpenAPIObject): Example[] {
     const record = node as Record<string, unknown>;
     if ("example" in record && where.includes("/components/schemas/") && !("in" in record)) {
       // A schema's own example (schemas here: only at the top of a component).
-      if (/\/components\/schemas\/[^/]+$/.test(where)) found.push({ where, schema: record as oas31.SchemaObject, value: record.example });
+      if (/\/components\/schemas\/[^/]+$/.test(where))
+        found.push({ where, schema: record as oas31.SchemaObject, value: record.example });
     } else if ("example" in record && "schema" in record) {
       // A media type, parameter or header example, with the schema beside it.
       found.push({ where, schema: record.schema as oas31.SchemaObject, value: record.example });

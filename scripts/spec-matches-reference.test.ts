@@ -74,30 +74,43 @@ describe("the spec and the vendor's reference", () => {
     expect(new Set(refOps.map((op) => key(op.method, op.shape)))).toEqual(new Set(specByKey.keys()));
   });
 
-  it.each(refOps.map((op) => [key(op.method, op.shape), op] as const))("%s has an operationId, a tag, a summary, a description and the API key", (_, ref) => {
-    const op = specByKey.get(key(ref.method, ref.shape));
-    expect(op?.id).toMatch(/^[a-z][A-Za-z]+$/);
-    expect(op?.tags).toHaveLength(1);
-    expect(["Workspace", "Contact", "Chat", "Team"]).toContain(op?.tags[0]);
-    expect(op?.security).toEqual([{ ApiKey: [] }]);
-    const raw = publicSpec.paths?.[op?.path ?? ""]?.[op?.method ?? "get"] as oas31.OperationObject | undefined;
-    expect(raw?.summary?.length).toBeGreaterThan(5);
-    expect(raw?.description?.length).toBeGreaterThan(10);
-  });
+  it.each(refOps.map((op) => [key(op.method, op.shape), op] as const))(
+    "%s has an operationId, a tag, a summary, a description and the API key",
+    (_, ref) => {
+      const op = specByKey.get(key(ref.method, ref.shape));
+      expect(op?.id).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(op?.tags).toHaveLength(1);
+      expect(["Workspace", "Contact", "Chat", "Team"]).toContain(op?.tags[0]);
+      expect(op?.security).toEqual([{ ApiKey: [] }]);
+      const raw = publicSpec.paths?.[op?.path ?? ""]?.[op?.method ?? "get"] as oas31.OperationObject | undefined;
+      expect(raw?.summary?.length).toBeGreaterThan(5);
+      expect(raw?.description?.length).toBeGreaterThan(10);
+    },
+  );
 
   it("names x-api-key in the header as the API key of every operation", () => {
-    expect(publicSpec.components?.securitySchemes?.ApiKey).toMatchObject({ type: "apiKey", in: "header", name: "x-api-key" });
+    expect(publicSpec.components?.securitySchemes?.ApiKey).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "x-api-key",
+    });
   });
 
-  it.each(refOps.filter((op) => op.pathParams > 0).map((op) => [key(op.method, op.shape), op] as const))("%s takes each GUID of its path as a required uuid parameter", (_, ref) => {
-    const op = specByKey.get(key(ref.method, ref.shape));
-    const pathParams = op?.parameters.filter((p) => p.in === "path") ?? [];
-    expect(pathParams).toHaveLength(ref.pathParams);
-    for (const p of pathParams) {
-      expect(p.required).toBe(true);
-      expect(resolve<oas31.SchemaObject>(publicSpec, p.schema ?? {})).toMatchObject({ type: "string", format: "uuid" });
-    }
-  });
+  it.each(refOps.filter((op) => op.pathParams > 0).map((op) => [key(op.method, op.shape), op] as const))(
+    "%s takes each GUID of its path as a required uuid parameter",
+    (_, ref) => {
+      const op = specByKey.get(key(ref.method, ref.shape));
+      const pathParams = op?.parameters.filter((p) => p.in === "path") ?? [];
+      expect(pathParams).toHaveLength(ref.pathParams);
+      for (const p of pathParams) {
+        expect(p.required).toBe(true);
+        expect(resolve<oas31.SchemaObject>(publicSpec, p.schema ?? {})).toMatchObject({
+          type: "string",
+          format: "uuid",
+        });
+      }
+    },
+  );
 
   const lists = refOps.filter((op) => /array of/i.test(op.block));
   it("finds five list operations in the reference", () => {
@@ -106,22 +119,37 @@ describe("the spec and the vendor's reference", () => {
     );
   });
 
-  it.each(lists.map((op) => [key(op.method, op.shape), op] as const))("%s pages with page (from 1) and limit (the reference's bounds and default) and answers the envelope", (_, ref) => {
-    expect(limitRow).not.toBeNull();
-    const [, min, max, byDefault] = (limitRow ?? []).map(Number);
-    const op = specByKey.get(key(ref.method, ref.shape));
-    if (!op) throw new Error("operation missing");
-    expect(paramSchema(op, "page")?.schema).toMatchObject({ type: "integer", minimum: 1, default: 1 });
-    expect(paramSchema(op, "limit")?.schema).toMatchObject({ type: "integer", minimum: min, maximum: max, default: byDefault });
-    const page = resolve<oas31.SchemaObject>(publicSpec, op.responses.get("200")?.schemas.get("application/json") ?? {});
-    expect(page.required?.slice().sort()).toEqual(["data", "limit", "page", "pages", "total"]);
-    expect(resolve<oas31.SchemaObject>(publicSpec, page.properties?.data ?? {}).type).toBe("array");
-  });
+  it.each(lists.map((op) => [key(op.method, op.shape), op] as const))(
+    "%s pages with page (from 1) and limit (the reference's bounds and default) and answers the envelope",
+    (_, ref) => {
+      expect(limitRow).not.toBeNull();
+      const [, min, max, byDefault] = (limitRow ?? []).map(Number);
+      const op = specByKey.get(key(ref.method, ref.shape));
+      if (!op) throw new Error("operation missing");
+      expect(paramSchema(op, "page")?.schema).toMatchObject({ type: "integer", minimum: 1, default: 1 });
+      expect(paramSchema(op, "limit")?.schema).toMatchObject({
+        type: "integer",
+        minimum: min,
+        maximum: max,
+        default: byDefault,
+      });
+      const page = resolve<oas31.SchemaObject>(
+        publicSpec,
+        op.responses.get("200")?.schemas.get("application/json") ?? {},
+      );
+      expect(page.required?.slice().sort()).toEqual(["data", "limit", "page", "pages", "total"]);
+      expect(resolve<oas31.SchemaObject>(publicSpec, page.properties?.data ?? {}).type).toBe("array");
+    },
+  );
 
-  it.each(refOps.filter((op) => op.query.length > 0).map((op) => [key(op.method, op.shape), op] as const))("%s requires the query parameters of the reference's URL", (_, ref) => {
-    const op = specByKey.get(key(ref.method, ref.shape));
-    for (const name of ref.query) expect(op?.parameters.find((p) => p.in === "query" && p.name === name)?.required).toBe(true);
-  });
+  it.each(refOps.filter((op) => op.query.length > 0).map((op) => [key(op.method, op.shape), op] as const))(
+    "%s requires the query parameters of the reference's URL",
+    (_, ref) => {
+      const op = specByKey.get(key(ref.method, ref.shape));
+      for (const name of ref.query)
+        expect(op?.parameters.find((p) => p.in === "query" && p.name === name)?.required).toBe(true);
+    },
+  );
 
   const withBody = refOps.filter((op) => bodyTemplate(op.block));
   it("finds a body template for every POST and PUT", () => {
@@ -130,20 +158,26 @@ describe("the spec and the vendor's reference", () => {
     );
   });
 
-  it.each(withBody.map((op) => [key(op.method, op.shape), op] as const))("%s accepts exactly the body fields of the reference, requiring those it marks required", (_, ref) => {
-    const template = bodyTemplate(ref.block);
-    const op = specByKey.get(key(ref.method, ref.shape));
-    const schema = resolve<oas31.SchemaObject>(publicSpec, op?.requestBody?.schema ?? {});
-    expect(op?.requestBody?.required).toBe(true);
-    expect(Object.keys(schema.properties ?? {}).sort()).toEqual(template?.keys.slice().sort());
-    expect(schema.required ?? []).toEqual(expect.arrayContaining(template?.required ?? []));
-  });
+  it.each(withBody.map((op) => [key(op.method, op.shape), op] as const))(
+    "%s accepts exactly the body fields of the reference, requiring those it marks required",
+    (_, ref) => {
+      const template = bodyTemplate(ref.block);
+      const op = specByKey.get(key(ref.method, ref.shape));
+      const schema = resolve<oas31.SchemaObject>(publicSpec, op?.requestBody?.schema ?? {});
+      expect(op?.requestBody?.required).toBe(true);
+      expect(Object.keys(schema.properties ?? {}).sort()).toEqual(template?.keys.slice().sort());
+      expect(schema.required ?? []).toEqual(expect.arrayContaining(template?.required ?? []));
+    },
+  );
 
-  it.each(refOps.filter((op) => op.method === "delete").map((op) => [key(op.method, op.shape)] as const))("%s answers 200 with an empty body", (name) => {
-    const ok = specByKey.get(name)?.responses.get("200");
-    expect(ok).toBeDefined();
-    expect(ok?.contentTypes).toEqual([]);
-  });
+  it.each(refOps.filter((op) => op.method === "delete").map((op) => [key(op.method, op.shape)] as const))(
+    "%s answers 200 with an empty body",
+    (name) => {
+      const ok = specByKey.get(name)?.responses.get("200");
+      expect(ok).toBeDefined();
+      expect(ok?.contentTypes).toEqual([]);
+    },
+  );
 
   it("documents that messages are listed newest first", () => {
     const op = specOps.find((o) => o.id === "listChatMessages");

@@ -1,0 +1,89 @@
+/**
+ * The mock server's command line (`npm start`, `converseiq-mock`): reads flags and environment variables
+ * (cli/flags.ts), builds the server, listens, prints the banner, and on SIGINT/SIGTERM closes the server,
+ * which writes the state file when there is one, and exits 0.
+ *
+ * Exit codes: 0 stopped by a signal, or --help; 1 could not start (port in use, ...) or failed to close;
+ * 2 a bad flag, environment variable or state file (a message, no stack trace).
+ */
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { buildMockServer, type MockServer } from "./app.ts";
+import { banner } from "./cli/banner.ts";
+import { type CliConfig, parseCli, usage } from "./cli/flags.ts";
+import { UsageError } from "./cli/values.ts";
+import { StateFileError } from "./state-file.ts";
+
+const NAME = "converseiq-mock";
+
+function fail(code: 1 | 2, message: string, hint = ""): never {
+  process.stderr.write(`${NAME}: ${message}\n${hint}`);
+  process.exit(code);
+}
+
+async function start(config: CliConfig): Promise<MockServer> {
+  const stateLoaded = config.options.stateFile !== undefined && existsSync(config.options.stateFile);
+  let app: MockServer;
+  try {
+    app = await buildMockServer({ ...config.options, logger: !config.quiet });
+  } catch (error) {
+    if (error instanceof StateFileError || error instanceof RangeError) fail(2, error.message);
+    throw error;
+  }
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") fail(1, `port ${config.port} on ${config.host} is in use: pick another with --port.`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") fail(1, `cannot listen on host ${config.host} (${code}).`);
+    throw error;
+  }
+  if (!config.quiet) {
+    const address = app.server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    process.stdout.write(banner({ origin: `http://${host}:${address.port}`, options: app.mockOptions, stateLoaded }));
+  }
+  return app;
+}
+
+function stopOnSignals(app: MockServer): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`${NAME}: ${signal} again, exiting without waiting.\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    try {
+      // Closing runs the app's onClose hooks: the state file is written there.
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      fail(1, `failed to close cleanly: ${(error as Error).message}`);
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let request: ReturnType<typeof parseCli>;
+  try {
+    request = parseCli(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) fail(2, error.message, `Run ${NAME} --help for the flags.\n`);
+    throw error;
+  }
+  if (request.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  stopOnSignals(await start(request.config));
+}
+
+main(process.argv.slice(2), process.env).catch((error: unknown) => {
+  process.stderr.write(
+    `${NAME}: could not start: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/**
+ * The start-up banner: where the API is, the accepted key(s), where the fixtures are and how to reset.
+ * This is the one place an API key is printed; the request log never shows one.
+ */
+import type { MockOptions } from "../options.ts";
+
+export interface BannerFacts {
+  /** The origin the server listens on: `http://127.0.0.1:4010`. */
+  origin: string;
+  /** The server's options, defaults filled in. */
+  options: MockOptions;
+  /** Whether the state came from the state file (false: the file does not exist yet). */
+  stateLoaded: boolean;
+}
+
+export function banner({ origin, options, stateLoaded }: BannerFacts): string {
+  const keys = options.apiKeys;
+  const { seed, contacts, chats, team, channels, bots } = options.seed;
+  const admin = options.adminToken !== undefined ? ` -H "x-admin-token: <admin token>"` : "";
+  const data =
+    options.stateFile !== undefined && stateLoaded
+      ? `loaded from ${options.stateFile}`
+      : `seed ${seed}: ${contacts} contacts, ${chats} chats, ${team} team members, ${channels} channels, ${bots} bots`;
+  const lines = [
+    `ConverseIQ mock server: ${origin}/public/v1`,
+    "",
+    `  ${(keys.length > 1 ? "API keys" : "API key").padEnd(12)}${keys.join(", ")}   (send it in the x-api-key header)`,
+    `  Fixtures    curl${admin} ${origin}/__admin/fixtures`,
+    `  Reset       curl${admin} -X POST ${origin}/__admin/reset`,
+    `  Data        ${data}`,
+  ];
+  if (options.stateFile !== undefined) {
+    lines.push(
+      `  State file  ${options.stateFile} (${stateLoaded ? "loaded; " : "new; "}saved after changes and on exit)`,
+    );
+  }
+  const switches = [
+    options.latency && `latency ${options.latency.min}-${options.latency.max} ms`,
+    options.errorRate !== undefined && `error rate ${options.errorRate}`,
+    options.rateLimit && `rate limit ${options.rateLimit.limit} per ${options.rateLimit.windowMs} ms`,
+    options.cors === false ? "CORS off" : Array.isArray(options.cors) && `CORS for ${options.cors.join(", ")}`,
+  ].filter((s): s is string => typeof s === "string");
+  if (switches.length > 0) lines.push(`  Behaviour   ${switches.join("; ")}`);
+  lines.push("", "Stop with Ctrl+C. Flags: --help.");
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { createAjv } from "../../lib/ajv.ts";
+import { adminSpec } from "../../lib/spec.ts";
+import { DEFAULT_SEED, REFERENCE_DATE, seedState } from "./seed.ts";
+import { Store } from "./store.ts";
+import type { StateSnapshot } from "./types.ts";
+
+const defaults = () => seedState(DEFAULT_SEED);
+
+describe("seeded data", () => {
+  it("is byte-identical for the same seed, across two builds", () => {
+    expect(JSON.stringify(seedState(DEFAULT_SEED))).toBe(JSON.stringify(seedState(DEFAULT_SEED)));
+    const sizes = { ...DEFAULT_SEED, seed: 1234, contacts: 80 };
+    expect(JSON.stringify(seedState(sizes))).toBe(JSON.stringify(seedState(sizes)));
+  });
+
+  it("differs for another seed", () => {
+    expect(JSON.stringify(seedState({ ...DEFAULT_SEED, seed: 1 }))).not.toBe(
+      JSON.stringify(seedState({ ...DEFAULT_SEED, seed: 2 })),
+    );
+  });
+
+  it("answers the same through the store for the same seed, whatever the clock says", () => {
+    const a = Store.seeded(DEFAULT_SEED, { now: () => "2030-01-01T00:00:00.000Z" });
+    const b = Store.seeded(DEFAULT_SEED, { now: () => "1999-01-01T00:00:00.000Z" });
+    expect(JSON.stringify(a.listChats({ page: 1, limit: 100 }))).toBe(
+      JSON.stringify(b.listChats({ page: 1, limit: 100 })),
+    );
+    expect(JSON.stringify(a.snapshot())).toBe(JSON.stringify(b.snapshot()));
+  });
+
+  it("has no timestamp after the fixed reference date", () => {
+    const times = JSON.stringify(defaults()).match(/\d{4}-\d\d-\d\dT[\d:.]+Z/g) ?? [];
+    expect(times.length).toBeGreaterThan(100);
+    for (const time of times) expect(Date.parse(time)).toBeLessThanOrEqual(REFERENCE_DATE);
+  });
+
+  it("has by default at least 50 contacts, 6 team members, 5 channels and 2 bots", () => {
+    const state = defaults();
+    expect(state.contacts.length).toBeGreaterThanOrEqual(50);
+    expect(state.team).toHaveLength(6);
+    expect(state.channels).toHaveLength(5);
+    expect(state.bots).toHaveLength(2);
+  });
+
+  it("has by default 20 chats with 1 to 15 messages each", () => {
+    const state = defaults();
+    expect(state.chats).toHaveLength(20);
+    for (const chat of state.chats) {
+      const count = state.messages.filter((m) => m.chat === chat.guid).length;
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it("has a LiveChatWeb channel and at least three other channel types", () => {
+    const types = new Set(defaults().channels.map((c) => c.type));
+    expect(types).toContain("LiveChatWeb");
+    expect(types.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it("sends on behalf of a contact only in LiveChatWeb chats, and only the chat's own contact", () => {
+    const state = defaults();
+    const chats = new Map(state.chats.map((c) => [c.guid, c]));
+    const channels = new Map(state.channels.map((c) => [c.guid, c]));
+    const fromContacts = state.messages.filter((m) => m.sender_type === "contact");
+    expect(fromContacts.length).toBeGreaterThan(0);
+    for (const message of fromContacts) {
+      const chat = chats.get(message.chat);
+      expect(channels.get(chat?.channel ?? "")?.type).toBe("LiveChatWeb");
+      expect(message.contact).toBe(chat?.contact);
+    }
+  });
+
+  it("gives every contact a different email, compared case-insensitively", () => {
+    const emails = defaults()
+      .contacts.map((c) => c.email?.toLowerCase())
+      .filter((e) => e !== undefined);
+    expect(new Set(emails).size).toBe(emails.length);
+  });
+
+  it("titles every chat with its contact's name", () => {
+    const state = defaults();
+    const names = new Map(state.contacts.map((c) => [c.guid, c.name]));
+    for (const chat of state.chats) expect(chat.title).toBe(chat.contact === null ? null : names.get(chat.contact));
+  });
+
+  it("names only existing objects, with each message's sender among the chat's", () => {
+    const state = defaults();
+    const team = new Set(state.team.map((m) => m.guid));
+    const bots = new Set(state.bots.map((b) => b.guid));
+    const chats = new Map(state.chats.map((c) => [c.guid, c]));
+    expect(team).toContain(state.owner.guid);
+    expect(state.workspace.owner).toBe(state.owner.guid);
+    for (const message of state.messages) {
+      const chat = chats.get(message.chat);
+      expect(chat).toBeDefined();
+      if (message.agent !== null) expect(team).toContain(message.agent);
+      if (message.bot !== null) expect(bots).toContain(message.bot);
+      expect(message[message.sender_type]).not.toBeNull();
+    }
+  });
+
+  it("is a valid state by the admin spec's State schema, and loads into a store", () => {
+    const ajv = createAjv([{ id: "admin.json", doc: adminSpec }]);
+    const validate = ajv.compile({ $ref: "admin.json#/components/schemas/State" });
+    const state: StateSnapshot = defaults();
+    expect(validate(state), JSON.stringify(validate.errors)).toBe(true);
+    expect(JSON.stringify(new Store(state).snapshot())).toBe(JSON.stringify(state));
+  });
+
+  it("takes its sizes from the options", () => {
+    const state = seedState({ seed: 3, contacts: 7, chats: 4, team: 2, channels: 9, bots: 1 });
+    expect([state.contacts, state.chats, state.team, state.channels, state.bots].map((a) => a.length)).toEqual([
+      7, 4, 2, 9, 1,
+    ]);
+  });
+
+  it("builds an empty workspace when asked for no contacts, chats or bots", () => {
+    const state = seedState({ seed: 3, contacts: 0, chats: 0, team: 1, channels: 1, bots: 0 });
+    expect(state.contacts).toEqual([]);
+    expect(state.chats).toEqual([]);
+    expect(state.messages).toEqual([]);
+  });
+});

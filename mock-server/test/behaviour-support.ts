@@ -1,0 +1,60 @@
+/**
+ * Helpers of the behaviour tests (Prefer, faults, CORS): a valid request for any operation, built from the
+ * spec's own examples, and `send`, which injects a request and fails the test unless the answer conforms
+ * to the spec for that operation (documented status, JSON, valid body, required headers).
+ */
+import type { InjectOptions } from "fastify";
+import type { oas31 } from "openapi3-ts";
+import { expect } from "vitest";
+import { createResponseValidator } from "../../lib/response-validator.ts";
+import { listOperations, type Operation, type OperationId, publicSpec, resolve } from "../../lib/spec.ts";
+import type { MockServer } from "../app.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+
+export const operations = listOperations();
+export const operation = (id: OperationId): Operation => {
+  const found = operations.find((op) => op.id === id);
+  if (!found) throw new Error(`no operation ${id}`);
+  return found;
+};
+
+const validate = createResponseValidator("strict");
+export const KEY = { "x-api-key": DEFAULT_API_KEY };
+
+/** A request the spec accepts for `op`: parameters and body are the spec's examples. */
+export function validRequest(op: Operation, headers: Record<string, string> = {}): InjectOptions {
+  let path = op.path;
+  const query: Record<string, string> = {};
+  for (const param of op.parameters) {
+    const value = String(param.example ?? "");
+    if (param.in === "path") path = path.replace(`{${param.name}}`, encodeURIComponent(value));
+    if (param.in === "query" && param.required) query[param.name] = value;
+  }
+  const body = op.requestBody ? resolve<oas31.SchemaObject>(publicSpec, op.requestBody.schema).example : undefined;
+  return {
+    method: op.method.toUpperCase() as "GET",
+    url: `${PUBLIC_PREFIX}${path}`,
+    query,
+    headers: { ...KEY, ...headers },
+    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: unknown;
+}
+
+/** Injects `request` and checks the answer against the spec for `op`; returns status, headers and parsed body. */
+export async function send(app: MockServer, op: Operation, request: InjectOptions): Promise<Answer> {
+  const response = await app.inject(request);
+  const verdict = validate(op, {
+    status: response.statusCode,
+    contentType: response.headers["content-type"] as string | undefined,
+    headers: response.headers as Record<string, string>,
+    text: response.body,
+  });
+  expect(verdict.problems, `${op.id} answered ${response.statusCode}: ${response.body}`).toEqual([]);
+  return { status: response.statusCode, headers: response.headers, body: verdict.body };
+}

@@ -1,0 +1,182 @@
+/**
+ * Fault injection, off by default: `errorRate` (a share of public requests answer a documented 429, 500
+ * or 503 and change nothing), `rateLimit` (per API key, 429 with Retry-After, then recovery after the
+ * window) and `latency`. Random and clock are injected, so every test is deterministic.
+ */
+import { describe, expect, it } from "vitest";
+import { buildMockServer } from "../app.ts";
+import { parseBehaviourFlags } from "../behaviour/flags.ts";
+import { DEFAULT_SEED } from "../store/seed.ts";
+import { operation, operations, send, validRequest } from "./behaviour-support.ts";
+
+const workspace = operation("getWorkspace");
+
+describe("error rate", () => {
+  it("at 1, faults every public request with a documented 429, 500 or 503, and changes no state", async () => {
+    const app = await buildMockServer({ errorRate: 1 });
+    const before = app.store.snapshot();
+    const seen = new Set<number>();
+    for (const op of operations) {
+      for (let i = 0; i < 4; i++) {
+        const answer = await send(app, op, validRequest(op));
+        expect([429, 500, 503]).toContain(answer.status);
+        if (answer.status === 429) expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+        seen.add(answer.status);
+      }
+    }
+    expect([...seen].sort()).toEqual([429, 500, 503]);
+    expect(app.store.snapshot()).toEqual(before);
+    await app.close();
+  });
+
+  it("at 0, and by default, never faults", async () => {
+    for (const options of [{}, { errorRate: 0 }]) {
+      const app = await buildMockServer(options);
+      for (let i = 0; i < 50; i++) expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+      await app.close();
+    }
+  });
+
+  it("faults about that share of requests, drawn from the random source given", async () => {
+    let n = 0;
+    // 0, 0.1, ..., 0.9, 0, ...: a fault when the draw is below 0.3, so three in every ten requests.
+    const app = await buildMockServer({ errorRate: 0.3, random: () => (n++ % 10) / 10 });
+    let faults = 0;
+    for (let i = 0; i < 100; i++) if ((await send(app, workspace, validRequest(workspace))).status !== 200) faults++;
+    expect(faults).toBeGreaterThan(10);
+    expect(faults).toBeLessThan(60);
+    await app.close();
+  });
+
+  it("replays the same faults for the same seed", async () => {
+    const statuses = async () => {
+      const app = await buildMockServer({ errorRate: 0.5, seed: { ...DEFAULT_SEED, seed: 7 } });
+      const result: number[] = [];
+      for (let i = 0; i < 30; i++) result.push((await app.inject(validRequest(workspace))).statusCode);
+      await app.close();
+      return result;
+    };
+    const first = await statuses();
+    expect(await statuses()).toEqual(first);
+    expect(new Set(first).size).toBeGreaterThan(1);
+  });
+
+  it("leaves requests without a valid key to auth: they are 401, not faults", async () => {
+    const app = await buildMockServer({ errorRate: 1 });
+    const request = validRequest(workspace);
+    request.headers = { "x-api-key": "wrong" };
+    expect((await send(app, workspace, request)).status).toBe(401);
+    await app.close();
+  });
+});
+
+describe("rate limit", () => {
+  it("answers 429 with Retry-After after the limit, and recovers when the window has passed", async () => {
+    let now = 1_000_000;
+    const app = await buildMockServer({ rateLimit: { limit: 3, windowMs: 60_000 }, clock: () => now });
+    for (let i = 0; i < 3; i++) expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+
+    const limited = await send(app, workspace, validRequest(workspace));
+    expect(limited).toMatchObject({ status: 429, body: { code: "rate_limited" } });
+    expect(limited.headers["retry-after"]).toBe("60");
+
+    now += 45_000;
+    expect((await send(app, workspace, validRequest(workspace))).headers["retry-after"]).toBe("15");
+    now += 15_000;
+    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+    await app.close();
+  });
+
+  it("counts each API key on its own, and a faulted create changes nothing", async () => {
+    const now = 0;
+    const app = await buildMockServer({
+      apiKeys: ["key-a", "key-b"],
+      rateLimit: { limit: 1, windowMs: 1000 },
+      clock: () => now,
+    });
+    const create = operation("createContact");
+    const before = app.store.snapshot();
+    const asA = (op = workspace) => validRequest(op, { "x-api-key": "key-a" });
+    expect((await send(app, workspace, asA())).status).toBe(200);
+    expect((await send(app, create, asA(create))).status).toBe(429);
+    expect(app.store.snapshot()).toEqual(before);
+    expect((await send(app, workspace, validRequest(workspace, { "x-api-key": "key-b" }))).status).toBe(200);
+    await app.close();
+  });
+
+  it("is checked after auth: a request without a key is 401 and does not count", async () => {
+    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, clock: () => 0 });
+    const anonymous = validRequest(workspace);
+    anonymous.headers = {};
+    for (let i = 0; i < 3; i++) expect((await send(app, workspace, anonymous)).status).toBe(401);
+    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+    await app.close();
+  });
+
+  it("does not apply to the admin API", async () => {
+    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, errorRate: 1, clock: () => 0 });
+    for (let i = 0; i < 3; i++) expect((await app.inject({ url: "/__admin/fixtures" })).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
+describe("latency", () => {
+  it("delays every public answer by a time in the range", async () => {
+    const app = await buildMockServer({ latency: { min: 40, max: 60 } });
+    const started = performance.now();
+    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+    await app.close();
+  });
+});
+
+describe("options and flags", () => {
+  it.each([
+    [{ errorRate: 1.5 }, "errorRate"],
+    [{ errorRate: -0.1 }, "errorRate"],
+    [{ latency: { min: 200, max: 50 } }, "latency"],
+    [{ latency: { min: 0, max: 60_000 } }, "latency"],
+    [{ rateLimit: { limit: 0, windowMs: 1000 } }, "rateLimit.limit"],
+    [{ rateLimit: { limit: 10, windowMs: 0 } }, "rateLimit.windowMs"],
+  ])("refuses %j at start", async (options, says) => {
+    await expect(buildMockServer(options)).rejects.toThrow(says);
+  });
+
+  it.each([
+    [{ latency: "50-200" }, { latency: { min: 50, max: 200 } }],
+    [{ latency: "100" }, { latency: { min: 100, max: 100 } }],
+    [{ "error-rate": "0.05" }, { errorRate: 0.05 }],
+    [{ "error-rate": "5%" }, { errorRate: 0.05 }],
+    [{ "rate-limit": "600/min" }, { rateLimit: { limit: 600, windowMs: 60_000 } }],
+    [{ "rate-limit": "10/s" }, { rateLimit: { limit: 10, windowMs: 1000 } }],
+    [{ "rate-limit": "5000/hours" }, { rateLimit: { limit: 5000, windowMs: 3_600_000 } }],
+    [{ cors: "http://a.test, http://b.test" }, { cors: ["http://a.test", "http://b.test"] }],
+    [{ cors: "*" }, { cors: true }],
+    [{ "no-cors": true, cors: "http://a.test" }, { cors: false }],
+  ])("reads the flags %j", (flags, want) => {
+    expect(parseBehaviourFlags(flags, {})).toEqual(want);
+  });
+
+  it("reads the environment when a flag is absent, and a flag wins over it", () => {
+    const env = { MOCK_LATENCY: "1-2", MOCK_ERROR_RATE: "0.5", MOCK_RATE_LIMIT: "1/s", MOCK_CORS: "false" };
+    expect(parseBehaviourFlags({ "error-rate": "0" }, env)).toEqual({
+      latency: { min: 1, max: 2 },
+      errorRate: 0,
+      rateLimit: { limit: 1, windowMs: 1000 },
+      cors: false,
+    });
+  });
+
+  it.each([
+    [{ latency: "200-50" }, "--latency"],
+    [{ latency: "fast" }, "--latency"],
+    [{ "error-rate": "2" }, "--error-rate"],
+    [{ "error-rate": "" }, "--error-rate"],
+    [{ "rate-limit": "600" }, "--rate-limit"],
+    [{ "rate-limit": "0/min" }, "--rate-limit"],
+    [{ "rate-limit": "600/day" }, "--rate-limit"],
+    [{ cors: " , " }, "--cors"],
+  ])("refuses the flags %j, naming the flag", (flags, says) => {
+    expect(() => parseBehaviourFlags(flags, {})).toThrow(says);
+  });
+});

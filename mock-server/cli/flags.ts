@@ -210,6 +210,16 @@ export const FLAGS: Flag[] = [
   },
   {
     kind: "switch",
+    name: "no-cors",
+    env: "MOCK_NO_CORS",
+    group: "Behaviour switches",
+    help: "Send no CORS headers and answer no preflight (the same as --cors off).",
+    apply: (config, on) => {
+      if (on) config.options.cors = false;
+    },
+  },
+  {
+    kind: "switch",
     name: "quiet",
     env: "MOCK_QUIET",
     group: "Output",

@@ -1,11 +1,11 @@
 /**
  * Fault injection, off by default: `errorRate` (a share of public requests answer a documented 429, 500
  * or 503 and change nothing), `rateLimit` (per API key, 429 with Retry-After, then recovery after the
- * window) and `latency`. Random and clock are injected, so every test is deterministic.
+ * window) and `latency`. Random and clock are injected, so every test is deterministic. The flags that set
+ * them are read by the CLI (cli/flags.ts) and tested with it.
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer } from "../app.ts";
-import { parseBehaviourFlags } from "../behaviour/flags.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 import { operation, operations, send, validRequest } from "./behaviour-support.ts";
 
@@ -130,7 +130,7 @@ describe("latency", () => {
   });
 });
 
-describe("options and flags", () => {
+describe("options", () => {
   it.each([
     [{ errorRate: 1.5 }, "errorRate"],
     [{ errorRate: -0.1 }, "errorRate"],
@@ -140,43 +140,5 @@ describe("options and flags", () => {
     [{ rateLimit: { limit: 10, windowMs: 0 } }, "rateLimit.windowMs"],
   ])("refuses %j at start", async (options, says) => {
     await expect(buildMockServer(options)).rejects.toThrow(says);
-  });
-
-  it.each([
-    [{ latency: "50-200" }, { latency: { min: 50, max: 200 } }],
-    [{ latency: "100" }, { latency: { min: 100, max: 100 } }],
-    [{ "error-rate": "0.05" }, { errorRate: 0.05 }],
-    [{ "error-rate": "5%" }, { errorRate: 0.05 }],
-    [{ "rate-limit": "600/min" }, { rateLimit: { limit: 600, windowMs: 60_000 } }],
-    [{ "rate-limit": "10/s" }, { rateLimit: { limit: 10, windowMs: 1000 } }],
-    [{ "rate-limit": "5000/hours" }, { rateLimit: { limit: 5000, windowMs: 3_600_000 } }],
-    [{ cors: "http://a.test, http://b.test" }, { cors: ["http://a.test", "http://b.test"] }],
-    [{ cors: "*" }, { cors: true }],
-    [{ "no-cors": true, cors: "http://a.test" }, { cors: false }],
-  ])("reads the flags %j", (flags, want) => {
-    expect(parseBehaviourFlags(flags, {})).toEqual(want);
-  });
-
-  it("reads the environment when a flag is absent, and a flag wins over it", () => {
-    const env = { MOCK_LATENCY: "1-2", MOCK_ERROR_RATE: "0.5", MOCK_RATE_LIMIT: "1/s", MOCK_CORS: "false" };
-    expect(parseBehaviourFlags({ "error-rate": "0" }, env)).toEqual({
-      latency: { min: 1, max: 2 },
-      errorRate: 0,
-      rateLimit: { limit: 1, windowMs: 1000 },
-      cors: false,
-    });
-  });
-
-  it.each([
-    [{ latency: "200-50" }, "--latency"],
-    [{ latency: "fast" }, "--latency"],
-    [{ "error-rate": "2" }, "--error-rate"],
-    [{ "error-rate": "" }, "--error-rate"],
-    [{ "rate-limit": "600" }, "--rate-limit"],
-    [{ "rate-limit": "0/min" }, "--rate-limit"],
-    [{ "rate-limit": "600/day" }, "--rate-limit"],
-    [{ cors: " , " }, "--cors"],
-  ])("refuses the flags %j, naming the flag", (flags, says) => {
-    expect(() => parseBehaviourFlags(flags, {})).toThrow(says);
   });
 });

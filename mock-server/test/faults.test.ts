@@ -2,7 +2,7 @@
  * Fault injection, off by default: `errorRate` (a share of public requests answer a documented 429, 500
  * or 503 and change nothing), `rateLimit` (per API key, 429 with Retry-After, then recovery after the
  * window) and `latency`. Random and clock are injected, so every test is deterministic. The flags that set
- * them are read by the CLI (cli/flags.ts) and tested with it.
+ * them are read by the CLI (cli/flags.ts).
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer } from "../app.ts";

@@ -15,7 +15,7 @@ import type { Store } from "../store/store.ts";
 import { fixturesOf } from "./fixtures.ts";
 import { stateJsonStream } from "./state-json.ts";
 import { createAdminTokenCheck } from "./token.ts";
-import { ADMIN_SPEC_ID, adminOperations, checkReferences, createAdminValidatorCompiler } from "./validation.ts";
+import { ADMIN_SPEC_ID, adminOperations, checkBeyondSchema, createAdminValidatorCompiler } from "./validation.ts";
 
 export type AdminOperationId = keyof operations;
 type Body<Id extends AdminOperationId> = operations[Id] extends {
@@ -46,9 +46,9 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   },
   exportState: (ctx) => stateJsonStream(ctx.store().snapshot()),
   importState: (ctx, body) => {
-    // The schema has been checked by the route; the references here, the rest by the store. Either throws
-    // before the current state is touched.
-    if (body) ctx.store().replace(checkReferences(body));
+    // The route has checked the schema; what the schema cannot say is checked here, the rest by the store.
+    // Each throws before the current state is touched.
+    if (body) ctx.store().replace(checkBeyondSchema(body));
     return fixtures(ctx);
   },
   listRequests: (ctx) => ctx.journal.list(),

@@ -1,12 +1,14 @@
 /**
  * Validation of what the admin API (and the state file) takes in, all of it from the admin spec
  * (`generated/admin-openapi.json`): the admin routes' Fastify schemas and compiler, and a check of a whole
- * state that HTTP and the state file share: the State schema, then references the schema cannot see.
+ * state that HTTP and the state file share: the State schema, then what the schema cannot say (no
+ * undocumented fields in a record the public API will serve, and references between records).
  */
 import type { ValidateFunction } from "ajv";
+import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import { toDetails } from "../../lib/ajv-errors.ts";
-import { adminSpec, listOperations } from "../../lib/spec.ts";
+import { adminSpec, listOperations, resolve } from "../../lib/spec.ts";
 import { createValidatorCompiler } from "../http/validation.ts";
 import { StoreError } from "../store/store-error.ts";
 import type { ErrorDetail, SeedOptions, StateSnapshot } from "../store/types.ts";
@@ -39,21 +41,68 @@ export function checkSeedOptions(value: unknown): SeedOptions {
 }
 
 /**
- * Checks a whole state against the admin spec's `State` schema and for the references the schema cannot
- * see. `State.fromSnapshot` (the store) checks the rest (duplicate ids and emails, unknown channels,
- * contacts and chats), so a state that passes both is one the store can serve.
+ * Checks a whole state against the admin spec's `State` schema, then `checkBeyondSchema`. The store's
+ * `State.fromSnapshot` checks the rest (duplicate ids and emails, unknown channels, contacts and chats),
+ * so a state that passes all three is one the store can serve.
  */
 export function checkState(value: unknown): StateSnapshot {
   const validate = validators().state;
   if (!validate(value)) throw invalid("The state is invalid", toDetails(validate.errors ?? [], "body"));
-  return checkReferences(value as StateSnapshot);
+  return checkBeyondSchema(value as StateSnapshot);
 }
 
-/** Throws a StoreError listing the state's broken references (see `referenceProblems`), if it has any. */
-export function checkReferences(state: StateSnapshot): StateSnapshot {
+/**
+ * For a state that the schema accepts: throws a StoreError listing its undocumented fields and broken
+ * references, if it has any.
+ */
+export function checkBeyondSchema(state: StateSnapshot): StateSnapshot {
+  const undocumented = undocumentedFields(state);
+  if (undocumented.length > 0) throw invalid("The state has undocumented fields", undocumented);
   const problems = referenceProblems(state);
   if (problems.length > 0) throw invalid("The state is inconsistent", problems);
   return state;
+}
+
+/**
+ * The spec leaves records open (the live API may add fields), so the schema lets a contact with an extra
+ * field through; but the mock would then serve it, and the mock sends no undocumented property. The
+ * fields each part of the state may have are read from the State schema (following `allOf`).
+ */
+export function undocumentedFields(state: StateSnapshot): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  for (const [part, allowed] of recordFields()) {
+    const value = (state as unknown as Record<string, unknown>)[part];
+    const records = Array.isArray(value) ? value : [value];
+    records.forEach((record, i) => {
+      if (typeof record !== "object" || record === null) return;
+      for (const field of Object.keys(record)) {
+        if (allowed.has(field)) continue;
+        const at = Array.isArray(value) ? `/${part}/${i}/${field}` : `/${part}/${field}`;
+        problems.push({ in: "body", field: at, message: "is not a documented property" });
+        if (problems.length >= MAX_DETAILS) return;
+      }
+    });
+  }
+  return problems;
+}
+
+let fieldsByPart: Map<string, Set<string>> | undefined;
+/** Each part of the State (`contacts`, `workspace`, ...) and the fields its records may have. */
+function recordFields(): Map<string, Set<string>> {
+  if (!fieldsByPart) {
+    const schema = (s: oas31.SchemaObject | oas31.ReferenceObject) => resolve<oas31.SchemaObject>(adminSpec, s);
+    const fields = (s: oas31.SchemaObject | oas31.ReferenceObject): string[] => {
+      const resolved = schema(s);
+      return [...Object.keys(resolved.properties ?? {}), ...(resolved.allOf ?? []).flatMap(fields)];
+    };
+    const state = schema({ $ref: "#/components/schemas/State" });
+    fieldsByPart = new Map();
+    for (const [part, raw] of Object.entries(state.properties ?? {})) {
+      const partSchema = schema(raw);
+      fieldsByPart.set(part, new Set(fields(partSchema.type === "array" && partSchema.items ? partSchema.items : raw)));
+    }
+  }
+  return fieldsByPart;
 }
 
 /**

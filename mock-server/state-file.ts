@@ -22,7 +22,11 @@ export class StateFileError extends Error {
   override name = "StateFileError";
 }
 
-/** Reads and checks a state file; `undefined` when there is no such file (the mock then starts seeded). */
+/**
+ * Reads a state file and checks it against the State schema and its references (as `PUT /__admin/state`
+ * does; the store checks the rest when the state is loaded into it). `undefined` when there is no such file:
+ * the mock then starts seeded.
+ */
 export async function readStateFile(path: string): Promise<StateSnapshot | undefined> {
   let text: string;
   try {

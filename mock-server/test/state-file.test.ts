@@ -1,0 +1,172 @@
+/**
+ * `--state FILE`: a state file is written atomically and read back the same; a missing file means "start
+ * seeded", a bad one is refused with its reasons; writes are debounced and never overlap; and an app with
+ * a state file loads it, writes after changes that succeeded (not after failures) and flushes on close.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { stateJsonChunks } from "../admin/state-json.ts";
+import { buildMockServer } from "../app.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { readStateFile, STATE_WRITE_DELAY_MS, StateFileError, StateFileWriter, writeStateFile } from "../state-file.ts";
+import { seedState } from "../store/seed.ts";
+import type { StateSnapshot } from "../store/types.ts";
+import { SMALL } from "./admin-support.ts";
+
+/** Each test has a folder of its own. */
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "converseiq-state-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const small = (): StateSnapshot => seedState(SMALL);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const KEY = { "x-api-key": DEFAULT_API_KEY };
+
+describe("writing and reading a state file", () => {
+  it("reads back exactly the state written, and leaves no temporary file behind", async () => {
+    const path = join(dir, "state.json");
+    const state = small();
+    await writeStateFile(path, state);
+    expect(await readStateFile(path)).toEqual(state);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  it("replaces an existing file whole", async () => {
+    const path = join(dir, "state.json");
+    await writeStateFile(path, seedState({ ...SMALL, contacts: 40 }));
+    const smaller = small();
+    await writeStateFile(path, smaller);
+    expect(await readStateFile(path)).toEqual(smaller);
+  });
+
+  it("reads no state, and no error, when the file does not exist yet", async () => {
+    expect(await readStateFile(join(dir, "missing.json"))).toBeUndefined();
+  });
+
+  it.each([
+    ["not JSON", "{half", /is not valid JSON/],
+    ["not a state", '{"workspace": 1}', /does not hold a valid state:\n {2}\/owner: is required/],
+  ])("refuses a file that is %s, naming the file and what is wrong", async (_, text, message) => {
+    const path = join(dir, "bad.json");
+    await writeFile(path, text);
+    const error = await readStateFile(path).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("writes large collections in pieces that join into the same JSON", () => {
+    const state = seedState({ ...SMALL, contacts: 2500 });
+    const chunks = [...stateJsonChunks(state)];
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.join("")).toBe(JSON.stringify(state));
+  });
+});
+
+describe("the debounced writer", () => {
+  it("writes once for a burst of changes, a moment after the last", async () => {
+    const path = join(dir, "state.json");
+    let snapshots = 0;
+    const writer = new StateFileWriter(
+      path,
+      () => {
+        snapshots++;
+        return small();
+      },
+      { delayMs: 20 },
+    );
+    for (let i = 0; i < 5; i++) writer.changed();
+    expect(snapshots).toBe(0);
+    await sleep(80);
+    expect(snapshots).toBe(1);
+    expect(await readStateFile(path)).toEqual(small());
+  });
+
+  it("flushes at once on demand, and writes one after another, never at the same time", async () => {
+    const path = join(dir, "state.json");
+    const states = [seedState({ ...SMALL, seed: 1 }), seedState({ ...SMALL, seed: 2 })];
+    let n = 0;
+    const writer = new StateFileWriter(path, () => states[n++] ?? small(), { delayMs: 10_000 });
+    writer.changed();
+    await Promise.all([writer.flush(), writer.flush()]);
+    expect(n).toBe(2);
+    expect(await readStateFile(path)).toEqual(states[1]);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  it("reports a failed write and keeps going", async () => {
+    const errors: unknown[] = [];
+    const writer = new StateFileWriter(join(dir, "no-such-folder", "state.json"), small, {
+      onError: (e) => errors.push(e),
+    });
+    await writer.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StateFileError);
+  });
+});
+
+describe("an app with a state file", () => {
+  it("starts from the file's state when it exists", async () => {
+    const path = join(dir, "state.json");
+    const state = seedState({ ...SMALL, seed: 555 });
+    await writeStateFile(path, state);
+    const app = await buildMockServer({ seed: SMALL, stateFile: path });
+    expect(app.store.snapshot()).toEqual(state);
+    await app.close();
+  });
+
+  it.each([
+    ["not a state", '{"workspace": {}}', /\/owner: is required/],
+    [
+      "a state the store finds inconsistent",
+      JSON.stringify({ ...small(), contacts: [...small().contacts, small().contacts[0]] }),
+      /\/contacts\/12\/email: duplicate email/,
+    ],
+  ])("does not start from a file that is %s", async (_, text, message) => {
+    const path = join(dir, "state.json");
+    await writeFile(path, text);
+    const error = await buildMockServer({ seed: SMALL, stateFile: path }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("writes the state a moment after a change that succeeded, and not after one that failed", async () => {
+    const path = join(dir, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path });
+    const bad = await app.inject({ method: "POST", url: `${PUBLIC_PREFIX}/contact`, headers: KEY, payload: { ip: 5 } });
+    expect(bad.statusCode).toBe(400);
+    await sleep(STATE_WRITE_DELAY_MS + 150);
+    expect(await readdir(dir)).toEqual([]);
+
+    const good = await app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: "Saved", email: "saved@example.com" },
+    });
+    expect(good.statusCode).toBe(200);
+    await sleep(STATE_WRITE_DELAY_MS + 150);
+    expect(await readFile(path, "utf8")).toContain("saved@example.com");
+    await app.close();
+  });
+
+  it("writes the state when it closes, without waiting for the delay", async () => {
+    const path = join(dir, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path });
+    await app.inject({ method: "POST", url: "/__admin/reset", payload: { seed: 9 } });
+    await app.close();
+    expect((await readStateFile(path))?.workspace).toEqual(seedState({ ...SMALL, seed: 9 }).workspace);
+  });
+});

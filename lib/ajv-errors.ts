@@ -14,12 +14,16 @@ export function toDetails(errors: readonly ErrorObject[], location: Location): E
   for (const error of errors) {
     // Branch failures of an anyOf say nothing the anyOf's own line does not.
     if (anyOfPaths.some((p) => error.schemaPath.startsWith(`${p}/`))) continue;
-    details.push({ in: location, field: fieldOf(error, location), message: messageOf(error) });
+    details.push({ in: location, field: fieldOf(error, location), message: messageOf(error, location) });
   }
   return dedupe(details);
 }
 
 function fieldOf(error: ErrorObject, location: Location): string {
+  // An unknown parameter is named as sent (`page[]`), even when its name holds a slash.
+  if (error.keyword === "additionalProperties" && location !== "body" && error.instancePath === "") {
+    return String(error.params.additionalProperty);
+  }
   let path = error.instancePath;
   if (error.keyword === "required") path += `/${String(error.params.missingProperty)}`;
   if (error.keyword === "additionalProperties") path += `/${String(error.params.additionalProperty)}`;
@@ -28,13 +32,15 @@ function fieldOf(error: ErrorObject, location: Location): string {
   return path.replace(/^\//, "").split("/")[0] ?? "";
 }
 
-function messageOf(error: ErrorObject): string {
+function messageOf(error: ErrorObject, location: Location): string {
   if (error.keyword === "anyOf" && Array.isArray(error.schema)) {
     const names = (error.schema as { required?: string[] }[]).flatMap((branch) => branch.required ?? []);
     if (names.length === (error.schema as unknown[]).length) return `must have at least one of: ${names.join(", ")}`;
   }
   if (error.keyword === "required") return "is required";
-  if (error.keyword === "additionalProperties") return "is not a known property";
+  if (error.keyword === "additionalProperties") {
+    return location === "body" ? "is not a known property" : "is not a parameter of this operation";
+  }
   if (error.keyword === "enum") return `${error.message}: ${(error.params.allowedValues as unknown[]).join(", ")}`;
   return error.message ?? `fails ${error.keyword}`;
 }

@@ -53,11 +53,13 @@ export function routeSchema(op: Operation, id: string = SPEC_ID): FastifySchema 
   const schema: FastifySchema = {};
   for (const part of ["path", "query"] as const) {
     const params = op.parameters.filter((p) => p.in === part);
-    if (params.length === 0) continue;
+    // A query parameter the operation does not have (`page[]=1`, a misspelt `limt`) is refused, not ignored.
+    if (params.length === 0 && part === "path") continue;
     const object = {
       type: "object",
       properties: Object.fromEntries(params.map((p) => [p.name, refInto(id, p.schema ?? {})])),
       required: params.filter((p) => p.required).map((p) => p.name),
+      ...(part === "query" ? { additionalProperties: false } : {}),
     };
     if (part === "path") schema.params = object;
     else schema.querystring = object;

@@ -8,11 +8,10 @@
  */
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { buildMockServer, type MockServer } from "./app.ts";
+import type { MockServer } from "./app.ts";
 import { banner } from "./cli/banner.ts";
 import { type CliConfig, parseCli, usage } from "./cli/flags.ts";
 import { UsageError } from "./cli/values.ts";
-import { StateFileError } from "./state-file.ts";
 
 const NAME = "converseiq-mock";
 
@@ -23,6 +22,9 @@ function fail(code: 1 | 2, message: string, hint = ""): never {
 
 async function start(config: CliConfig): Promise<MockServer> {
   const stateLoaded = config.options.stateFile !== undefined && existsSync(config.options.stateFile);
+  // Loaded only now, so that --help and a bad flag answer without loading the server.
+  const { buildMockServer } = await import("./app.ts");
+  const { StateFileError } = await import("./state-file.ts");
   let app: MockServer;
   try {
     app = await buildMockServer({ ...config.options, logger: !config.quiet });

@@ -23,19 +23,22 @@ export const createAdminValidatorCompiler = () => createValidatorCompiler(adminS
 /** At most this many problems are listed for one state: a wholly wrong file of a million contacts says enough. */
 const MAX_DETAILS = 50;
 
-let compiled: { state: ValidateFunction; seed: ValidateFunction } | undefined;
-function validators() {
-  if (!compiled) {
-    const ajv = createAjv([{ id: ADMIN_SPEC_ID, doc: adminSpec }], { verbose: true });
-    const component = (name: string) => ajv.compile(refInto(ADMIN_SPEC_ID, { $ref: `#/components/schemas/${name}` }));
-    compiled = { state: component("State"), seed: component("SeedOptions") };
+let ajv: ReturnType<typeof createAjv> | undefined;
+const compiled = new Map<string, ValidateFunction>();
+/** The validator of a component schema of the admin spec, compiled on first use (State is large). */
+function validator(name: "State" | "SeedOptions"): ValidateFunction {
+  let validate = compiled.get(name);
+  if (!validate) {
+    ajv ??= createAjv([{ id: ADMIN_SPEC_ID, doc: adminSpec }], { verbose: true });
+    validate = ajv.compile(refInto(ADMIN_SPEC_ID, { $ref: `#/components/schemas/${name}` }));
+    compiled.set(name, validate);
   }
-  return compiled;
+  return validate;
 }
 
 /** Checks a value against the admin spec's `SeedOptions`; throws a StoreError naming each bad field. */
 export function checkSeedOptions(value: unknown): SeedOptions {
-  const validate = validators().seed;
+  const validate = validator("SeedOptions");
   if (!validate(value)) throw invalid("The seed options are invalid", toDetails(validate.errors ?? [], "body"));
   return value as SeedOptions;
 }
@@ -46,7 +49,7 @@ export function checkSeedOptions(value: unknown): SeedOptions {
  * so a state that passes all three is one the store can serve.
  */
 export function checkState(value: unknown): StateSnapshot {
-  const validate = validators().state;
+  const validate = validator("State");
   if (!validate(value)) throw invalid("The state is invalid", toDetails(validate.errors ?? [], "body"));
   return checkBeyondSchema(value as StateSnapshot);
 }

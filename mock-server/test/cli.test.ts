@@ -1,0 +1,277 @@
+/**
+ * The command line: flags and environment variables read from one table (in process, fast), and a few
+ * runs of the real `converseiq-mock` command as a child process: --help, a bad flag, serving with the
+ * default key, exiting 0 on SIGTERM with the state file written, and state surviving a restart.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { banner } from "../cli/banner.ts";
+import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags.ts";
+import { UsageError } from "../cli/values.ts";
+import { withDefaults } from "../options.ts";
+import { DEFAULT_SEED } from "../store/seed.ts";
+
+const config = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const request = parseCli(argv, env);
+  if (request.help) throw new Error("asked for help");
+  return request.config;
+};
+const usageError = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
+  try {
+    parseCli(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error(`no error for ${argv.join(" ")}`);
+};
+
+describe("reading flags and environment variables", () => {
+  it("defaults to 127.0.0.1:4010, the default seed and sizes, logging on", () => {
+    const { port, host, quiet, options } = config([]);
+    expect({ port, host, quiet }).toEqual({ port: DEFAULT_PORT, host: DEFAULT_HOST, quiet: false });
+    expect(port).toBe(4010);
+    expect(options.seed).toEqual(DEFAULT_SEED);
+    expect(options.apiKeys).toBeUndefined(); // withDefaults gives mock-api-key
+    expect(withDefaults(options).apiKeys).toEqual(["mock-api-key"]);
+  });
+
+  it("reads every flag", () => {
+    const { port, host, quiet, options } = config([
+      ...["--port", "0", "--host", "0.0.0.0", "--api-key", "k1", "--api-key", "k2", "--seed=-3"],
+      ...["--contacts", "1000000", "--chats", "7", "--team", "2", "--channels", "4", "--bots", "0"],
+      ...["--admin-token", "t", "--state", "s.json", "--quiet"],
+      ...["--latency", "50-200", "--error-rate", "5%", "--rate-limit", "10/s", "--cors", "http://a.test,http://b.test"],
+    ]);
+    expect({ port, host, quiet }).toEqual({ port: 0, host: "0.0.0.0", quiet: true });
+    expect(options).toEqual({
+      apiKeys: ["k1", "k2"],
+      seed: { seed: -3, contacts: 1_000_000, chats: 7, team: 2, channels: 4, bots: 0 },
+      adminToken: "t",
+      stateFile: "s.json",
+      latency: { min: 50, max: 200 },
+      errorRate: 0.05,
+      rateLimit: { limit: 10, windowMs: 1000 },
+      cors: ["http://a.test", "http://b.test"],
+    });
+  });
+
+  it("reads the environment variables, with MOCK_API_KEY separated by commas; a flag wins over its variable", () => {
+    const env = {
+      MOCK_PORT: "5000",
+      MOCK_API_KEY: "a, b",
+      MOCK_SEED: "9",
+      MOCK_QUIET: "1",
+      MOCK_ADMIN_TOKEN: "tok",
+      MOCK_STATE_FILE: "x.json",
+      MOCK_RATE_LIMIT: "600/min",
+    };
+    const fromEnv = config([], env);
+    expect(fromEnv.port).toBe(5000);
+    expect(fromEnv.quiet).toBe(true);
+    expect(fromEnv.options).toMatchObject({
+      apiKeys: ["a", "b"],
+      seed: { seed: 9 },
+      adminToken: "tok",
+      stateFile: "x.json",
+      rateLimit: { limit: 600, windowMs: 60_000 },
+    });
+    const flagsWin = config(["--port", "6000", "--api-key", "c"], env);
+    expect(flagsWin.port).toBe(6000);
+    expect(flagsWin.options.apiKeys).toEqual(["c"]);
+  });
+
+  it("asks for help with --help or -h", () => {
+    expect(parseCli(["--help"])).toEqual({ help: true });
+    expect(parseCli(["-h", "--port", "nope"])).toEqual({ help: true });
+  });
+
+  it.each([
+    [["--port", "http"], /^--port: expected a whole number, got "http"$/],
+    [["--port", "70000"], /^--port: expected a number from 0 to 65535, got 70000$/],
+    [["--port"], /argument missing/],
+    [["--contacts", "3000000"], /^--contacts: must be <= 2000000$/],
+    [["--team", "0"], /^--team: must be >= 1$/],
+    [["--seed", "1.5"], /^--seed: expected a whole number/],
+    [["--api-key", ""], /^--api-key: an API key must not be empty/],
+    [["--latency", "fast"], /^--latency: expected MIN-MAX/],
+    [["--latency", "0-60000"], /^--latency: latency must be/],
+    [["--error-rate", "2"], /^--error-rate: expected a share from 0 to 1/],
+    [["--rate-limit", "10/fortnight"], /^--rate-limit: expected N\/s, N\/min or N\/hour/],
+    [["--cors", "localhost:3000"], /^--cors: "localhost:3000" is not an origin/],
+    [["--colour", "red"], /Unknown option '--colour'/],
+    [["serve"], /Unexpected argument 'serve'/],
+  ])("refuses %j with a message naming the flag", (argv, message) => {
+    expect(usageError(argv)).toMatch(message);
+  });
+
+  it("names the environment variable when its value is bad", () => {
+    expect(usageError([], { MOCK_PORT: "x" })).toMatch(/^MOCK_PORT: /);
+    expect(usageError([], { MOCK_CONTACTS: "-1" })).toMatch(/^MOCK_CONTACTS: must be >= 0$/);
+    expect(usageError([], { MOCK_QUIET: "maybe" })).toMatch(/^MOCK_QUIET: expected 1\/true or 0\/false/);
+  });
+
+  it("documents every flag and its environment variable in --help", () => {
+    const text = usage();
+    for (const flag of FLAGS) {
+      expect(text).toContain(`--${flag.name}`);
+      expect(text).toContain(flag.env);
+    }
+    expect(text).toContain("--help");
+    for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(110);
+  });
+});
+
+describe("the banner", () => {
+  it("says where the API is, which keys it accepts, where the fixtures are and how to reset", () => {
+    const text = banner({
+      origin: "http://127.0.0.1:4010",
+      options: withDefaults({ adminToken: "do-not-print" }),
+      stateLoaded: false,
+    });
+    expect(text).toContain("http://127.0.0.1:4010/public/v1");
+    expect(text).toContain("mock-api-key");
+    expect(text).toContain("http://127.0.0.1:4010/__admin/fixtures");
+    expect(text).toContain("-X POST http://127.0.0.1:4010/__admin/reset");
+    expect(text).not.toContain("do-not-print");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The real command, as a child process.
+
+const BIN = fileURLToPath(new URL("../../bin/converseiq-mock.js", import.meta.url));
+const children: ChildProcess[] = [];
+const folders: string[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
+});
+
+/** Runs the command with no MOCK_* variables of the test's environment. */
+function run(args: string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => ({ stdout, stderr }),
+    exited,
+    /** The origin the banner announces, once the server listens. */
+    listening: async (): Promise<string> => {
+      for (let waited = 0; waited < 5000; waited += 20) {
+        const match = /http:\/\/127\.0\.0\.1:(\d+)\/public\/v1/.exec(stdout);
+        if (match) return `http://127.0.0.1:${match[1]}`;
+        if (child.exitCode !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`the server did not start: ${stdout}${stderr}`);
+    },
+  };
+}
+
+async function newFolder() {
+  const folder = await mkdtemp(join(tmpdir(), "converseiq-cli-"));
+  folders.push(folder);
+  return folder;
+}
+
+const SMALL_ARGS = ["--port", "0", "--contacts", "10", "--chats", "3"];
+
+describe("the converseiq-mock command", () => {
+  it("prints the usage and exits 0 on --help", async () => {
+    const cli = run(["--help"]);
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toMatch(/^Usage: converseiq-mock \[options\]/);
+  });
+
+  it("exits 2 on a bad flag value, with a message and no stack trace", async () => {
+    const cli = run(["--port", "http"]);
+    expect(await cli.exited).toBe(2);
+    const { stdout, stderr } = cli.output();
+    expect(stdout).toBe("");
+    expect(stderr).toContain('--port: expected a whole number, got "http"');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("serves the public API with the default key, never logs the key, and exits 0 on SIGTERM writing the state file", async () => {
+    const state = join(await newFolder(), "state.json");
+    const cli = run([...SMALL_ARGS, "--state", state]);
+    const origin = await cli.listening();
+
+    const workspace = await fetch(`${origin}/public/v1/workspace`, { headers: { "x-api-key": "mock-api-key" } });
+    expect(workspace.status).toBe(200);
+    expect(await workspace.json()).toMatchObject({ guid: expect.any(String) });
+    expect((await fetch(`${origin}/public/v1/workspace`)).status).toBe(401);
+
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+    const { stdout } = cli.output();
+    const [bannerText, ...logLines] = stdout.split("Stop with Ctrl+C");
+    expect(bannerText).toContain("mock-api-key");
+    expect(logLines.join("")).toMatch(/GET \/public\/v1\/workspace 200/);
+    expect(logLines.join("")).not.toContain("mock-api-key");
+    expect(JSON.parse(await readFile(state, "utf8"))).toHaveProperty("workspace");
+  });
+
+  it("keeps what a client created across a restart with the same state file", async () => {
+    const state = join(await newFolder(), "state.json");
+    const port = await freePort();
+    const first = run([...SMALL_ARGS, "--port", String(port), "--state", state, "--quiet"]);
+    const created = await fetch(`${await answering(`http://127.0.0.1:${port}`)}/public/v1/contact`, {
+      method: "POST",
+      headers: { "x-api-key": "mock-api-key", "content-type": "application/json" },
+      body: JSON.stringify({ name: "Survivor", email: "survivor@example.com" }),
+    });
+    const { guid } = (await created.json()) as { guid: string };
+    first.child.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+    expect(first.output().stdout).toBe("");
+
+    const second = run([...SMALL_ARGS, "--state", state]);
+    const contact = await fetch(`${await second.listening()}/public/v1/contact/${guid}`, {
+      headers: { "x-api-key": "mock-api-key" },
+    });
+    expect(contact.status).toBe(200);
+    expect(await contact.json()).toMatchObject({ name: "Survivor" });
+    expect(second.output().stdout).toContain(`loaded from ${state}`);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  });
+});
+
+/** A port that was free a moment ago: --quiet prints no banner to read a port from. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls the origin until the server answers. */
+async function answering(origin: string): Promise<string> {
+  for (let waited = 0; waited < 5000; waited += 25) {
+    try {
+      await fetch(`${origin}/__admin/fixtures`);
+      return origin;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  throw new Error(`nothing answers at ${origin}`);
+}

@@ -32,8 +32,10 @@ export async function readStateFile(path: string): Promise<StateSnapshot | undef
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StateFileError(`Cannot read the state file ${path}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    const hint = code === "ERR_STRING_TOO_LONG" ? " (a state file holds at most about 500 MB: 1,000,000 contacts)" : "";
+    throw new StateFileError(`Cannot read the state file ${path}: ${(error as Error).message}${hint}`);
   }
   let value: unknown;
   try {
@@ -71,12 +73,17 @@ export interface StateFileWriterOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Coalesces changes into debounced writes, one at a time, and flushes on demand. */
+/**
+ * Coalesces changes into debounced writes, one at a time, and flushes on demand. The wait after a change is
+ * at least twice the time the last write took, so that with a very large state (a write of a million
+ * contacts takes seconds) a steady stream of changes does not keep the server busy writing.
+ */
 export class StateFileWriter {
   private timer: NodeJS.Timeout | undefined;
   /** The write in progress (or the last one), so writes never overlap. */
   private writing: Promise<void> = Promise.resolve();
   private readonly delayMs: number;
+  private lastWriteMs = 0;
   private readonly onError: (error: unknown) => void;
 
   constructor(
@@ -91,10 +98,13 @@ export class StateFileWriter {
   /** The state changed: write it once no change has come for a moment. */
   changed(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.write();
-    }, this.delayMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.write();
+      },
+      Math.max(this.delayMs, 2 * this.lastWriteMs),
+    );
     this.timer.unref();
   }
 
@@ -107,11 +117,15 @@ export class StateFileWriter {
 
   private write(): Promise<void> {
     // The snapshot is taken when this write's turn comes, so it holds every change made before it.
-    this.writing = this.writing.then(() =>
-      writeStateFile(this.path, this.snapshot()).catch((error) =>
-        this.onError(new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`)),
-      ),
-    );
+    this.writing = this.writing.then(async () => {
+      const started = performance.now();
+      try {
+        await writeStateFile(this.path, this.snapshot());
+      } catch (error) {
+        this.onError(new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`));
+      }
+      this.lastWriteMs = performance.now() - started;
+    });
     return this.writing;
   }
 }

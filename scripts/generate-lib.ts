@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
+import { generateModels } from "./generate-models-lib.ts";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -45,6 +46,9 @@ export async function generateAll(base = root): Promise<Map<string, string>> {
     });
     files.set(spec.types, `/**\n * ${header("npm run generate")}\n */\n\n${astToString(ast)}`);
   }
+  // Models for Python, Go and Java from the public spec's component schemas (generate-models-lib.ts).
+  const publicBundle = JSON.parse(files.get("openapi.json") ?? "{}") as Record<string, unknown>;
+  for (const [name, content] of await generateModels(publicBundle)) files.set(name, content);
   return files;
 }
 

@@ -6,13 +6,14 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { listOperations, publicSpec } from "../lib/spec.ts";
 import { adminRoutes } from "./admin/routes.ts";
 import { installBehaviour } from "./behaviour/index.ts";
+import { DOCS_PREFIX, docsRoutes } from "./docs/routes.ts";
 import { createKeyCheck } from "./http/auth.ts";
 import { frameworkErrors, installErrorHandler } from "./http/error-handler.ts";
 import { installFallback } from "./http/fallback.ts";
 import { installJournal, Journal } from "./http/journal.ts";
 import { registerPublicRoutes } from "./http/public-routes.ts";
 import { createValidatorCompiler } from "./http/validation.ts";
-import { ADMIN_PREFIX, BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { ADMIN_PREFIX, BODY_LIMIT, DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import { attachStateFile } from "./state-file.ts";
 import { Store } from "./store/store.ts";
 
@@ -77,6 +78,9 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   registerPublicRoutes(app, { prefix: PUBLIC_PREFIX, operations, store: () => app.store });
   installJournal(app, app.journal);
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, store: () => app.store, journal: app.journal, options });
+  // The API reference page (no key needed; "Try it out" points at this mock with its first key).
+  const apiKey = options.apiKeys[0] ?? DEFAULT_API_KEY;
+  await app.register(docsRoutes, { prefix: DOCS_PREFIX, spec: publicSpec, publicPrefix: PUBLIC_PREFIX, apiKey });
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
   if (options.stateFile !== undefined) await attachStateFile(app, app.store, options.stateFile);
   await app.ready();

@@ -125,6 +125,17 @@ describe("reading flags and environment variables", () => {
     expect(text).toContain("--help");
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(110);
   });
+
+  it("is documented flag by flag in mock-server/README.md, and the README names no flag the CLI lacks", async () => {
+    const readme = await readFile(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const table = readme.slice(readme.indexOf("## Command line"), readme.indexOf("## Admin API"));
+    for (const flag of FLAGS) {
+      expect(table).toContain(`\`--${flag.name}`);
+      expect(table).toContain(`\`${flag.env}\``);
+    }
+    const documented = [...table.matchAll(/^\| `--([a-z-]+)/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(FLAGS.map((f) => f.name).sort());
+  });
 });
 
 describe("the banner", () => {

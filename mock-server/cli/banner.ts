@@ -2,6 +2,7 @@
  * The start-up banner: where the API is, the accepted key(s), where the fixtures are and how to reset.
  * This is the one place an API key is printed; the request log never shows one.
  */
+import { DOCS_PREFIX } from "../docs/routes.ts";
 import type { MockOptions } from "../options.ts";
 
 export interface BannerFacts {
@@ -27,6 +28,7 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
     `  ${(keys.length > 1 ? "API keys" : "API key").padEnd(12)}${keys.join(", ")}   (send it in the x-api-key header)`,
     `  Fixtures    curl${admin} ${origin}/__admin/fixtures`,
     `  Reset       curl${admin} -X POST ${origin}/__admin/reset`,
+    `  Reference   ${origin}${DOCS_PREFIX}   (the API reference, in a browser)`,
     `  Data        ${data}`,
   ];
   if (options.stateFile !== undefined) {

@@ -149,6 +149,7 @@ describe("the banner", () => {
     expect(text).toContain("mock-api-key");
     expect(text).toContain("http://127.0.0.1:4010/__admin/fixtures");
     expect(text).toContain("-X POST http://127.0.0.1:4010/__admin/reset");
+    expect(text).toContain("http://127.0.0.1:4010/docs");
     expect(text).not.toContain("do-not-print");
   });
 });

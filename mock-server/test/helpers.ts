@@ -5,11 +5,10 @@
  * No 5xx is ever acceptable here: faults are off, so a 5xx is a bug in the mock.
  */
 import type { InjectOptions } from "fastify";
-import type { oas31 } from "openapi3-ts";
 import { expect } from "vitest";
 import { closeObjects, createAjv } from "../../lib/ajv.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
-import { listOperations, type Operation, type OperationId, publicSpec, resolve } from "../../lib/spec.ts";
+import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { PUBLIC_PREFIX } from "../options.ts";
 import type { SeedSizes } from "../store/seed.ts";
@@ -70,6 +69,33 @@ export function fixtureOf(app: MockServer): Fixture {
   };
 }
 
+export interface Request {
+  path: string;
+  json?: unknown;
+}
+
+/** A request each operation answers with 200, on the seeded data. */
+export const happy: Record<OperationId, (f: Fixture) => Request> = {
+  getWorkspace: () => ({ path: "/workspace" }),
+  getWorkspaceOwner: () => ({ path: "/workspace/me" }),
+  listContacts: () => ({ path: "/contact" }),
+  searchContacts: (f) => ({ path: `/contact/search?email=${encodeURIComponent(f.contact.email)}` }),
+  getContact: (f) => ({ path: `/contact/${f.contact.guid}` }),
+  createContact: () => ({ path: "/contact", json: { name: "Nora New", email: "nora.new@example.com" } }),
+  updateContact: (f) => ({ path: `/contact/${f.contact.guid}`, json: { phone: "+61 400 000 000" } }),
+  deleteContact: (f) => ({ path: `/contact/${f.contact.guid}` }),
+  listChats: () => ({ path: "/chat" }),
+  getChat: (f) => ({ path: `/chat/${f.chat}` }),
+  createChat: (f) => ({ path: "/chat", json: { channel: f.liveChatChannel, message: "Hello", agent: f.agent } }),
+  updateChat: (f) => ({ path: `/chat/${f.chat}`, json: { title: "Renamed" } }),
+  deleteChat: (f) => ({ path: `/chat/${f.chat}` }),
+  listChatMessages: (f) => ({ path: `/chat/${f.chat}/message` }),
+  getChatMessage: (f) => ({ path: `/chat/${f.chat}/message/${f.message}` }),
+  createChatMessage: (f) => ({ path: `/chat/${f.chat}/message`, json: { message: "Hi", bot: f.bot } }),
+  listTeamMembers: () => ({ path: "/team" }),
+  getTeamMember: (f) => ({ path: `/team/${f.member}` }),
+};
+
 export interface Call {
   method?: string;
   /** Path under the public prefix (`/contact`), with its query string if any; or a full path (`/x`) with `raw`. */
@@ -97,13 +123,6 @@ export interface Answer<T = unknown> {
 const validateResponse = createResponseValidator("strict");
 const closed = createAjv([{ id: "closed.json", doc: closeObjects(publicSpec) }]);
 const validateError = closed.compile({ $ref: "closed.json#/components/schemas/Error" });
-
-/** The spec's error codes (the Error schema's enum) with the status each documented response gives them. */
-export const errorCodes = (
-  resolve<oas31.SchemaObject>(publicSpec, publicSpec.components?.schemas?.Error ?? {}).properties?.code as
-    | oas31.SchemaObject
-    | undefined
-)?.enum as string[];
 
 const matchers = operations
   .map((op) => ({

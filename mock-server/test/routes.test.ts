@@ -5,34 +5,17 @@
  */
 import { describe, expect, it } from "vitest";
 import type { OperationId } from "../../lib/spec.ts";
-import { call, type Fixture, fixtureOf, operation, operations, startMock, UNKNOWN_ID } from "./helpers.ts";
-
-interface Request {
-  path: string;
-  json?: unknown;
-}
-
-/** A request each operation answers with 200, on the seeded data. */
-const happy: Record<OperationId, (f: Fixture) => Request> = {
-  getWorkspace: () => ({ path: "/workspace" }),
-  getWorkspaceOwner: () => ({ path: "/workspace/me" }),
-  listContacts: () => ({ path: "/contact" }),
-  searchContacts: (f) => ({ path: `/contact/search?email=${encodeURIComponent(f.contact.email)}` }),
-  getContact: (f) => ({ path: `/contact/${f.contact.guid}` }),
-  createContact: () => ({ path: "/contact", json: { name: "Nora New", email: "nora.new@example.com" } }),
-  updateContact: (f) => ({ path: `/contact/${f.contact.guid}`, json: { phone: "+61 400 000 000" } }),
-  deleteContact: (f) => ({ path: `/contact/${f.contact.guid}` }),
-  listChats: () => ({ path: "/chat" }),
-  getChat: (f) => ({ path: `/chat/${f.chat}` }),
-  createChat: (f) => ({ path: "/chat", json: { channel: f.liveChatChannel, message: "Hello", agent: f.agent } }),
-  updateChat: (f) => ({ path: `/chat/${f.chat}`, json: { title: "Renamed" } }),
-  deleteChat: (f) => ({ path: `/chat/${f.chat}` }),
-  listChatMessages: (f) => ({ path: `/chat/${f.chat}/message` }),
-  getChatMessage: (f) => ({ path: `/chat/${f.chat}/message/${f.message}` }),
-  createChatMessage: (f) => ({ path: `/chat/${f.chat}/message`, json: { message: "Hi", bot: f.bot } }),
-  listTeamMembers: () => ({ path: "/team" }),
-  getTeamMember: (f) => ({ path: `/team/${f.member}` }),
-};
+import {
+  call,
+  type Fixture,
+  fixtureOf,
+  happy,
+  operation,
+  operations,
+  type Request,
+  startMock,
+  UNKNOWN_ID,
+} from "./helpers.ts";
 
 /** The happy request with each id of its path replaced: `unknown` ids must be 404, malformed ones 400. */
 function withIds(f: Fixture, id: OperationId, replacement: string, which: "all" | "last" = "all"): Request {

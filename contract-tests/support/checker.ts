@@ -11,8 +11,8 @@
 import { createRedactor, type Redactor } from "../../client/redact.ts";
 import { createResponseValidator, type Mode, type Problem, type Verdict } from "../../lib/response-validator.ts";
 import type { Operation, OperationId } from "../../lib/spec.ts";
-import type { Fetch } from "./inject-fetch.ts";
 import { matchOperation, operations } from "./match-operation.ts";
+import type { Transport, WireRequest, WireResponse } from "./transport.ts";
 
 export interface CheckedExchange {
   operation: Operation | undefined;
@@ -99,8 +99,8 @@ const methodNotAllowed: Operation = {
 
 export interface Checker {
   stats: CheckerStats;
-  /** Wraps a fetch so that every response it returns has been judged. */
-  wrap(fetch: Fetch): Fetch;
+  /** Wraps a transport so that every response it returns has been judged. */
+  wrap(transport: Transport): Transport;
   /** Called with every exchange after it was judged (drift observation, cleanup tracking). */
   listen(listener: ExchangeListener): void;
   /** While `fn` runs, violations are recorded and thrown as usual, but not counted as failures of the run. */
@@ -115,16 +115,12 @@ export function createChecker(options: CheckerOptions): Checker {
   const listeners: ExchangeListener[] = [];
   let expecting = 0;
 
-  const judge = async (request: Request, requestBody: string, response: Response): Promise<CheckedExchange> => {
+  const judge = (request: WireRequest, response: WireResponse): CheckedExchange => {
     const url = new URL(request.url);
     const below = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
     const match = matchOperation(request.method, below);
-    const text = await response.clone().text();
-    const contentType = response.headers.get("content-type") ?? undefined;
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
+    const { text, headers } = response;
+    const contentType = headers["content-type"];
     const observed = { status: response.status, contentType, headers, text };
     const problems: CheckProblem[] = [];
     let verdict: Verdict;
@@ -161,7 +157,7 @@ export function createChecker(options: CheckerOptions): Checker {
       params: match.params,
       method: request.method,
       path: `${below}${url.search}`,
-      requestBody,
+      requestBody: request.body ?? "",
       status: response.status,
       contentType,
       text,
@@ -183,10 +179,9 @@ export function createChecker(options: CheckerOptions): Checker {
         expecting--;
       }
     },
-    wrap: (fetch) => async (request) => {
-      const requestBody = request.body === null ? "" : await request.clone().text();
-      const response = await fetch(request);
-      const exchange = await judge(request, requestBody, response);
+    wrap: (transport) => async (request) => {
+      const response = await transport(request);
+      const exchange = judge(request, response);
       stats.checks++;
       for (const extra of exchange.verdict.extras) {
         const key = exchange.operation?.id ?? "(no operation)";

@@ -14,10 +14,10 @@ import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 import { type Observations, observe } from "../drift/observe.ts";
 import { type Checker, ContractViolation, createChecker } from "./checker.ts";
-import { type Fetch, injectFetch } from "./inject-fetch.ts";
 import { adminControl, type Fixtures, type MockControl, storeControl } from "./mock-control.ts";
 import { currentRun, saveFileResult } from "./results.ts";
 import { settings as envSettings, type Settings, writesOffWarning } from "./settings.ts";
+import { type Fetch, httpTransport, injectTransport, type Transport, toFetch } from "./transport.ts";
 
 export interface RawRequest {
   method: string;
@@ -36,7 +36,8 @@ export interface RawRequest {
 
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  /** Lower-case names. */
+  headers: Record<string, string>;
   text: string;
   /** The parsed body, or undefined when it is empty or not JSON. */
   json: unknown;
@@ -99,47 +100,48 @@ const observationsOf = (target: Target) => observed.get(target) ?? {};
 /** Builds a target without registering hooks (tests of the harness use this). */
 export async function createTarget(
   settings: Settings,
-  options: { wrapFetch?: (fetch: Fetch) => Fetch; observe?: boolean } = {},
+  options: { wrapTransport?: (transport: Transport) => Transport; observe?: boolean } = {},
 ): Promise<Target> {
-  let rawFetch: Fetch;
+  let transport: Transport;
   let control: MockControl | undefined;
   let baseUrl: string;
   let apiKey: string;
   let close = async () => {};
   if (settings.kind === "in-process") {
     const app = await buildMockServer({ logger: false });
-    rawFetch = injectFetch(app);
+    transport = injectTransport(app);
     control = storeControl(app);
     baseUrl = "http://in-process.invalid/public/v1";
     apiKey = DEFAULT_API_KEY;
     close = () => app.close();
   } else {
     baseUrl = settings.baseUrl as string;
-    rawFetch = (request) => fetch(request, { signal: AbortSignal.timeout(30_000) });
+    transport = httpTransport();
     control = settings.adminUrl ? await adminControl(settings.adminUrl, process.env.CONTRACT_ADMIN_TOKEN) : undefined;
     // A mock tells its keys; anything else must be given one.
     apiKey = settings.apiKey ?? (control ? DEFAULT_API_KEY : "");
     if (!apiKey) throw new Error(`CONTRACT_API_KEY is not set: ${settings.name} is not a mock, it needs a key`);
   }
-  if (options.wrapFetch) rawFetch = options.wrapFetch(rawFetch);
+  if (options.wrapTransport) transport = options.wrapTransport(transport);
 
   const checker = createChecker({ target: settings.name, mode: settings.mode, baseUrl, apiKey });
-  const checked = checker.wrap(rawFetch);
-  const client = createClient({ baseUrl, apiKey, fetch: checked });
+  const checked = checker.wrap(transport);
+  const checkedFetch = toFetch(checked);
+  const client = createClient({ baseUrl, apiKey, fetch: checkedFetch });
   const run = currentRun();
   const prefix = `ciq-contract-${run.id}`;
   let serial = 0;
   let tracked: { kind: "contact" | "chat"; id: string }[] = [];
 
   const request = async (raw: RawRequest): Promise<RawResponse> => {
-    const headers = new Headers();
+    const headers: Record<string, string> = {};
     const key = raw.key ?? "valid";
-    if (key === "valid") headers.set("x-api-key", apiKey);
-    else if (key !== "missing") headers.set("x-api-key", key.wrong);
+    if (key === "valid") headers["x-api-key"] = apiKey;
+    else if (key !== "missing") headers["x-api-key"] = key.wrong;
     let body: string | undefined;
     if (raw.rawBody !== undefined) body = raw.rawBody;
     else if (raw.body !== undefined) body = JSON.stringify(raw.body);
-    if (body !== undefined) headers.set("content-type", raw.contentType ?? "application/json");
+    if (body !== undefined) headers["content-type"] = raw.contentType ?? "application/json";
     const query =
       typeof raw.query === "string"
         ? raw.query
@@ -149,17 +151,14 @@ export async function createTarget(
               .map(([k, v]) => [k, String(v)]),
           ).toString();
     const url = `${baseUrl}${raw.path}${query ? `?${query}` : ""}`;
-    const response = await checked(
-      new Request(url, { method: raw.method, headers, ...(body === undefined ? {} : { body }) }),
-    );
-    const text = await response.text();
+    const response = await checked({ method: raw.method, url, headers, ...(body === undefined ? {} : { body }) });
     let json: unknown;
     try {
-      json = text === "" ? undefined : JSON.parse(text);
+      json = response.text === "" ? undefined : JSON.parse(response.text);
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text: response.text, json };
   };
 
   checker.listen((exchange) => {
@@ -185,7 +184,7 @@ export async function createTarget(
     name: settings.name,
     baseUrl,
     client,
-    fetch: checked,
+    fetch: checkedFetch,
     request,
     checker,
     control,

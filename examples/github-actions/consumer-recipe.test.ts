@@ -1,0 +1,139 @@
+/**
+ * The CI recipe (consumer.yml) works as written: its shell steps that start the mock, wait for it, smoke
+ * test it and stop it are taken out of the workflow and run in bash, on a free port, against a fresh mock
+ * of this checkout (standing in for the checked-out kit).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { root } from "../../scripts/generate-lib.ts";
+
+interface Step {
+  name?: string;
+  run?: string;
+  uses?: string;
+  env?: Record<string, string>;
+}
+interface Workflow {
+  env: Record<string, string>;
+  jobs: Record<string, { if?: string; steps: Step[] }>;
+}
+
+const workflow = parse(readFileSync(join(root, "examples/github-actions/consumer.yml"), "utf8")) as Workflow;
+const mockJob = workflow.jobs["tests-against-the-mock"];
+const liveJob = workflow.jobs["contract-checks-against-live"];
+
+function step(name: string): string {
+  const run = mockJob?.steps.find((s) => s.name === name)?.run;
+  if (!run) throw new Error(`consumer.yml has no run step named "${name}"`);
+  return run;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Runs one step as GitHub runs a `run:` step on Linux (`bash --noprofile --norc -eo pipefail`). */
+function runStep(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 40_000) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], { cwd, env });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the recipe's shell steps, against a fresh mock", () => {
+  let workdir: string;
+  let env: NodeJS.ProcessEnv;
+  let origin: string;
+  let pid: number | undefined;
+
+  beforeAll(async () => {
+    // The consumer's checkout, with converseiq-kit where the workflow checks it out (this repo, installed).
+    workdir = await mkdtemp(join(tmpdir(), "ciq-consumer-"));
+    await symlink(root, join(workdir, ".converseiq-kit"));
+    const port = await freePort();
+    env = { ...process.env, ...workflow.env, MOCK_PORT: String(port) };
+    origin = `http://127.0.0.1:${port}`;
+  });
+
+  afterAll(async () => {
+    if (pid !== undefined && alive(pid)) process.kill(pid, "SIGKILL");
+    await rm(workdir, { recursive: true, force: true });
+  });
+
+  it("starts the mock in the background", async () => {
+    const result = await runStep(step("Start the mock"), workdir, env, 10_000);
+    expect(result).toMatchObject({ code: 0 });
+    pid = Number(await readFile(join(workdir, "converseiq-mock.pid"), "utf8"));
+    expect(alive(pid)).toBe(true);
+  });
+
+  it("waits until the mock answers", async () => {
+    const result = await runStep(step("Wait for the mock"), workdir, env);
+    expect(result.output).toContain(`the mock answers on port ${env.MOCK_PORT}`);
+    expect(result.code).toBe(0);
+  }, 45_000);
+
+  it("smoke tests it with the key", async () => {
+    const result = await runStep(step("Smoke test against the mock"), workdir, env);
+    expect(result.output).toContain(`the mock is up: ${origin}/public/v1`);
+    expect(result.code).toBe(0);
+  });
+
+  it("stops it, leaving no process and a closed port", async () => {
+    const result = await runStep(step("Stop the mock"), workdir, env);
+    expect(result.code).toBe(0);
+    for (let i = 0; i < 50 && pid !== undefined && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pid !== undefined && alive(pid)).toBe(false);
+    await expect(fetch(`${origin}/public/v1/workspace`)).rejects.toThrow();
+  });
+});
+
+describe("the recipe", () => {
+  it("uses only environment variables in its run steps, so they run outside GitHub as they are", () => {
+    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((s) => (s.run ? [s.run] : [])));
+    expect(runs.filter((run) => run.includes("${{"))).toEqual([]);
+  });
+
+  it("runs the contract checks against live on a schedule, with the key from a secret", () => {
+    expect(liveJob?.if).toContain("schedule");
+    const contract = liveJob?.steps.find((s) => s.run === "npm run contract:live");
+    expect(contract?.env).toEqual({ CONVERSEIQ_API_KEY: "${{ secrets.CONVERSEIQ_API_KEY }}" });
+    const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: object }).scripts;
+    expect(scripts).toHaveProperty("contract:live");
+  });
+});

@@ -132,6 +132,7 @@ describe("the recipe", () => {
   it("runs the contract checks against live on a schedule, with the key from a secret", () => {
     expect(liveJob?.if).toContain("schedule");
     const contract = liveJob?.steps.find((s) => s.run === "npm run contract:live");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
     expect(contract?.env).toEqual({ CONVERSEIQ_API_KEY: "${{ secrets.CONVERSEIQ_API_KEY }}" });
     const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: object }).scripts;
     expect(scripts).toHaveProperty("contract:live");

@@ -14,7 +14,7 @@ import { seedState } from "../store/seed.ts";
 import type { Store } from "../store/store.ts";
 import { fixturesOf } from "./fixtures.ts";
 import { stateJsonStream } from "./state-json.ts";
-import { createAdminTokenCheck } from "./token.ts";
+import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "./token.ts";
 import { ADMIN_SPEC_ID, adminOperations, checkState, createAdminValidatorCompiler } from "./validation.ts";
 
 export type AdminOperationId = keyof operations;
@@ -75,7 +75,7 @@ export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) =>
   app.setValidatorCompiler(createAdminValidatorCompiler());
   if (ctx.options.adminToken !== undefined) {
     const check = createAdminTokenCheck(ctx.options.adminToken);
-    app.addHook("onRequest", async (request) => check(request.headers["x-admin-token"]));
+    app.addHook("onRequest", async (request) => check(request.headers[ADMIN_TOKEN_HEADER]));
   }
   for (const op of adminOperations) {
     const id = op.id as AdminOperationId;

@@ -34,7 +34,11 @@ if (missing) {
   );
 }
 
-describe.skipIf(missing)(`/docs in headless Chromium (${CHROMIUM})`, () => {
+const title = missing
+  ? `/docs in headless Chromium: SKIPPED, ${CHROMIUM} not found (apt-get install chromium)`
+  : `/docs in headless Chromium (${CHROMIUM})`;
+
+describe.skipIf(missing)(title, () => {
   let app: MockServer;
   let origin: string;
   let profile: string;

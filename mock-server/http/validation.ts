@@ -3,11 +3,13 @@
  * that point into the bundled spec, compiled once at start-up by Ajv. Query and path values arrive as
  * strings and are coerced to the types the spec gives them; the body is never coerced.
  */
-import type { ValidateFunction } from "ajv";
 import type { FastifySchema, FastifySchemaCompiler } from "fastify";
 import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import type { Operation } from "../../lib/spec.ts";
+import { withDecimalIntegers } from "./integer-parameters.ts";
+
+type Validator = ReturnType<FastifySchemaCompiler<oas31.SchemaObject>>;
 
 /** The id the public spec is registered under; the admin spec uses its own (see admin/validation.ts). */
 export const SPEC_ID = "openapi.json";
@@ -33,13 +35,15 @@ export function createValidatorCompiler(
   // verbose: anyOf errors carry their branches, so "at least one of agent, bot, contact" can be said.
   const forParameters = createAjv(documents, { coerceTypes: true, useDefaults: true, verbose: true });
   const forBodies = createAjv(documents, { verbose: true });
-  const compiled = new Map<string, ValidateFunction>();
+  const compiled = new Map<string, Validator>();
   const compiler: FastifySchemaCompiler<oas31.SchemaObject> = ({ schema, httpPart }) => {
     const forBody = httpPart === "body";
     const key = `${forBody ? "body" : "parameters"} ${JSON.stringify(schema)}`;
     let validate = compiled.get(key);
     if (!validate) {
-      validate = (forBody ? forBodies : forParameters).compile(schema);
+      validate = forBody
+        ? forBodies.compile(schema)
+        : withDecimalIntegers(forParameters.compile(schema), schema, doc, id);
       compiled.set(key, validate);
     }
     return validate;

@@ -69,6 +69,16 @@ const badValues: [param: string, value: string][] = [
   ["limit", "1.5"],
   ["limit", "abc"],
   ["limit", ""],
+  // Not integers as a query string writes them, though JavaScript's Number() reads each as one.
+  ["page", "Infinity"],
+  ["limit", "Infinity"],
+  ["limit", "-Infinity"],
+  ["limit", "0x10"],
+  ["limit", "1e1"],
+  ["limit", "0b11"],
+  ["limit", " 5"],
+  ["page", "+1"],
+  ["page", "1.0"],
 ];
 
 describe("every list operation", () => {
@@ -80,6 +90,19 @@ describe("every list operation", () => {
       expect(errorOf(answer), id).toMatchObject({ code: "invalid_request", details: [{ in: "query", field: param }] });
       expect(errorOf(answer).message, id).toContain(param);
     }
+  });
+});
+
+describe("a list request with several bad parameters", () => {
+  it("names every one of them", async () => {
+    const app = await startMock();
+    const answer = await call(app, { path: "/contact?limit=0x10&page=abc&pgae=2" });
+    expect(answer.status).toBe(400);
+    expect(
+      errorOf(answer)
+        .details?.map((d) => d.field)
+        .sort(),
+    ).toEqual(["limit", "page", "pgae"]);
   });
 });
 

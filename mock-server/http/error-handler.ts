@@ -42,7 +42,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.validation) {
       const location = LOCATION[error.validationContext ?? "body"] ?? "body";
       const details = toDetails(error.validation as never, location);
-      const summary = details.map((d) => `${d.field || "(body)"} ${d.message}`).join("; ");
+      const unnamed = location === "body" ? "(body)" : "(a parameter with no name)";
+      const summary = details.map((d) => `${d.field || unnamed} ${d.message}`).join("; ");
       const what = location === "body" ? "The request body is invalid" : `A ${location} parameter is invalid`;
       return sendError(reply, { code: "invalid_request", message: `${what}: ${summary}.`, details });
     }

@@ -227,6 +227,14 @@ describe("odd paths and query strings", () => {
     expect(errorOf(answer)).toMatchObject({ details: [{ in: "query", field: name }] });
   });
 
+  it("?=1 (a parameter with no name) answers 400 saying so", async () => {
+    const app = await startMock();
+    const answer = await call(app, { path: "/contact?=1" });
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer)).toMatchObject({ details: [{ in: "query", field: "" }] });
+    expect(errorOf(answer).message).toContain("no name");
+  });
+
   it("?page=1&page=2 (a repeated parameter) answers 400 naming it", async () => {
     const app = await startMock();
     const answer = await call(app, { path: "/contact?page=1&page=2" });

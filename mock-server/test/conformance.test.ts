@@ -122,7 +122,10 @@ describe("a stream of random requests", () => {
         .array(
           fc.tuple(
             fc.constantFrom("page", "limit", "email", "page[]", "__proto__", "x"),
-            fc.oneof(fc.integer({ min: -5, max: 150 }).map(String), fc.constantFrom("", "abc", "1.5", "a@b.co", "%ff")),
+            fc.oneof(
+              fc.integer({ min: -5, max: 150 }).map(String),
+              fc.constantFrom("", "abc", "1.5", "a@b.co", "%ff", "Infinity", "0x10", "1e1", "-0", "%20"),
+            ),
           ),
           { maxLength: 3 },
         )

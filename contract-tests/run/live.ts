@@ -4,7 +4,7 @@
  * and the drift report written to reports/live-drift.md and .json.
  *
  * Needs CONVERSEIQ_API_KEY. CONTRACT_BASE_URL overrides the URL (default: the spec's first server).
- * Extra arguments go to vitest (e.g. a file filter).
+ * Arguments are the test files to run (default: every suite in contract-tests/suites).
  */
 import { spawn } from "node:child_process";
 import { DEFAULT_BASE_URL } from "../../client/index.ts";
@@ -28,7 +28,8 @@ const env = {
 console.log(
   `Contract suites against ${env.CONTRACT_BASE_URL} (${env.CONTRACT_MODE}); drift report: ${env.CONTRACT_DRIFT_REPORT}.{md,json}`,
 );
-const child = spawn("node_modules/.bin/vitest", ["run", "contract-tests/suites", ...process.argv.slice(2)], {
+const files = process.argv.length > 2 ? process.argv.slice(2) : ["contract-tests/suites"];
+const child = spawn("node_modules/.bin/vitest", ["run", ...files], {
   env,
   stdio: "inherit",
 });

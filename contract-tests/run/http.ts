@@ -1,0 +1,219 @@
+/**
+ * `npm run test:http`: the contract suites over real HTTP, with Prism as an independent judge.
+ *
+ * 1. Starts the mock as a separate process on a free loopback port (`tsx mock-server/cli.ts`).
+ * 2. Starts `prism proxy generated/openapi.json <mock> --errors` on another free port, so that a request
+ *    or response that breaks the spec becomes an error by Prism's validator as well as ours.
+ * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
+ *    through Prism, then the live drift run (contract:live's runner) against the mock with a state that
+ *    has undocumented properties, and checks its report.
+ * Everything it started is stopped, also on failure, and the whole run is bounded in time.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import type { DriftReport } from "../drift/report.ts";
+import { ADDED_PROPERTY, startDriftingProxy } from "./drifting-proxy.ts";
+
+const API_KEY = "mock-api-key";
+const TOTAL_TIMEOUT_MS = 8 * 60_000;
+const START_TIMEOUT_MS = 60_000;
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a long-running process in its own process group, so that it and its children can be stopped. */
+function start(name: string, command: string, args: string[]): ChildProcess {
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.on("exit", (code, signal) => {
+    if (!stopping) console.error(`${name} exited early (${code ?? signal}); its last output:\n${log}`);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stopAll(): void {
+  stopping = true;
+  for (const child of children) {
+    if (child.pid === undefined || child.exitCode !== null) continue;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+async function waitFor(name: string, url: string, headers: Record<string, string> = {}): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not answer at ${url} within ${START_TIMEOUT_MS / 1000}s`);
+}
+
+function run(label: string, command: string, args: string[], env: Record<string, string>): Promise<number> {
+  console.log(`\n━━ ${label} ━━`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+    children.push(child);
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const vitest = (files: string[]) => ["run", ...files];
+
+async function main(): Promise<number> {
+  const [mockPort, prismPort] = [await freePort(), await freePort()];
+  const mock = `http://127.0.0.1:${mockPort}`;
+  const prism = `http://127.0.0.1:${prismPort}`;
+  start("the mock", "node_modules/.bin/tsx", [
+    "mock-server/cli.ts",
+    "--port",
+    String(mockPort),
+    "--host",
+    "127.0.0.1",
+    "--api-key",
+    API_KEY,
+    "--quiet",
+  ]);
+  start("prism", "node_modules/.bin/prism", [
+    "proxy",
+    "generated/openapi.json",
+    `${mock}/public/v1`,
+    "--errors",
+    "-p",
+    String(prismPort),
+    "-h",
+    "127.0.0.1",
+  ]);
+  await waitFor("the mock", `${mock}/__admin/fixtures`);
+  await waitFor("prism", `${prism}/workspace`, { "x-api-key": API_KEY });
+  console.log(`mock on ${mock}, prism on ${prism}`);
+
+  const failures: string[] = [];
+  // CONTRACT_HTTP_STEPS=mock,prism,drift picks steps (all by default).
+  const only = process.env.CONTRACT_HTTP_STEPS?.split(",").map((s) => s.trim());
+  const step = async (name: string, label: string, code: () => Promise<number>) => {
+    if (only && !only.includes(name)) return console.log(`\n━━ ${label}: not run (CONTRACT_HTTP_STEPS) ━━`);
+    if ((await code()) !== 0) failures.push(label);
+  };
+  const http = {
+    CONTRACT_BASE_URL: `${mock}/public/v1`,
+    CONTRACT_API_KEY: API_KEY,
+    CONTRACT_FUZZ_RUNS: "25",
+    CONTRACT_MODEL_RUNS: "8",
+  };
+  await step("mock", "suites against the mock over HTTP", () =>
+    run("every suite against the mock over HTTP", "node_modules/.bin/vitest", vitest(["contract-tests/suites"]), http),
+  );
+
+  const throughPrism = {
+    CONTRACT_BASE_URL: prism,
+    CONTRACT_API_KEY: API_KEY,
+    CONTRACT_VIA_PRISM: "1",
+    CONTRACT_ADMIN_URL: mock,
+  };
+  const happyPath = ["pagination", "contacts", "chats", "workspace-team", "conformance"].map(
+    (f) => `contract-tests/suites/${f}.test.ts`,
+  );
+  await step("prism", "happy-path suites through Prism", () =>
+    run("happy-path suites through Prism (--errors)", "node_modules/.bin/vitest", vitest(happyPath), throughPrism),
+  );
+
+  await step("drift", "live drift run against a drifting proxy", () => driftRun(mock));
+  if (failures.length > 0) console.error(`\ntest:http failed: ${failures.join("; ")}`);
+  else console.log("\ntest:http passed: the mock over HTTP, through Prism, and the drift report");
+  return failures.length === 0 ? 0 : 1;
+}
+
+/**
+ * contract:live's runner against the mock behind a proxy that adds an undocumented property to every
+ * contact (drifting-proxy.ts): the tolerant run must pass, and its drift report must name the property
+ * and must not hold the key.
+ */
+async function driftRun(mock: string): Promise<number> {
+  const proxy = await startDriftingProxy(mock);
+  const report = `reports/tmp/drift-check-${process.pid}`;
+  try {
+    const code = await run(
+      "contract:live's runner against the mock behind a proxy that adds a property to contacts",
+      "node_modules/.bin/tsx",
+      [
+        "contract-tests/run/live.ts",
+        "contract-tests/suites/pagination.test.ts",
+        "contract-tests/suites/contacts.test.ts",
+      ],
+      { CONVERSEIQ_API_KEY: API_KEY, CONTRACT_BASE_URL: `${proxy.origin}/public/v1`, CONTRACT_DRIFT_REPORT: report },
+    );
+    const json = readFileSync(`${report}.json`, "utf8");
+    const markdown = readFileSync(`${report}.md`, "utf8");
+    const schemas = (JSON.parse(json) as DriftReport).schemas;
+    const contact = schemas.find((s) => s.schema === "Contact");
+    const problems = [
+      code === 0 ? "" : `the tolerant run failed (exit ${code})`,
+      contact?.undocumentedReturned.some((u) => u.property === ADDED_PROPERTY)
+        ? ""
+        : `Contact.${ADDED_PROPERTY} is not in the report`,
+      markdown.includes(ADDED_PROPERTY) ? "" : `the markdown report does not name ${ADDED_PROPERTY}`,
+      json.includes(API_KEY) || markdown.includes(API_KEY) ? "the report holds the API key" : "",
+    ].filter(Boolean);
+    for (const problem of problems) console.error(`drift report: ${problem}`);
+    if (problems.length === 0) console.log(`drift report checked: it names Contact.${ADDED_PROPERTY} and holds no key`);
+    return problems.length === 0 ? 0 : 1;
+  } catch (error) {
+    console.error(`drift run: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    proxy.server.close();
+    rmSync(`${report}.json`, { force: true });
+    rmSync(`${report}.md`, { force: true });
+  }
+}
+
+const timer = setTimeout(() => {
+  console.error(`test:http took longer than ${TOTAL_TIMEOUT_MS / 60_000} minutes; stopping.`);
+  stopAll();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error(`test:http: ${(error as Error).message}`);
+} finally {
+  stopAll();
+  clearTimeout(timer);
+}
+process.exit(exitCode);

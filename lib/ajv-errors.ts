@@ -38,6 +38,8 @@ function messageOf(error: ErrorObject, location: Location): string {
     if (names.length === (error.schema as unknown[]).length) return `must have at least one of: ${names.join(", ")}`;
   }
   if (error.keyword === "required") return "is required";
+  if (error.keyword === "false schema")
+    return "is not a parameter of this operation: the API takes no array or object parameters";
   if (error.keyword === "additionalProperties") {
     return location === "body" ? "is not a known property" : "is not a parameter of this operation";
   }

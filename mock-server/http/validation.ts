@@ -57,13 +57,15 @@ export function routeSchema(op: Operation, id: string = SPEC_ID): FastifySchema 
   const schema: FastifySchema = {};
   for (const part of ["path", "query"] as const) {
     const params = op.parameters.filter((p) => p.in === part);
-    // A query parameter the operation does not have (`page[]=1`, a misspelt `limt`) is refused, not ignored.
     if (params.length === 0 && part === "path") continue;
     const object = {
       type: "object",
       properties: Object.fromEntries(params.map((p) => [p.name, refInto(id, p.schema ?? {})])),
       required: params.filter((p) => p.required).map((p) => p.name),
-      ...(part === "query" ? { additionalProperties: false } : {}),
+      // Unknown query parameters are ignored, as HTTP APIs commonly do (cache-busters, tracking tags), so
+      // the mock is no stricter than the spec. But bracket syntax (`page[]=1`, `limit[x]=5`) asks for an
+      // array or object parameter, which this API has none of: that is refused, naming the parameter.
+      ...(part === "query" ? { patternProperties: { "[\\[\\]]": false } } : {}),
     };
     if (part === "path") schema.params = object;
     else schema.querystring = object;

@@ -215,24 +215,26 @@ describe("odd paths and query strings", () => {
   });
 
   it.each([
-    ["/contact?pgae=2", "pgae"],
-    ["/workspace?verbose=1", "verbose"],
-    ["/chat?__proto__=1", "__proto__"],
-    ["/team?constructor=1", "constructor"],
-    ["/contact?a%2Fb=1", "a/b"],
-  ])("%s answers 400: a query parameter the operation does not have is refused, not ignored", async (path, name) => {
-    const app = await startMock();
-    const answer = await call(app, { path });
-    expect(answer.status).toBe(400);
-    expect(errorOf(answer)).toMatchObject({ details: [{ in: "query", field: name }] });
-  });
+    ["/contact?pgae=2"],
+    ["/workspace?verbose=1"],
+    ["/chat?__proto__=1"],
+    ["/team?constructor=1"],
+    ["/contact?a%2Fb=1"],
+    ["/contact?_=1732412345"],
+  ])(
+    "%s answers 200: a plain query parameter the operation does not have is ignored, as the spec allows",
+    async (path) => {
+      const app = await startMock();
+      const answer = await call(app, { path });
+      expect(answer.status).toBe(200);
+      expect(Object.prototype).not.toHaveProperty("polluted");
+    },
+  );
 
-  it("?=1 (a parameter with no name) answers 400 saying so", async () => {
+  it("?=1 (a parameter with no name) is ignored like any other unknown parameter", async () => {
     const app = await startMock();
     const answer = await call(app, { path: "/contact?=1" });
-    expect(answer.status).toBe(400);
-    expect(errorOf(answer)).toMatchObject({ details: [{ in: "query", field: "" }] });
-    expect(errorOf(answer).message).toContain("no name");
+    expect(answer.status).toBe(200);
   });
 
   it("?page=1&page=2 (a repeated parameter) answers 400 naming it", async () => {

@@ -34,7 +34,7 @@ function provoke(op: Operation, status: string, f: Fixture): Call | undefined {
       if (takesBody) return { method, path: request.path, json: [] };
       if (op.path.includes("{")) return { method, path: withIds(op, f, "not-a-guid") };
       const separator = request.path.includes("?") ? "&" : "?";
-      return { method, path: `${request.path}${separator}unknown=1` };
+      return { method, path: `${request.path}${separator}page=0` };
     }
     case "401":
       return { method, ...request, key: null };

@@ -287,7 +287,348 @@ export type paths = {
         trace?: never;
     };
 };
-export type webhooks = Record<string, never>;
+export type webhooks = {
+    "user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * user.created: a user joined the team
+         * @description Sent when a user is added to the workspace's team. `data.user` is the new User.
+         */
+        post: operations["userCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * user.updated: a user changed
+         * @description Sent when a user's details (name, email, picture, role) change. `data.user` is the User after the change.
+         */
+        post: operations["userUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * user.deleted: a user left the team
+         * @description Sent when a user is removed from the workspace's team. `data` carries only the user's GUID.
+         */
+        post: operations["userDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.created: a chat was started
+         * @description Sent when a chat is started (`POST /chat`, or a contact starting one in a channel). `data.chat` is the new Chat. Its first message follows as `chat.message.created`.
+         */
+        post: operations["chatCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.message.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.message.created: a message was sent
+         * @description Sent when a message is added to a chat (`POST /chat/{chatId}/message`, the first message of `POST /chat`, or a message that arrives in a channel). `data.message` is the new Message.
+         */
+        post: operations["chatMessageCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.message.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.message.updated: a message was edited
+         * @description Sent when a message is edited on the platform (the public API cannot edit messages). `data.message` is the Message after the edit.
+         */
+        post: operations["chatMessageUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.message.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.message.deleted: a message was deleted
+         * @description Sent when a message is deleted on the platform (the public API cannot delete messages). `data` carries only the message's GUID.
+         */
+        post: operations["chatMessageDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.muted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.muted: a chat was muted
+         * @description Sent when a chat is muted. `data.chat` is the Chat, with `muted` true.
+         */
+        post: operations["chatMutedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.unmuted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.unmuted: a chat was unmuted
+         * @description Sent when a muted chat is unmuted. `data.chat` is the Chat, with `muted` false.
+         */
+        post: operations["chatUnmutedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.archived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.archived: a chat was archived
+         * @description Sent when a chat is archived. `data.chat` is the Chat, with `archived` true.
+         */
+        post: operations["chatArchivedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.unarchived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.unarchived: a chat was unarchived
+         * @description Sent when an archived chat is brought back. `data.chat` is the Chat, with `archived` false.
+         */
+        post: operations["chatUnarchivedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.resolved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.resolved: a chat was resolved
+         * @description Sent when a chat is marked resolved. `data.chat` is the Chat, with `resolved` true.
+         */
+        post: operations["chatResolvedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.reopened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.reopened: a chat was re-opened
+         * @description Sent when a resolved chat is re-opened. `data.chat` is the Chat, with `resolved` false.
+         */
+        post: operations["chatReopenedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * chat.deleted: a chat was deleted
+         * @description Sent when a chat is deleted (`DELETE /chat/{chatId}`), with its messages. `data` carries only the chat's GUID.
+         */
+        post: operations["chatDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.created: a contact was created
+         * @description Sent when a contact is created (`POST /contact`). `data.contact` is the new Contact.
+         */
+        post: operations["contactCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.updated: a contact was updated
+         * @description Sent when a contact's fields change (`PUT /contact/{contactId}`). `data.contact` is the Contact after the change.
+         */
+        post: operations["contactUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.deleted: a contact was deleted
+         * @description Sent when a contact is deleted (`DELETE /contact/{contactId}`). Its chats stay, without it. `data` carries only the contact's GUID.
+         */
+        post: operations["contactDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
 export type components = {
     schemas: {
         /**
@@ -803,6 +1144,254 @@ export type components = {
             /** @description The number of items in the whole list. */
             total: number;
         };
+        /**
+         * @description When the event happened, in Unix seconds (not the ISO 8601 strings of the REST objects).
+         * @example 1749402870
+         */
+        WebhookTimestamp: number;
+        /** @description The `data` of `user.created` and `user.updated`: the workspace, the user's GUID, and under `user` the User after the change (a team member as a User of the platform, without the `role` of TeamMember). Inferred: the vendor puts the object "under the object's name" (its own example is malformed JSON), so the key `user` is to be confirmed. */
+        WebhookUserData: {
+            /** @description GUID of the workspace the user belongs to. */
+            workspace: components["schemas"]["Guid"];
+            /** @description GUID of the user (the same as `user.guid`). */
+            guid: components["schemas"]["Guid"];
+            user: components["schemas"]["User"];
+        };
+        /** @description The body of the `user.created` webhook. */
+        WebhookUserCreated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "user.created";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookUserData"];
+        };
+        /** @description The body of the `user.updated` webhook. */
+        WebhookUserUpdated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "user.updated";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookUserData"];
+        };
+        /** @description The `data` of the `*.deleted` events (`user.deleted`, `chat.deleted`, `chat.message.deleted`, `contact.deleted`): only the GUID of the object that was deleted, since it no longer exists. */
+        WebhookDeletedData: {
+            /** @description GUID of the workspace. Inferred: the vendor says a deleted object's `data` carries its id only; that the envelope's `workspace` is still there is to be confirmed. */
+            workspace: components["schemas"]["Guid"];
+            /** @description GUID of the object that was deleted. */
+            guid: components["schemas"]["Guid"];
+        };
+        /** @description The body of the `user.deleted` webhook. */
+        WebhookUserDeleted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "user.deleted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookDeletedData"];
+        };
+        /** @description The `data` of `chat.created`, `chat.muted`, `chat.unmuted`, `chat.archived`, `chat.unarchived`, `chat.resolved` and `chat.reopened`: the workspace, the chat's GUID, and under `chat` the Chat as `GET /chat/{chatId}` returns it after the change. Inferred: the vendor puts the object "under the object's name" (its own example is malformed JSON), so the key `chat` is to be confirmed. */
+        WebhookChatData: {
+            /** @description GUID of the workspace the chat belongs to. */
+            workspace: components["schemas"]["Guid"];
+            /** @description GUID of the chat (the same as `chat.guid`). */
+            guid: components["schemas"]["Guid"];
+            chat: components["schemas"]["Chat"];
+        };
+        /** @description The body of the `chat.created` webhook. */
+        WebhookChatCreated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.created";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The `data` of `chat.message.created` and `chat.message.updated`: the workspace, the message's GUID, and under `message` the Message as `GET /chat/{chatId}/message/{messageId}` returns it after the change. Inferred: the vendor puts the object "under the object's name" (its own example is malformed JSON), so the key `message` is to be confirmed. */
+        WebhookMessageData: {
+            /** @description GUID of the workspace the message belongs to. */
+            workspace: components["schemas"]["Guid"];
+            /** @description GUID of the message (the same as `message.guid`). */
+            guid: components["schemas"]["Guid"];
+            message: components["schemas"]["Message"];
+        };
+        /** @description The body of the `chat.message.created` webhook. */
+        WebhookChatMessageCreated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.message.created";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookMessageData"];
+        };
+        /** @description The body of the `chat.message.updated` webhook. */
+        WebhookChatMessageUpdated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.message.updated";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookMessageData"];
+        };
+        /** @description The body of the `chat.message.deleted` webhook. */
+        WebhookChatMessageDeleted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.message.deleted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookDeletedData"];
+        };
+        /** @description The body of the `chat.muted` webhook. */
+        WebhookChatMuted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.muted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.unmuted` webhook. */
+        WebhookChatUnmuted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.unmuted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.archived` webhook. */
+        WebhookChatArchived: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.archived";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.unarchived` webhook. */
+        WebhookChatUnarchived: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.unarchived";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.resolved` webhook. */
+        WebhookChatResolved: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.resolved";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.reopened` webhook. */
+        WebhookChatReopened: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.reopened";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookChatData"];
+        };
+        /** @description The body of the `chat.deleted` webhook. */
+        WebhookChatDeleted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "chat.deleted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookDeletedData"];
+        };
+        /** @description The `data` of `contact.created` and `contact.updated`: the workspace, the contact's GUID, and under `contact` the Contact as `GET /contact/{contactId}` returns it after the change. Inferred: the vendor puts the object "under the object's name" (its own example is malformed JSON), so the key `contact` is to be confirmed. */
+        WebhookContactData: {
+            /** @description GUID of the workspace the contact belongs to. */
+            workspace: components["schemas"]["Guid"];
+            /** @description GUID of the contact (the same as `contact.guid`). */
+            guid: components["schemas"]["Guid"];
+            contact: components["schemas"]["Contact"];
+        };
+        /** @description The body of the `contact.created` webhook. */
+        WebhookContactCreated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "contact.created";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookContactData"];
+        };
+        /** @description The body of the `contact.updated` webhook. */
+        WebhookContactUpdated: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "contact.updated";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookContactData"];
+        };
+        /** @description The body of the `contact.deleted` webhook. */
+        WebhookContactDeleted: {
+            /**
+             * @description The event's name.
+             * @enum {string}
+             */
+            event: "contact.deleted";
+            /** @description GUID of this event. */
+            id: components["schemas"]["Guid"];
+            ts: components["schemas"]["WebhookTimestamp"];
+            data: components["schemas"]["WebhookDeletedData"];
+        };
     };
     responses: {
         /** @description An unexpected error on the server's side. */
@@ -939,6 +1528,13 @@ export type components = {
         };
         /** @description Deleted. The reference says the answer is `200 OK` with an empty body. */
         Deleted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description The receiver took the event. Inferred: the vendor documents no status, timeout or retry policy for webhooks; any 2xx is read here as "received", and anything else as a failed delivery. */
+        WebhookReceived: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1686,6 +2282,635 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["UnexpectedError"];
+        };
+    };
+    userCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "user.created",
+                 *       "id": "b4fc8d62-b056-483d-bbf2-d703dd25f603",
+                 *       "ts": 1773476100,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *         "user": {
+                 *           "guid": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "name": "Liam Nguyen",
+                 *           "email": "liam@harbourbikes.com.au",
+                 *           "avatar": "https://cdn.converseiq.com.au/avatars/2e4a6c8f.png",
+                 *           "created_at": "2025-11-20T04:41:55Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookUserCreated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    userUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "user.updated",
+                 *       "id": "07d27cfd-1158-4d66-ae09-029d9f57a96b",
+                 *       "ts": 1773476400,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *         "user": {
+                 *           "guid": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "name": "Liam Nguyen-Walker",
+                 *           "email": "liam@harbourbikes.com.au",
+                 *           "avatar": "https://cdn.converseiq.com.au/avatars/2e4a6c8f.png",
+                 *           "created_at": "2025-11-20T04:41:55Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookUserUpdated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    userDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "user.deleted",
+                 *       "id": "1ab4cc81-d52b-4e71-b144-102b3f5c0f05",
+                 *       "ts": 1773476700,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookUserDeleted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.created",
+                 *       "id": "a751e945-7782-4a77-b496-53d776a57d4f",
+                 *       "ts": 1773480600,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": false,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-14T09:30:00Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatCreated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatMessageCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.message.created",
+                 *       "id": "c4957017-f8e9-41b1-a793-5a62ad3be5a8",
+                 *       "ts": 1773481272,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c",
+                 *         "message": {
+                 *           "guid": "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c",
+                 *           "chat": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "message": "Could you send us a photo of the serial number under the frame?",
+                 *           "sender_type": "agent",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "contact": null,
+                 *           "created_at": "2026-03-14T09:41:12Z",
+                 *           "updated_at": "2026-03-14T09:41:12Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatMessageCreated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatMessageUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.message.updated",
+                 *       "id": "b25acec9-be26-4351-9129-7014143d3866",
+                 *       "ts": 1773481410,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c",
+                 *         "message": {
+                 *           "guid": "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c",
+                 *           "chat": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "message": "Could you send us a photo of the serial number? It is under the frame, near the pedals.",
+                 *           "sender_type": "agent",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "contact": null,
+                 *           "created_at": "2026-03-14T09:41:12Z",
+                 *           "updated_at": "2026-03-14T09:43:30Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatMessageUpdated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatMessageDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.message.deleted",
+                 *       "id": "068ff617-af5d-47d8-8fb9-4218637288b2",
+                 *       "ts": 1773481445,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatMessageDeleted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatMutedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.muted",
+                 *       "id": "25c6908e-d39a-432e-9be8-7459325e01af",
+                 *       "ts": 1773482700,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": true,
+                 *           "archived": false,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-14T10:05:00Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatMuted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatUnmutedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.unmuted",
+                 *       "id": "9d96c865-2d06-4309-b16b-40658582bb5e",
+                 *       "ts": 1773483160,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": false,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-14T10:12:40Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatUnmuted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatArchivedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.archived",
+                 *       "id": "8f77c821-19dd-49a9-8614-e91cb60242d5",
+                 *       "ts": 1773698400,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": true,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-16T22:00:00Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatArchived"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatUnarchivedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.unarchived",
+                 *       "id": "c7664bea-6e16-4042-9f8d-211bc8adf91b",
+                 *       "ts": 1773733510,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": false,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-17T07:45:10Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatUnarchived"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatResolvedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.resolved",
+                 *       "id": "d5dc833f-6350-4433-aa7d-865af7150234",
+                 *       "ts": 1773486147,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": false,
+                 *           "resolved": true,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-14T11:02:27Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatResolved"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatReopenedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.reopened",
+                 *       "id": "5052e974-3644-4364-8578-2fcc01671c77",
+                 *       "ts": 1773562791,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *         "chat": {
+                 *           "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+                 *           "channel": "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+                 *           "title": "Olivia Brown",
+                 *           "contact": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "agent": "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+                 *           "bot": null,
+                 *           "chatflow": 0,
+                 *           "muted": false,
+                 *           "archived": false,
+                 *           "resolved": false,
+                 *           "created_at": "2026-03-14T09:30:00Z",
+                 *           "updated_at": "2026-03-15T08:19:51Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatReopened"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    chatDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "chat.deleted",
+                 *       "id": "09a537e4-84c1-4870-8a9f-7509ac8e4b8a",
+                 *       "ts": 1773802800,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookChatDeleted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    contactCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "contact.created",
+                 *       "id": "489dc272-9740-4b6d-ad81-3cb71efa6cdf",
+                 *       "ts": 1773480413,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *         "contact": {
+                 *           "guid": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "name": "Olivia Brown",
+                 *           "email": "olivia.brown@example.com",
+                 *           "phone": "+61 412 345 678",
+                 *           "ip": "203.0.113.42",
+                 *           "origin": "https://harbourbikes.com.au/contact",
+                 *           "description": "Asked about a warranty claim for an e-bike.",
+                 *           "country": "Australia",
+                 *           "zip_code": "2000",
+                 *           "city": "Sydney",
+                 *           "state": "NSW",
+                 *           "address": "12 George Street",
+                 *           "company": "Brown & Co",
+                 *           "lang": "en",
+                 *           "created_at": "2026-03-14T09:26:53Z",
+                 *           "updated_at": "2026-03-14T09:26:53Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookContactCreated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    contactUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "contact.updated",
+                 *       "id": "249efc3e-83ab-4ab5-8fe4-ab5efc1ae155",
+                 *       "ts": 1773536523,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *         "contact": {
+                 *           "guid": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+                 *           "name": "Olivia Brown",
+                 *           "email": "olivia.brown@example.com",
+                 *           "phone": "+61 412 999 001",
+                 *           "ip": "203.0.113.42",
+                 *           "origin": "https://harbourbikes.com.au/contact",
+                 *           "description": "Asked about a warranty claim for an e-bike.",
+                 *           "country": "Australia",
+                 *           "zip_code": "2000",
+                 *           "city": "Sydney",
+                 *           "state": "NSW",
+                 *           "address": "12 George Street",
+                 *           "company": "Brown & Co",
+                 *           "lang": "en",
+                 *           "created_at": "2026-03-14T09:26:53Z",
+                 *           "updated_at": "2026-03-15T01:02:03Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookContactUpdated"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
+        };
+    };
+    contactDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event": "contact.deleted",
+                 *       "id": "d218c48c-fc01-4159-9d19-385b5d8e1b44",
+                 *       "ts": 1773803400,
+                 *       "data": {
+                 *         "workspace": "3f2b8c1e-6d4a-4f7b-9a21-0c5e8d7f4a10",
+                 *         "guid": "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookContactDeleted"];
+            };
+        };
+        responses: {
+            "2XX": components["responses"]["WebhookReceived"];
         };
     };
 }

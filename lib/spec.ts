@@ -7,7 +7,13 @@ import adminBundled from "../generated/admin-openapi.json" with { type: "json" }
 import bundled from "../generated/openapi.json" with { type: "json" };
 import type { operations } from "../generated/types.ts";
 
-export type OperationId = keyof operations;
+/**
+ * The operations of the spec's `webhooks` (requests the platform sends, not the API's) are named
+ * `...Webhook`; openapi-typescript lists them in `operations` beside the paths' operations.
+ */
+export type WebhookOperationId = Extract<keyof operations, `${string}Webhook`>;
+/** An operation of the API's paths. */
+export type OperationId = Exclude<keyof operations, WebhookOperationId>;
 export type HttpMethod = "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace";
 const methods: readonly HttpMethod[] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 

@@ -53,6 +53,72 @@
 //
 //    teamMemberPage, err := UnmarshalTeamMemberPage(bytes)
 //    bytes, err = teamMemberPage.Marshal()
+//
+//    webhookUserData, err := UnmarshalWebhookUserData(bytes)
+//    bytes, err = webhookUserData.Marshal()
+//
+//    webhookUserCreated, err := UnmarshalWebhookUserCreated(bytes)
+//    bytes, err = webhookUserCreated.Marshal()
+//
+//    webhookUserUpdated, err := UnmarshalWebhookUserUpdated(bytes)
+//    bytes, err = webhookUserUpdated.Marshal()
+//
+//    webhookDeletedData, err := UnmarshalWebhookDeletedData(bytes)
+//    bytes, err = webhookDeletedData.Marshal()
+//
+//    webhookUserDeleted, err := UnmarshalWebhookUserDeleted(bytes)
+//    bytes, err = webhookUserDeleted.Marshal()
+//
+//    webhookChatData, err := UnmarshalWebhookChatData(bytes)
+//    bytes, err = webhookChatData.Marshal()
+//
+//    webhookChatCreated, err := UnmarshalWebhookChatCreated(bytes)
+//    bytes, err = webhookChatCreated.Marshal()
+//
+//    webhookMessageData, err := UnmarshalWebhookMessageData(bytes)
+//    bytes, err = webhookMessageData.Marshal()
+//
+//    webhookChatMessageCreated, err := UnmarshalWebhookChatMessageCreated(bytes)
+//    bytes, err = webhookChatMessageCreated.Marshal()
+//
+//    webhookChatMessageUpdated, err := UnmarshalWebhookChatMessageUpdated(bytes)
+//    bytes, err = webhookChatMessageUpdated.Marshal()
+//
+//    webhookChatMessageDeleted, err := UnmarshalWebhookChatMessageDeleted(bytes)
+//    bytes, err = webhookChatMessageDeleted.Marshal()
+//
+//    webhookChatMuted, err := UnmarshalWebhookChatMuted(bytes)
+//    bytes, err = webhookChatMuted.Marshal()
+//
+//    webhookChatUnmuted, err := UnmarshalWebhookChatUnmuted(bytes)
+//    bytes, err = webhookChatUnmuted.Marshal()
+//
+//    webhookChatArchived, err := UnmarshalWebhookChatArchived(bytes)
+//    bytes, err = webhookChatArchived.Marshal()
+//
+//    webhookChatUnarchived, err := UnmarshalWebhookChatUnarchived(bytes)
+//    bytes, err = webhookChatUnarchived.Marshal()
+//
+//    webhookChatResolved, err := UnmarshalWebhookChatResolved(bytes)
+//    bytes, err = webhookChatResolved.Marshal()
+//
+//    webhookChatReopened, err := UnmarshalWebhookChatReopened(bytes)
+//    bytes, err = webhookChatReopened.Marshal()
+//
+//    webhookChatDeleted, err := UnmarshalWebhookChatDeleted(bytes)
+//    bytes, err = webhookChatDeleted.Marshal()
+//
+//    webhookContactData, err := UnmarshalWebhookContactData(bytes)
+//    bytes, err = webhookContactData.Marshal()
+//
+//    webhookContactCreated, err := UnmarshalWebhookContactCreated(bytes)
+//    bytes, err = webhookContactCreated.Marshal()
+//
+//    webhookContactUpdated, err := UnmarshalWebhookContactUpdated(bytes)
+//    bytes, err = webhookContactUpdated.Marshal()
+//
+//    webhookContactDeleted, err := UnmarshalWebhookContactDeleted(bytes)
+//    bytes, err = webhookContactDeleted.Marshal()
 
 package converseiq
 
@@ -230,6 +296,226 @@ func (r *TeamMemberPage) Marshal() ([]byte, error) {
 	return json.Marshal(r)
 }
 
+func UnmarshalWebhookUserData(data []byte) (WebhookUserData, error) {
+	var r WebhookUserData
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookUserData) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookUserCreated(data []byte) (WebhookUserCreated, error) {
+	var r WebhookUserCreated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookUserCreated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookUserUpdated(data []byte) (WebhookUserUpdated, error) {
+	var r WebhookUserUpdated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookUserUpdated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookDeletedData(data []byte) (WebhookDeletedData, error) {
+	var r WebhookDeletedData
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookDeletedData) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookUserDeleted(data []byte) (WebhookUserDeleted, error) {
+	var r WebhookUserDeleted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookUserDeleted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatData(data []byte) (WebhookChatData, error) {
+	var r WebhookChatData
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatData) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatCreated(data []byte) (WebhookChatCreated, error) {
+	var r WebhookChatCreated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatCreated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookMessageData(data []byte) (WebhookMessageData, error) {
+	var r WebhookMessageData
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookMessageData) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatMessageCreated(data []byte) (WebhookChatMessageCreated, error) {
+	var r WebhookChatMessageCreated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatMessageCreated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatMessageUpdated(data []byte) (WebhookChatMessageUpdated, error) {
+	var r WebhookChatMessageUpdated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatMessageUpdated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatMessageDeleted(data []byte) (WebhookChatMessageDeleted, error) {
+	var r WebhookChatMessageDeleted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatMessageDeleted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatMuted(data []byte) (WebhookChatMuted, error) {
+	var r WebhookChatMuted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatMuted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatUnmuted(data []byte) (WebhookChatUnmuted, error) {
+	var r WebhookChatUnmuted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatUnmuted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatArchived(data []byte) (WebhookChatArchived, error) {
+	var r WebhookChatArchived
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatArchived) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatUnarchived(data []byte) (WebhookChatUnarchived, error) {
+	var r WebhookChatUnarchived
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatUnarchived) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatResolved(data []byte) (WebhookChatResolved, error) {
+	var r WebhookChatResolved
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatResolved) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatReopened(data []byte) (WebhookChatReopened, error) {
+	var r WebhookChatReopened
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatReopened) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookChatDeleted(data []byte) (WebhookChatDeleted, error) {
+	var r WebhookChatDeleted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookChatDeleted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookContactData(data []byte) (WebhookContactData, error) {
+	var r WebhookContactData
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookContactData) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookContactCreated(data []byte) (WebhookContactCreated, error) {
+	var r WebhookContactCreated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookContactCreated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookContactUpdated(data []byte) (WebhookContactUpdated, error) {
+	var r WebhookContactUpdated
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookContactUpdated) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+func UnmarshalWebhookContactDeleted(data []byte) (WebhookContactDeleted, error) {
+	var r WebhookContactDeleted
+	err := json.Unmarshal(data, &r)
+	return r, err
+}
+
+func (r *WebhookContactDeleted) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
 // The body of every error response. `code` is stable and machine-readable; `message` says
 // what is wrong and how to fix it; `details` lists field-level problems where there are any.
 type Error struct {
@@ -276,21 +562,6 @@ type Workspace struct {
 	Name                                                                       string    `json:"name"`
 	// GUID of the User who owns the workspace (see `GET /workspace/me`).
 	Owner                                                                      string    `json:"owner"`
-}
-
-// A user of the platform: the workspace owner (`GET /workspace/me`). Team members are users
-// too (see TeamMember).
-type User struct {
-	// URL of the user's picture, or null when none was uploaded.
-	Avatar                                                       *string   `json:"avatar"`
-	// When the user joined the platform.
-	CreatedAt                                                    time.Time `json:"created_at"`
-	// Login email address.
-	Email                                                        string    `json:"email"`
-	// GUID of the user.
-	GUID                                                         string    `json:"guid"`
-	// Full name.
-	Name                                                         string    `json:"name"`
 }
 
 // A page of Contact objects, in the pagination envelope every list operation returns.
@@ -573,6 +844,252 @@ type TeamMember struct {
 	Role                                                                              Role      `json:"role"`
 }
 
+// The body of the `user.created` webhook.
+type WebhookUserCreated struct {
+	Data                  WebhookUserData         `json:"data"`
+	// The event's name.
+	Event                 WebhookUserCreatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The `data` of `user.created` and `user.updated`: the workspace, the user's GUID, and
+// under `user` the User after the change (a team member as a User of the platform, without
+// the `role` of TeamMember). Inferred: the vendor puts the object "under the object's name"
+// (its own example is malformed JSON), so the key `user` is to be confirmed.
+type WebhookUserData struct {
+	// GUID of the user (the same as `user.guid`).
+	GUID                                          string `json:"guid"`
+	User                                          User   `json:"user"`
+	// GUID of the workspace the user belongs to.
+	Workspace                                     string `json:"workspace"`
+}
+
+// A user of the platform: the workspace owner (`GET /workspace/me`). Team members are users
+// too (see TeamMember).
+type User struct {
+	// URL of the user's picture, or null when none was uploaded.
+	Avatar                                                       *string   `json:"avatar"`
+	// When the user joined the platform.
+	CreatedAt                                                    time.Time `json:"created_at"`
+	// Login email address.
+	Email                                                        string    `json:"email"`
+	// GUID of the user.
+	GUID                                                         string    `json:"guid"`
+	// Full name.
+	Name                                                         string    `json:"name"`
+}
+
+// The body of the `user.updated` webhook.
+type WebhookUserUpdated struct {
+	Data                  WebhookUserData         `json:"data"`
+	// The event's name.
+	Event                 WebhookUserUpdatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The body of the `user.deleted` webhook.
+type WebhookUserDeleted struct {
+	Data                  WebhookDeletedData      `json:"data"`
+	// The event's name.
+	Event                 WebhookUserDeletedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The `data` of the `*.deleted` events (`user.deleted`, `chat.deleted`,
+// `chat.message.deleted`, `contact.deleted`): only the GUID of the object that was deleted,
+// since it no longer exists.
+type WebhookDeletedData struct {
+	// GUID of the object that was deleted.
+	GUID                                                                                        string `json:"guid"`
+	// GUID of the workspace. Inferred: the vendor says a deleted object's `data` carries its id
+	// only; that the envelope's `workspace` is still there is to be confirmed.
+	Workspace                                                                                   string `json:"workspace"`
+}
+
+// The body of the `chat.created` webhook.
+type WebhookChatCreated struct {
+	Data                  WebhookChatData         `json:"data"`
+	// The event's name.
+	Event                 WebhookChatCreatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The `data` of `chat.created`, `chat.muted`, `chat.unmuted`, `chat.archived`,
+// `chat.unarchived`, `chat.resolved` and `chat.reopened`: the workspace, the chat's GUID,
+// and under `chat` the Chat as `GET /chat/{chatId}` returns it after the change. Inferred:
+// the vendor puts the object "under the object's name" (its own example is malformed JSON),
+// so the key `chat` is to be confirmed.
+type WebhookChatData struct {
+	Chat                                          Chat   `json:"chat"`
+	// GUID of the chat (the same as `chat.guid`).
+	GUID                                          string `json:"guid"`
+	// GUID of the workspace the chat belongs to.
+	Workspace                                     string `json:"workspace"`
+}
+
+// The body of the `chat.message.created` webhook.
+type WebhookChatMessageCreated struct {
+	Data                  WebhookMessageData             `json:"data"`
+	// The event's name.
+	Event                 WebhookChatMessageCreatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                         `json:"id"`
+	Ts                    int64                          `json:"ts"`
+}
+
+// The `data` of `chat.message.created` and `chat.message.updated`: the workspace, the
+// message's GUID, and under `message` the Message as `GET
+// /chat/{chatId}/message/{messageId}` returns it after the change. Inferred: the vendor
+// puts the object "under the object's name" (its own example is malformed JSON), so the key
+// `message` is to be confirmed.
+type WebhookMessageData struct {
+	// GUID of the message (the same as `message.guid`).
+	GUID                                                string  `json:"guid"`
+	Message                                             Message `json:"message"`
+	// GUID of the workspace the message belongs to.
+	Workspace                                           string  `json:"workspace"`
+}
+
+// The body of the `chat.message.updated` webhook.
+type WebhookChatMessageUpdated struct {
+	Data                  WebhookMessageData             `json:"data"`
+	// The event's name.
+	Event                 WebhookChatMessageUpdatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                         `json:"id"`
+	Ts                    int64                          `json:"ts"`
+}
+
+// The body of the `chat.message.deleted` webhook.
+type WebhookChatMessageDeleted struct {
+	Data                  WebhookDeletedData             `json:"data"`
+	// The event's name.
+	Event                 WebhookChatMessageDeletedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                         `json:"id"`
+	Ts                    int64                          `json:"ts"`
+}
+
+// The body of the `chat.muted` webhook.
+type WebhookChatMuted struct {
+	Data                  WebhookChatData       `json:"data"`
+	// The event's name.
+	Event                 WebhookChatMutedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                `json:"id"`
+	Ts                    int64                 `json:"ts"`
+}
+
+// The body of the `chat.unmuted` webhook.
+type WebhookChatUnmuted struct {
+	Data                  WebhookChatData         `json:"data"`
+	// The event's name.
+	Event                 WebhookChatUnmutedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The body of the `chat.archived` webhook.
+type WebhookChatArchived struct {
+	Data                  WebhookChatData          `json:"data"`
+	// The event's name.
+	Event                 WebhookChatArchivedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                   `json:"id"`
+	Ts                    int64                    `json:"ts"`
+}
+
+// The body of the `chat.unarchived` webhook.
+type WebhookChatUnarchived struct {
+	Data                  WebhookChatData            `json:"data"`
+	// The event's name.
+	Event                 WebhookChatUnarchivedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                     `json:"id"`
+	Ts                    int64                      `json:"ts"`
+}
+
+// The body of the `chat.resolved` webhook.
+type WebhookChatResolved struct {
+	Data                  WebhookChatData          `json:"data"`
+	// The event's name.
+	Event                 WebhookChatResolvedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                   `json:"id"`
+	Ts                    int64                    `json:"ts"`
+}
+
+// The body of the `chat.reopened` webhook.
+type WebhookChatReopened struct {
+	Data                  WebhookChatData          `json:"data"`
+	// The event's name.
+	Event                 WebhookChatReopenedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                   `json:"id"`
+	Ts                    int64                    `json:"ts"`
+}
+
+// The body of the `chat.deleted` webhook.
+type WebhookChatDeleted struct {
+	Data                  WebhookDeletedData      `json:"data"`
+	// The event's name.
+	Event                 WebhookChatDeletedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                  `json:"id"`
+	Ts                    int64                   `json:"ts"`
+}
+
+// The body of the `contact.created` webhook.
+type WebhookContactCreated struct {
+	Data                  WebhookContactData         `json:"data"`
+	// The event's name.
+	Event                 WebhookContactCreatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                     `json:"id"`
+	Ts                    int64                      `json:"ts"`
+}
+
+// The `data` of `contact.created` and `contact.updated`: the workspace, the contact's GUID,
+// and under `contact` the Contact as `GET /contact/{contactId}` returns it after the
+// change. Inferred: the vendor puts the object "under the object's name" (its own example
+// is malformed JSON), so the key `contact` is to be confirmed.
+type WebhookContactData struct {
+	Contact                                             Contact `json:"contact"`
+	// GUID of the contact (the same as `contact.guid`).
+	GUID                                                string  `json:"guid"`
+	// GUID of the workspace the contact belongs to.
+	Workspace                                           string  `json:"workspace"`
+}
+
+// The body of the `contact.updated` webhook.
+type WebhookContactUpdated struct {
+	Data                  WebhookContactData         `json:"data"`
+	// The event's name.
+	Event                 WebhookContactUpdatedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                     `json:"id"`
+	Ts                    int64                      `json:"ts"`
+}
+
+// The body of the `contact.deleted` webhook.
+type WebhookContactDeleted struct {
+	Data                  WebhookDeletedData         `json:"data"`
+	// The event's name.
+	Event                 WebhookContactDeletedEvent `json:"event"`
+	// GUID of this event.
+	ID                    string                     `json:"id"`
+	Ts                    int64                      `json:"ts"`
+}
+
 // A stable, machine-readable error code:
 // - `invalid_request`: a parameter or the body breaks the spec (see `details`);
 // - `invalid_json`: the body is not well-formed JSON;
@@ -632,4 +1149,123 @@ const (
 	Admin     Role = "admin"
 	Owner     Role = "owner"
 	RoleAgent Role = "agent"
+)
+
+// The event's name.
+type WebhookUserCreatedEvent string
+
+const (
+	UserCreated WebhookUserCreatedEvent = "user.created"
+)
+
+// The event's name.
+type WebhookUserUpdatedEvent string
+
+const (
+	UserUpdated WebhookUserUpdatedEvent = "user.updated"
+)
+
+// The event's name.
+type WebhookUserDeletedEvent string
+
+const (
+	UserDeleted WebhookUserDeletedEvent = "user.deleted"
+)
+
+// The event's name.
+type WebhookChatCreatedEvent string
+
+const (
+	ChatCreated WebhookChatCreatedEvent = "chat.created"
+)
+
+// The event's name.
+type WebhookChatMessageCreatedEvent string
+
+const (
+	ChatMessageCreated WebhookChatMessageCreatedEvent = "chat.message.created"
+)
+
+// The event's name.
+type WebhookChatMessageUpdatedEvent string
+
+const (
+	ChatMessageUpdated WebhookChatMessageUpdatedEvent = "chat.message.updated"
+)
+
+// The event's name.
+type WebhookChatMessageDeletedEvent string
+
+const (
+	ChatMessageDeleted WebhookChatMessageDeletedEvent = "chat.message.deleted"
+)
+
+// The event's name.
+type WebhookChatMutedEvent string
+
+const (
+	ChatMuted WebhookChatMutedEvent = "chat.muted"
+)
+
+// The event's name.
+type WebhookChatUnmutedEvent string
+
+const (
+	ChatUnmuted WebhookChatUnmutedEvent = "chat.unmuted"
+)
+
+// The event's name.
+type WebhookChatArchivedEvent string
+
+const (
+	ChatArchived WebhookChatArchivedEvent = "chat.archived"
+)
+
+// The event's name.
+type WebhookChatUnarchivedEvent string
+
+const (
+	ChatUnarchived WebhookChatUnarchivedEvent = "chat.unarchived"
+)
+
+// The event's name.
+type WebhookChatResolvedEvent string
+
+const (
+	ChatResolved WebhookChatResolvedEvent = "chat.resolved"
+)
+
+// The event's name.
+type WebhookChatReopenedEvent string
+
+const (
+	ChatReopened WebhookChatReopenedEvent = "chat.reopened"
+)
+
+// The event's name.
+type WebhookChatDeletedEvent string
+
+const (
+	ChatDeleted WebhookChatDeletedEvent = "chat.deleted"
+)
+
+// The event's name.
+type WebhookContactCreatedEvent string
+
+const (
+	ContactCreated WebhookContactCreatedEvent = "contact.created"
+)
+
+// The event's name.
+type WebhookContactUpdatedEvent string
+
+const (
+	ContactUpdated WebhookContactUpdatedEvent = "contact.updated"
+)
+
+// The event's name.
+type WebhookContactDeletedEvent string
+
+const (
+	ContactDeleted WebhookContactDeletedEvent = "contact.deleted"
 )

@@ -211,46 +211,6 @@ class Workspace:
 
 
 @dataclass
-class User:
-    """A user of the platform: the workspace owner (`GET /workspace/me`). Team members are users
-    too (see TeamMember).
-    """
-    created_at: datetime
-    """When the user joined the platform."""
-
-    email: str
-    """Login email address."""
-
-    guid: UUID
-    """GUID of the user."""
-
-    name: str
-    """Full name."""
-
-    avatar: Optional[str] = None
-    """URL of the user's picture, or null when none was uploaded."""
-
-    @staticmethod
-    def from_dict(obj: Any) -> 'User':
-        assert isinstance(obj, dict)
-        created_at = from_datetime(obj.get("created_at"))
-        email = from_str(obj.get("email"))
-        guid = UUID(obj.get("guid"))
-        name = from_str(obj.get("name"))
-        avatar = from_union([from_none, from_str], obj.get("avatar"))
-        return User(created_at, email, guid, name, avatar)
-
-    def to_dict(self) -> dict:
-        result: dict = {}
-        result["created_at"] = self.created_at.isoformat()
-        result["email"] = from_str(self.email)
-        result["guid"] = str(self.guid)
-        result["name"] = from_str(self.name)
-        result["avatar"] = from_union([from_none, from_str], self.avatar)
-        return result
-
-
-@dataclass
 class Contact:
     """A contact of the workspace. Its fields are those of ContactCreate; a field never set is
     null. Inferred: the reference documents the request fields only, so that the response
@@ -1010,6 +970,825 @@ class TeamMemberPage:
         return result
 
 
+@dataclass
+class User:
+    """A user of the platform: the workspace owner (`GET /workspace/me`). Team members are users
+    too (see TeamMember).
+    """
+    created_at: datetime
+    """When the user joined the platform."""
+
+    email: str
+    """Login email address."""
+
+    guid: UUID
+    """GUID of the user."""
+
+    name: str
+    """Full name."""
+
+    avatar: Optional[str] = None
+    """URL of the user's picture, or null when none was uploaded."""
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'User':
+        assert isinstance(obj, dict)
+        created_at = from_datetime(obj.get("created_at"))
+        email = from_str(obj.get("email"))
+        guid = UUID(obj.get("guid"))
+        name = from_str(obj.get("name"))
+        avatar = from_union([from_none, from_str], obj.get("avatar"))
+        return User(created_at, email, guid, name, avatar)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["created_at"] = self.created_at.isoformat()
+        result["email"] = from_str(self.email)
+        result["guid"] = str(self.guid)
+        result["name"] = from_str(self.name)
+        result["avatar"] = from_union([from_none, from_str], self.avatar)
+        return result
+
+
+@dataclass
+class WebhookUserData:
+    """The `data` of `user.created` and `user.updated`: the workspace, the user's GUID, and
+    under `user` the User after the change (a team member as a User of the platform, without
+    the `role` of TeamMember). Inferred: the vendor puts the object "under the object's name"
+    (its own example is malformed JSON), so the key `user` is to be confirmed.
+    """
+    guid: UUID
+    """GUID of the user (the same as `user.guid`)."""
+
+    user: User
+    workspace: UUID
+    """GUID of the workspace the user belongs to."""
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookUserData':
+        assert isinstance(obj, dict)
+        guid = UUID(obj.get("guid"))
+        user = User.from_dict(obj.get("user"))
+        workspace = UUID(obj.get("workspace"))
+        return WebhookUserData(guid, user, workspace)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["guid"] = str(self.guid)
+        result["user"] = to_class(User, self.user)
+        result["workspace"] = str(self.workspace)
+        return result
+
+
+class WebhookUserCreatedEvent(Enum):
+    """The event's name."""
+
+    USER_CREATED = "user.created"
+
+
+@dataclass
+class WebhookUserCreated:
+    """The body of the `user.created` webhook."""
+
+    data: WebhookUserData
+    event: WebhookUserCreatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookUserCreated':
+        assert isinstance(obj, dict)
+        data = WebhookUserData.from_dict(obj.get("data"))
+        event = WebhookUserCreatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookUserCreated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookUserData, self.data)
+        result["event"] = to_enum(WebhookUserCreatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookUserUpdatedEvent(Enum):
+    """The event's name."""
+
+    USER_UPDATED = "user.updated"
+
+
+@dataclass
+class WebhookUserUpdated:
+    """The body of the `user.updated` webhook."""
+
+    data: WebhookUserData
+    event: WebhookUserUpdatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookUserUpdated':
+        assert isinstance(obj, dict)
+        data = WebhookUserData.from_dict(obj.get("data"))
+        event = WebhookUserUpdatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookUserUpdated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookUserData, self.data)
+        result["event"] = to_enum(WebhookUserUpdatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+@dataclass
+class WebhookDeletedData:
+    """The `data` of the `*.deleted` events (`user.deleted`, `chat.deleted`,
+    `chat.message.deleted`, `contact.deleted`): only the GUID of the object that was deleted,
+    since it no longer exists.
+    """
+    guid: UUID
+    """GUID of the object that was deleted."""
+
+    workspace: UUID
+    """GUID of the workspace. Inferred: the vendor says a deleted object's `data` carries its id
+    only; that the envelope's `workspace` is still there is to be confirmed.
+    """
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookDeletedData':
+        assert isinstance(obj, dict)
+        guid = UUID(obj.get("guid"))
+        workspace = UUID(obj.get("workspace"))
+        return WebhookDeletedData(guid, workspace)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["guid"] = str(self.guid)
+        result["workspace"] = str(self.workspace)
+        return result
+
+
+class WebhookUserDeletedEvent(Enum):
+    """The event's name."""
+
+    USER_DELETED = "user.deleted"
+
+
+@dataclass
+class WebhookUserDeleted:
+    """The body of the `user.deleted` webhook."""
+
+    data: WebhookDeletedData
+    event: WebhookUserDeletedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookUserDeleted':
+        assert isinstance(obj, dict)
+        data = WebhookDeletedData.from_dict(obj.get("data"))
+        event = WebhookUserDeletedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookUserDeleted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookDeletedData, self.data)
+        result["event"] = to_enum(WebhookUserDeletedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+@dataclass
+class WebhookChatData:
+    """The `data` of `chat.created`, `chat.muted`, `chat.unmuted`, `chat.archived`,
+    `chat.unarchived`, `chat.resolved` and `chat.reopened`: the workspace, the chat's GUID,
+    and under `chat` the Chat as `GET /chat/{chatId}` returns it after the change. Inferred:
+    the vendor puts the object "under the object's name" (its own example is malformed JSON),
+    so the key `chat` is to be confirmed.
+    """
+    chat: Chat
+    guid: UUID
+    """GUID of the chat (the same as `chat.guid`)."""
+
+    workspace: UUID
+    """GUID of the workspace the chat belongs to."""
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatData':
+        assert isinstance(obj, dict)
+        chat = Chat.from_dict(obj.get("chat"))
+        guid = UUID(obj.get("guid"))
+        workspace = UUID(obj.get("workspace"))
+        return WebhookChatData(chat, guid, workspace)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["chat"] = to_class(Chat, self.chat)
+        result["guid"] = str(self.guid)
+        result["workspace"] = str(self.workspace)
+        return result
+
+
+class WebhookChatCreatedEvent(Enum):
+    """The event's name."""
+
+    CHAT_CREATED = "chat.created"
+
+
+@dataclass
+class WebhookChatCreated:
+    """The body of the `chat.created` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatCreatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatCreated':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatCreatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatCreated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatCreatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+@dataclass
+class WebhookMessageData:
+    """The `data` of `chat.message.created` and `chat.message.updated`: the workspace, the
+    message's GUID, and under `message` the Message as `GET
+    /chat/{chatId}/message/{messageId}` returns it after the change. Inferred: the vendor
+    puts the object "under the object's name" (its own example is malformed JSON), so the key
+    `message` is to be confirmed.
+    """
+    guid: UUID
+    """GUID of the message (the same as `message.guid`)."""
+
+    message: Message
+    workspace: UUID
+    """GUID of the workspace the message belongs to."""
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookMessageData':
+        assert isinstance(obj, dict)
+        guid = UUID(obj.get("guid"))
+        message = Message.from_dict(obj.get("message"))
+        workspace = UUID(obj.get("workspace"))
+        return WebhookMessageData(guid, message, workspace)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["guid"] = str(self.guid)
+        result["message"] = to_class(Message, self.message)
+        result["workspace"] = str(self.workspace)
+        return result
+
+
+class WebhookChatMessageCreatedEvent(Enum):
+    """The event's name."""
+
+    CHAT_MESSAGE_CREATED = "chat.message.created"
+
+
+@dataclass
+class WebhookChatMessageCreated:
+    """The body of the `chat.message.created` webhook."""
+
+    data: WebhookMessageData
+    event: WebhookChatMessageCreatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatMessageCreated':
+        assert isinstance(obj, dict)
+        data = WebhookMessageData.from_dict(obj.get("data"))
+        event = WebhookChatMessageCreatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatMessageCreated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookMessageData, self.data)
+        result["event"] = to_enum(WebhookChatMessageCreatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatMessageUpdatedEvent(Enum):
+    """The event's name."""
+
+    CHAT_MESSAGE_UPDATED = "chat.message.updated"
+
+
+@dataclass
+class WebhookChatMessageUpdated:
+    """The body of the `chat.message.updated` webhook."""
+
+    data: WebhookMessageData
+    event: WebhookChatMessageUpdatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatMessageUpdated':
+        assert isinstance(obj, dict)
+        data = WebhookMessageData.from_dict(obj.get("data"))
+        event = WebhookChatMessageUpdatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatMessageUpdated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookMessageData, self.data)
+        result["event"] = to_enum(WebhookChatMessageUpdatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatMessageDeletedEvent(Enum):
+    """The event's name."""
+
+    CHAT_MESSAGE_DELETED = "chat.message.deleted"
+
+
+@dataclass
+class WebhookChatMessageDeleted:
+    """The body of the `chat.message.deleted` webhook."""
+
+    data: WebhookDeletedData
+    event: WebhookChatMessageDeletedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatMessageDeleted':
+        assert isinstance(obj, dict)
+        data = WebhookDeletedData.from_dict(obj.get("data"))
+        event = WebhookChatMessageDeletedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatMessageDeleted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookDeletedData, self.data)
+        result["event"] = to_enum(WebhookChatMessageDeletedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatMutedEvent(Enum):
+    """The event's name."""
+
+    CHAT_MUTED = "chat.muted"
+
+
+@dataclass
+class WebhookChatMuted:
+    """The body of the `chat.muted` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatMutedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatMuted':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatMutedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatMuted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatMutedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatUnmutedEvent(Enum):
+    """The event's name."""
+
+    CHAT_UNMUTED = "chat.unmuted"
+
+
+@dataclass
+class WebhookChatUnmuted:
+    """The body of the `chat.unmuted` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatUnmutedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatUnmuted':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatUnmutedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatUnmuted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatUnmutedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatArchivedEvent(Enum):
+    """The event's name."""
+
+    CHAT_ARCHIVED = "chat.archived"
+
+
+@dataclass
+class WebhookChatArchived:
+    """The body of the `chat.archived` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatArchivedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatArchived':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatArchivedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatArchived(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatArchivedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatUnarchivedEvent(Enum):
+    """The event's name."""
+
+    CHAT_UNARCHIVED = "chat.unarchived"
+
+
+@dataclass
+class WebhookChatUnarchived:
+    """The body of the `chat.unarchived` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatUnarchivedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatUnarchived':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatUnarchivedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatUnarchived(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatUnarchivedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatResolvedEvent(Enum):
+    """The event's name."""
+
+    CHAT_RESOLVED = "chat.resolved"
+
+
+@dataclass
+class WebhookChatResolved:
+    """The body of the `chat.resolved` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatResolvedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatResolved':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatResolvedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatResolved(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatResolvedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatReopenedEvent(Enum):
+    """The event's name."""
+
+    CHAT_REOPENED = "chat.reopened"
+
+
+@dataclass
+class WebhookChatReopened:
+    """The body of the `chat.reopened` webhook."""
+
+    data: WebhookChatData
+    event: WebhookChatReopenedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatReopened':
+        assert isinstance(obj, dict)
+        data = WebhookChatData.from_dict(obj.get("data"))
+        event = WebhookChatReopenedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatReopened(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookChatData, self.data)
+        result["event"] = to_enum(WebhookChatReopenedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookChatDeletedEvent(Enum):
+    """The event's name."""
+
+    CHAT_DELETED = "chat.deleted"
+
+
+@dataclass
+class WebhookChatDeleted:
+    """The body of the `chat.deleted` webhook."""
+
+    data: WebhookDeletedData
+    event: WebhookChatDeletedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookChatDeleted':
+        assert isinstance(obj, dict)
+        data = WebhookDeletedData.from_dict(obj.get("data"))
+        event = WebhookChatDeletedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookChatDeleted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookDeletedData, self.data)
+        result["event"] = to_enum(WebhookChatDeletedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+@dataclass
+class WebhookContactData:
+    """The `data` of `contact.created` and `contact.updated`: the workspace, the contact's GUID,
+    and under `contact` the Contact as `GET /contact/{contactId}` returns it after the
+    change. Inferred: the vendor puts the object "under the object's name" (its own example
+    is malformed JSON), so the key `contact` is to be confirmed.
+    """
+    contact: Contact
+    guid: UUID
+    """GUID of the contact (the same as `contact.guid`)."""
+
+    workspace: UUID
+    """GUID of the workspace the contact belongs to."""
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookContactData':
+        assert isinstance(obj, dict)
+        contact = Contact.from_dict(obj.get("contact"))
+        guid = UUID(obj.get("guid"))
+        workspace = UUID(obj.get("workspace"))
+        return WebhookContactData(contact, guid, workspace)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["contact"] = to_class(Contact, self.contact)
+        result["guid"] = str(self.guid)
+        result["workspace"] = str(self.workspace)
+        return result
+
+
+class WebhookContactCreatedEvent(Enum):
+    """The event's name."""
+
+    CONTACT_CREATED = "contact.created"
+
+
+@dataclass
+class WebhookContactCreated:
+    """The body of the `contact.created` webhook."""
+
+    data: WebhookContactData
+    event: WebhookContactCreatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookContactCreated':
+        assert isinstance(obj, dict)
+        data = WebhookContactData.from_dict(obj.get("data"))
+        event = WebhookContactCreatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookContactCreated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookContactData, self.data)
+        result["event"] = to_enum(WebhookContactCreatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookContactUpdatedEvent(Enum):
+    """The event's name."""
+
+    CONTACT_UPDATED = "contact.updated"
+
+
+@dataclass
+class WebhookContactUpdated:
+    """The body of the `contact.updated` webhook."""
+
+    data: WebhookContactData
+    event: WebhookContactUpdatedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookContactUpdated':
+        assert isinstance(obj, dict)
+        data = WebhookContactData.from_dict(obj.get("data"))
+        event = WebhookContactUpdatedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookContactUpdated(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookContactData, self.data)
+        result["event"] = to_enum(WebhookContactUpdatedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
+class WebhookContactDeletedEvent(Enum):
+    """The event's name."""
+
+    CONTACT_DELETED = "contact.deleted"
+
+
+@dataclass
+class WebhookContactDeleted:
+    """The body of the `contact.deleted` webhook."""
+
+    data: WebhookDeletedData
+    event: WebhookContactDeletedEvent
+    """The event's name."""
+
+    id: UUID
+    """GUID of this event."""
+
+    ts: int
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'WebhookContactDeleted':
+        assert isinstance(obj, dict)
+        data = WebhookDeletedData.from_dict(obj.get("data"))
+        event = WebhookContactDeletedEvent(obj.get("event"))
+        id = UUID(obj.get("id"))
+        ts = from_int(obj.get("ts"))
+        return WebhookContactDeleted(data, event, id, ts)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(WebhookDeletedData, self.data)
+        result["event"] = to_enum(WebhookContactDeletedEvent, self.event)
+        result["id"] = str(self.id)
+        result["ts"] = from_int(self.ts)
+        return result
+
+
 def error_detail_from_dict(s: Any) -> ErrorDetail:
     return ErrorDetail.from_dict(s)
 
@@ -1144,3 +1923,179 @@ def team_member_page_from_dict(s: Any) -> TeamMemberPage:
 
 def team_member_page_to_dict(x: TeamMemberPage) -> Any:
     return to_class(TeamMemberPage, x)
+
+
+def webhook_user_data_from_dict(s: Any) -> WebhookUserData:
+    return WebhookUserData.from_dict(s)
+
+
+def webhook_user_data_to_dict(x: WebhookUserData) -> Any:
+    return to_class(WebhookUserData, x)
+
+
+def webhook_user_created_from_dict(s: Any) -> WebhookUserCreated:
+    return WebhookUserCreated.from_dict(s)
+
+
+def webhook_user_created_to_dict(x: WebhookUserCreated) -> Any:
+    return to_class(WebhookUserCreated, x)
+
+
+def webhook_user_updated_from_dict(s: Any) -> WebhookUserUpdated:
+    return WebhookUserUpdated.from_dict(s)
+
+
+def webhook_user_updated_to_dict(x: WebhookUserUpdated) -> Any:
+    return to_class(WebhookUserUpdated, x)
+
+
+def webhook_deleted_data_from_dict(s: Any) -> WebhookDeletedData:
+    return WebhookDeletedData.from_dict(s)
+
+
+def webhook_deleted_data_to_dict(x: WebhookDeletedData) -> Any:
+    return to_class(WebhookDeletedData, x)
+
+
+def webhook_user_deleted_from_dict(s: Any) -> WebhookUserDeleted:
+    return WebhookUserDeleted.from_dict(s)
+
+
+def webhook_user_deleted_to_dict(x: WebhookUserDeleted) -> Any:
+    return to_class(WebhookUserDeleted, x)
+
+
+def webhook_chat_data_from_dict(s: Any) -> WebhookChatData:
+    return WebhookChatData.from_dict(s)
+
+
+def webhook_chat_data_to_dict(x: WebhookChatData) -> Any:
+    return to_class(WebhookChatData, x)
+
+
+def webhook_chat_created_from_dict(s: Any) -> WebhookChatCreated:
+    return WebhookChatCreated.from_dict(s)
+
+
+def webhook_chat_created_to_dict(x: WebhookChatCreated) -> Any:
+    return to_class(WebhookChatCreated, x)
+
+
+def webhook_message_data_from_dict(s: Any) -> WebhookMessageData:
+    return WebhookMessageData.from_dict(s)
+
+
+def webhook_message_data_to_dict(x: WebhookMessageData) -> Any:
+    return to_class(WebhookMessageData, x)
+
+
+def webhook_chat_message_created_from_dict(s: Any) -> WebhookChatMessageCreated:
+    return WebhookChatMessageCreated.from_dict(s)
+
+
+def webhook_chat_message_created_to_dict(x: WebhookChatMessageCreated) -> Any:
+    return to_class(WebhookChatMessageCreated, x)
+
+
+def webhook_chat_message_updated_from_dict(s: Any) -> WebhookChatMessageUpdated:
+    return WebhookChatMessageUpdated.from_dict(s)
+
+
+def webhook_chat_message_updated_to_dict(x: WebhookChatMessageUpdated) -> Any:
+    return to_class(WebhookChatMessageUpdated, x)
+
+
+def webhook_chat_message_deleted_from_dict(s: Any) -> WebhookChatMessageDeleted:
+    return WebhookChatMessageDeleted.from_dict(s)
+
+
+def webhook_chat_message_deleted_to_dict(x: WebhookChatMessageDeleted) -> Any:
+    return to_class(WebhookChatMessageDeleted, x)
+
+
+def webhook_chat_muted_from_dict(s: Any) -> WebhookChatMuted:
+    return WebhookChatMuted.from_dict(s)
+
+
+def webhook_chat_muted_to_dict(x: WebhookChatMuted) -> Any:
+    return to_class(WebhookChatMuted, x)
+
+
+def webhook_chat_unmuted_from_dict(s: Any) -> WebhookChatUnmuted:
+    return WebhookChatUnmuted.from_dict(s)
+
+
+def webhook_chat_unmuted_to_dict(x: WebhookChatUnmuted) -> Any:
+    return to_class(WebhookChatUnmuted, x)
+
+
+def webhook_chat_archived_from_dict(s: Any) -> WebhookChatArchived:
+    return WebhookChatArchived.from_dict(s)
+
+
+def webhook_chat_archived_to_dict(x: WebhookChatArchived) -> Any:
+    return to_class(WebhookChatArchived, x)
+
+
+def webhook_chat_unarchived_from_dict(s: Any) -> WebhookChatUnarchived:
+    return WebhookChatUnarchived.from_dict(s)
+
+
+def webhook_chat_unarchived_to_dict(x: WebhookChatUnarchived) -> Any:
+    return to_class(WebhookChatUnarchived, x)
+
+
+def webhook_chat_resolved_from_dict(s: Any) -> WebhookChatResolved:
+    return WebhookChatResolved.from_dict(s)
+
+
+def webhook_chat_resolved_to_dict(x: WebhookChatResolved) -> Any:
+    return to_class(WebhookChatResolved, x)
+
+
+def webhook_chat_reopened_from_dict(s: Any) -> WebhookChatReopened:
+    return WebhookChatReopened.from_dict(s)
+
+
+def webhook_chat_reopened_to_dict(x: WebhookChatReopened) -> Any:
+    return to_class(WebhookChatReopened, x)
+
+
+def webhook_chat_deleted_from_dict(s: Any) -> WebhookChatDeleted:
+    return WebhookChatDeleted.from_dict(s)
+
+
+def webhook_chat_deleted_to_dict(x: WebhookChatDeleted) -> Any:
+    return to_class(WebhookChatDeleted, x)
+
+
+def webhook_contact_data_from_dict(s: Any) -> WebhookContactData:
+    return WebhookContactData.from_dict(s)
+
+
+def webhook_contact_data_to_dict(x: WebhookContactData) -> Any:
+    return to_class(WebhookContactData, x)
+
+
+def webhook_contact_created_from_dict(s: Any) -> WebhookContactCreated:
+    return WebhookContactCreated.from_dict(s)
+
+
+def webhook_contact_created_to_dict(x: WebhookContactCreated) -> Any:
+    return to_class(WebhookContactCreated, x)
+
+
+def webhook_contact_updated_from_dict(s: Any) -> WebhookContactUpdated:
+    return WebhookContactUpdated.from_dict(s)
+
+
+def webhook_contact_updated_to_dict(x: WebhookContactUpdated) -> Any:
+    return to_class(WebhookContactUpdated, x)
+
+
+def webhook_contact_deleted_from_dict(s: Any) -> WebhookContactDeleted:
+    return WebhookContactDeleted.from_dict(s)
+
+
+def webhook_contact_deleted_to_dict(x: WebhookContactDeleted) -> Any:
+    return to_class(WebhookContactDeleted, x)

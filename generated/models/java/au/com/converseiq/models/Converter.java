@@ -29,6 +29,28 @@
 //     MessageCreate data = Converter.MessageCreateFromJsonString(jsonString);
 //     TeamMember data = Converter.TeamMemberFromJsonString(jsonString);
 //     TeamMemberPage data = Converter.TeamMemberPageFromJsonString(jsonString);
+//     WebhookUserData data = Converter.WebhookUserDataFromJsonString(jsonString);
+//     WebhookUserCreated data = Converter.WebhookUserCreatedFromJsonString(jsonString);
+//     WebhookUserUpdated data = Converter.WebhookUserUpdatedFromJsonString(jsonString);
+//     WebhookDeletedData data = Converter.WebhookDeletedDataFromJsonString(jsonString);
+//     WebhookUserDeleted data = Converter.WebhookUserDeletedFromJsonString(jsonString);
+//     WebhookChatData data = Converter.WebhookChatDataFromJsonString(jsonString);
+//     WebhookChatCreated data = Converter.WebhookChatCreatedFromJsonString(jsonString);
+//     WebhookMessageData data = Converter.WebhookMessageDataFromJsonString(jsonString);
+//     WebhookChatMessageCreated data = Converter.WebhookChatMessageCreatedFromJsonString(jsonString);
+//     WebhookChatMessageUpdated data = Converter.WebhookChatMessageUpdatedFromJsonString(jsonString);
+//     WebhookChatMessageDeleted data = Converter.WebhookChatMessageDeletedFromJsonString(jsonString);
+//     WebhookChatMuted data = Converter.WebhookChatMutedFromJsonString(jsonString);
+//     WebhookChatUnmuted data = Converter.WebhookChatUnmutedFromJsonString(jsonString);
+//     WebhookChatArchived data = Converter.WebhookChatArchivedFromJsonString(jsonString);
+//     WebhookChatUnarchived data = Converter.WebhookChatUnarchivedFromJsonString(jsonString);
+//     WebhookChatResolved data = Converter.WebhookChatResolvedFromJsonString(jsonString);
+//     WebhookChatReopened data = Converter.WebhookChatReopenedFromJsonString(jsonString);
+//     WebhookChatDeleted data = Converter.WebhookChatDeletedFromJsonString(jsonString);
+//     WebhookContactData data = Converter.WebhookContactDataFromJsonString(jsonString);
+//     WebhookContactCreated data = Converter.WebhookContactCreatedFromJsonString(jsonString);
+//     WebhookContactUpdated data = Converter.WebhookContactUpdatedFromJsonString(jsonString);
+//     WebhookContactDeleted data = Converter.WebhookContactDeletedFromJsonString(jsonString);
 
 package au.com.converseiq.models;
 
@@ -212,6 +234,182 @@ public class Converter {
 
     public static String TeamMemberPageToJsonString(TeamMemberPage obj) throws IOException {
         return getTeamMemberPageObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookUserData WebhookUserDataFromJsonString(String json) throws IOException {
+        return getWebhookUserDataObjectReader().readValue(json);
+    }
+
+    public static String WebhookUserDataToJsonString(WebhookUserData obj) throws IOException {
+        return getWebhookUserDataObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookUserCreated WebhookUserCreatedFromJsonString(String json) throws IOException {
+        return getWebhookUserCreatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookUserCreatedToJsonString(WebhookUserCreated obj) throws IOException {
+        return getWebhookUserCreatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookUserUpdated WebhookUserUpdatedFromJsonString(String json) throws IOException {
+        return getWebhookUserUpdatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookUserUpdatedToJsonString(WebhookUserUpdated obj) throws IOException {
+        return getWebhookUserUpdatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookDeletedData WebhookDeletedDataFromJsonString(String json) throws IOException {
+        return getWebhookDeletedDataObjectReader().readValue(json);
+    }
+
+    public static String WebhookDeletedDataToJsonString(WebhookDeletedData obj) throws IOException {
+        return getWebhookDeletedDataObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookUserDeleted WebhookUserDeletedFromJsonString(String json) throws IOException {
+        return getWebhookUserDeletedObjectReader().readValue(json);
+    }
+
+    public static String WebhookUserDeletedToJsonString(WebhookUserDeleted obj) throws IOException {
+        return getWebhookUserDeletedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatData WebhookChatDataFromJsonString(String json) throws IOException {
+        return getWebhookChatDataObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatDataToJsonString(WebhookChatData obj) throws IOException {
+        return getWebhookChatDataObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatCreated WebhookChatCreatedFromJsonString(String json) throws IOException {
+        return getWebhookChatCreatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatCreatedToJsonString(WebhookChatCreated obj) throws IOException {
+        return getWebhookChatCreatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookMessageData WebhookMessageDataFromJsonString(String json) throws IOException {
+        return getWebhookMessageDataObjectReader().readValue(json);
+    }
+
+    public static String WebhookMessageDataToJsonString(WebhookMessageData obj) throws IOException {
+        return getWebhookMessageDataObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatMessageCreated WebhookChatMessageCreatedFromJsonString(String json) throws IOException {
+        return getWebhookChatMessageCreatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatMessageCreatedToJsonString(WebhookChatMessageCreated obj) throws IOException {
+        return getWebhookChatMessageCreatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatMessageUpdated WebhookChatMessageUpdatedFromJsonString(String json) throws IOException {
+        return getWebhookChatMessageUpdatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatMessageUpdatedToJsonString(WebhookChatMessageUpdated obj) throws IOException {
+        return getWebhookChatMessageUpdatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatMessageDeleted WebhookChatMessageDeletedFromJsonString(String json) throws IOException {
+        return getWebhookChatMessageDeletedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatMessageDeletedToJsonString(WebhookChatMessageDeleted obj) throws IOException {
+        return getWebhookChatMessageDeletedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatMuted WebhookChatMutedFromJsonString(String json) throws IOException {
+        return getWebhookChatMutedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatMutedToJsonString(WebhookChatMuted obj) throws IOException {
+        return getWebhookChatMutedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatUnmuted WebhookChatUnmutedFromJsonString(String json) throws IOException {
+        return getWebhookChatUnmutedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatUnmutedToJsonString(WebhookChatUnmuted obj) throws IOException {
+        return getWebhookChatUnmutedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatArchived WebhookChatArchivedFromJsonString(String json) throws IOException {
+        return getWebhookChatArchivedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatArchivedToJsonString(WebhookChatArchived obj) throws IOException {
+        return getWebhookChatArchivedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatUnarchived WebhookChatUnarchivedFromJsonString(String json) throws IOException {
+        return getWebhookChatUnarchivedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatUnarchivedToJsonString(WebhookChatUnarchived obj) throws IOException {
+        return getWebhookChatUnarchivedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatResolved WebhookChatResolvedFromJsonString(String json) throws IOException {
+        return getWebhookChatResolvedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatResolvedToJsonString(WebhookChatResolved obj) throws IOException {
+        return getWebhookChatResolvedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatReopened WebhookChatReopenedFromJsonString(String json) throws IOException {
+        return getWebhookChatReopenedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatReopenedToJsonString(WebhookChatReopened obj) throws IOException {
+        return getWebhookChatReopenedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookChatDeleted WebhookChatDeletedFromJsonString(String json) throws IOException {
+        return getWebhookChatDeletedObjectReader().readValue(json);
+    }
+
+    public static String WebhookChatDeletedToJsonString(WebhookChatDeleted obj) throws IOException {
+        return getWebhookChatDeletedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookContactData WebhookContactDataFromJsonString(String json) throws IOException {
+        return getWebhookContactDataObjectReader().readValue(json);
+    }
+
+    public static String WebhookContactDataToJsonString(WebhookContactData obj) throws IOException {
+        return getWebhookContactDataObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookContactCreated WebhookContactCreatedFromJsonString(String json) throws IOException {
+        return getWebhookContactCreatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookContactCreatedToJsonString(WebhookContactCreated obj) throws IOException {
+        return getWebhookContactCreatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookContactUpdated WebhookContactUpdatedFromJsonString(String json) throws IOException {
+        return getWebhookContactUpdatedObjectReader().readValue(json);
+    }
+
+    public static String WebhookContactUpdatedToJsonString(WebhookContactUpdated obj) throws IOException {
+        return getWebhookContactUpdatedObjectWriter().writeValueAsString(obj);
+    }
+
+    public static WebhookContactDeleted WebhookContactDeletedFromJsonString(String json) throws IOException {
+        return getWebhookContactDeletedObjectReader().readValue(json);
+    }
+
+    public static String WebhookContactDeletedToJsonString(WebhookContactDeleted obj) throws IOException {
+        return getWebhookContactDeletedObjectWriter().writeValueAsString(obj);
     }
 
     private static ObjectReader ErrorDetailReader;
@@ -739,5 +937,687 @@ public class Converter {
     private static ObjectWriter getTeamMemberPageObjectWriter() {
         if (TeamMemberPageWriter == null) instantiateTeamMemberPageMapper();
         return TeamMemberPageWriter;
+    }
+
+    private static ObjectReader WebhookUserDataReader;
+    private static ObjectWriter WebhookUserDataWriter;
+
+    private static void instantiateWebhookUserDataMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookUserDataReader = mapper.readerFor(WebhookUserData.class);
+        WebhookUserDataWriter = mapper.writerFor(WebhookUserData.class);
+    }
+
+    private static ObjectReader getWebhookUserDataObjectReader() {
+        if (WebhookUserDataReader == null) instantiateWebhookUserDataMapper();
+        return WebhookUserDataReader;
+    }
+
+    private static ObjectWriter getWebhookUserDataObjectWriter() {
+        if (WebhookUserDataWriter == null) instantiateWebhookUserDataMapper();
+        return WebhookUserDataWriter;
+    }
+
+    private static ObjectReader WebhookUserCreatedReader;
+    private static ObjectWriter WebhookUserCreatedWriter;
+
+    private static void instantiateWebhookUserCreatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookUserCreatedReader = mapper.readerFor(WebhookUserCreated.class);
+        WebhookUserCreatedWriter = mapper.writerFor(WebhookUserCreated.class);
+    }
+
+    private static ObjectReader getWebhookUserCreatedObjectReader() {
+        if (WebhookUserCreatedReader == null) instantiateWebhookUserCreatedMapper();
+        return WebhookUserCreatedReader;
+    }
+
+    private static ObjectWriter getWebhookUserCreatedObjectWriter() {
+        if (WebhookUserCreatedWriter == null) instantiateWebhookUserCreatedMapper();
+        return WebhookUserCreatedWriter;
+    }
+
+    private static ObjectReader WebhookUserUpdatedReader;
+    private static ObjectWriter WebhookUserUpdatedWriter;
+
+    private static void instantiateWebhookUserUpdatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookUserUpdatedReader = mapper.readerFor(WebhookUserUpdated.class);
+        WebhookUserUpdatedWriter = mapper.writerFor(WebhookUserUpdated.class);
+    }
+
+    private static ObjectReader getWebhookUserUpdatedObjectReader() {
+        if (WebhookUserUpdatedReader == null) instantiateWebhookUserUpdatedMapper();
+        return WebhookUserUpdatedReader;
+    }
+
+    private static ObjectWriter getWebhookUserUpdatedObjectWriter() {
+        if (WebhookUserUpdatedWriter == null) instantiateWebhookUserUpdatedMapper();
+        return WebhookUserUpdatedWriter;
+    }
+
+    private static ObjectReader WebhookDeletedDataReader;
+    private static ObjectWriter WebhookDeletedDataWriter;
+
+    private static void instantiateWebhookDeletedDataMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookDeletedDataReader = mapper.readerFor(WebhookDeletedData.class);
+        WebhookDeletedDataWriter = mapper.writerFor(WebhookDeletedData.class);
+    }
+
+    private static ObjectReader getWebhookDeletedDataObjectReader() {
+        if (WebhookDeletedDataReader == null) instantiateWebhookDeletedDataMapper();
+        return WebhookDeletedDataReader;
+    }
+
+    private static ObjectWriter getWebhookDeletedDataObjectWriter() {
+        if (WebhookDeletedDataWriter == null) instantiateWebhookDeletedDataMapper();
+        return WebhookDeletedDataWriter;
+    }
+
+    private static ObjectReader WebhookUserDeletedReader;
+    private static ObjectWriter WebhookUserDeletedWriter;
+
+    private static void instantiateWebhookUserDeletedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookUserDeletedReader = mapper.readerFor(WebhookUserDeleted.class);
+        WebhookUserDeletedWriter = mapper.writerFor(WebhookUserDeleted.class);
+    }
+
+    private static ObjectReader getWebhookUserDeletedObjectReader() {
+        if (WebhookUserDeletedReader == null) instantiateWebhookUserDeletedMapper();
+        return WebhookUserDeletedReader;
+    }
+
+    private static ObjectWriter getWebhookUserDeletedObjectWriter() {
+        if (WebhookUserDeletedWriter == null) instantiateWebhookUserDeletedMapper();
+        return WebhookUserDeletedWriter;
+    }
+
+    private static ObjectReader WebhookChatDataReader;
+    private static ObjectWriter WebhookChatDataWriter;
+
+    private static void instantiateWebhookChatDataMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatDataReader = mapper.readerFor(WebhookChatData.class);
+        WebhookChatDataWriter = mapper.writerFor(WebhookChatData.class);
+    }
+
+    private static ObjectReader getWebhookChatDataObjectReader() {
+        if (WebhookChatDataReader == null) instantiateWebhookChatDataMapper();
+        return WebhookChatDataReader;
+    }
+
+    private static ObjectWriter getWebhookChatDataObjectWriter() {
+        if (WebhookChatDataWriter == null) instantiateWebhookChatDataMapper();
+        return WebhookChatDataWriter;
+    }
+
+    private static ObjectReader WebhookChatCreatedReader;
+    private static ObjectWriter WebhookChatCreatedWriter;
+
+    private static void instantiateWebhookChatCreatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatCreatedReader = mapper.readerFor(WebhookChatCreated.class);
+        WebhookChatCreatedWriter = mapper.writerFor(WebhookChatCreated.class);
+    }
+
+    private static ObjectReader getWebhookChatCreatedObjectReader() {
+        if (WebhookChatCreatedReader == null) instantiateWebhookChatCreatedMapper();
+        return WebhookChatCreatedReader;
+    }
+
+    private static ObjectWriter getWebhookChatCreatedObjectWriter() {
+        if (WebhookChatCreatedWriter == null) instantiateWebhookChatCreatedMapper();
+        return WebhookChatCreatedWriter;
+    }
+
+    private static ObjectReader WebhookMessageDataReader;
+    private static ObjectWriter WebhookMessageDataWriter;
+
+    private static void instantiateWebhookMessageDataMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookMessageDataReader = mapper.readerFor(WebhookMessageData.class);
+        WebhookMessageDataWriter = mapper.writerFor(WebhookMessageData.class);
+    }
+
+    private static ObjectReader getWebhookMessageDataObjectReader() {
+        if (WebhookMessageDataReader == null) instantiateWebhookMessageDataMapper();
+        return WebhookMessageDataReader;
+    }
+
+    private static ObjectWriter getWebhookMessageDataObjectWriter() {
+        if (WebhookMessageDataWriter == null) instantiateWebhookMessageDataMapper();
+        return WebhookMessageDataWriter;
+    }
+
+    private static ObjectReader WebhookChatMessageCreatedReader;
+    private static ObjectWriter WebhookChatMessageCreatedWriter;
+
+    private static void instantiateWebhookChatMessageCreatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatMessageCreatedReader = mapper.readerFor(WebhookChatMessageCreated.class);
+        WebhookChatMessageCreatedWriter = mapper.writerFor(WebhookChatMessageCreated.class);
+    }
+
+    private static ObjectReader getWebhookChatMessageCreatedObjectReader() {
+        if (WebhookChatMessageCreatedReader == null) instantiateWebhookChatMessageCreatedMapper();
+        return WebhookChatMessageCreatedReader;
+    }
+
+    private static ObjectWriter getWebhookChatMessageCreatedObjectWriter() {
+        if (WebhookChatMessageCreatedWriter == null) instantiateWebhookChatMessageCreatedMapper();
+        return WebhookChatMessageCreatedWriter;
+    }
+
+    private static ObjectReader WebhookChatMessageUpdatedReader;
+    private static ObjectWriter WebhookChatMessageUpdatedWriter;
+
+    private static void instantiateWebhookChatMessageUpdatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatMessageUpdatedReader = mapper.readerFor(WebhookChatMessageUpdated.class);
+        WebhookChatMessageUpdatedWriter = mapper.writerFor(WebhookChatMessageUpdated.class);
+    }
+
+    private static ObjectReader getWebhookChatMessageUpdatedObjectReader() {
+        if (WebhookChatMessageUpdatedReader == null) instantiateWebhookChatMessageUpdatedMapper();
+        return WebhookChatMessageUpdatedReader;
+    }
+
+    private static ObjectWriter getWebhookChatMessageUpdatedObjectWriter() {
+        if (WebhookChatMessageUpdatedWriter == null) instantiateWebhookChatMessageUpdatedMapper();
+        return WebhookChatMessageUpdatedWriter;
+    }
+
+    private static ObjectReader WebhookChatMessageDeletedReader;
+    private static ObjectWriter WebhookChatMessageDeletedWriter;
+
+    private static void instantiateWebhookChatMessageDeletedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatMessageDeletedReader = mapper.readerFor(WebhookChatMessageDeleted.class);
+        WebhookChatMessageDeletedWriter = mapper.writerFor(WebhookChatMessageDeleted.class);
+    }
+
+    private static ObjectReader getWebhookChatMessageDeletedObjectReader() {
+        if (WebhookChatMessageDeletedReader == null) instantiateWebhookChatMessageDeletedMapper();
+        return WebhookChatMessageDeletedReader;
+    }
+
+    private static ObjectWriter getWebhookChatMessageDeletedObjectWriter() {
+        if (WebhookChatMessageDeletedWriter == null) instantiateWebhookChatMessageDeletedMapper();
+        return WebhookChatMessageDeletedWriter;
+    }
+
+    private static ObjectReader WebhookChatMutedReader;
+    private static ObjectWriter WebhookChatMutedWriter;
+
+    private static void instantiateWebhookChatMutedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatMutedReader = mapper.readerFor(WebhookChatMuted.class);
+        WebhookChatMutedWriter = mapper.writerFor(WebhookChatMuted.class);
+    }
+
+    private static ObjectReader getWebhookChatMutedObjectReader() {
+        if (WebhookChatMutedReader == null) instantiateWebhookChatMutedMapper();
+        return WebhookChatMutedReader;
+    }
+
+    private static ObjectWriter getWebhookChatMutedObjectWriter() {
+        if (WebhookChatMutedWriter == null) instantiateWebhookChatMutedMapper();
+        return WebhookChatMutedWriter;
+    }
+
+    private static ObjectReader WebhookChatUnmutedReader;
+    private static ObjectWriter WebhookChatUnmutedWriter;
+
+    private static void instantiateWebhookChatUnmutedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatUnmutedReader = mapper.readerFor(WebhookChatUnmuted.class);
+        WebhookChatUnmutedWriter = mapper.writerFor(WebhookChatUnmuted.class);
+    }
+
+    private static ObjectReader getWebhookChatUnmutedObjectReader() {
+        if (WebhookChatUnmutedReader == null) instantiateWebhookChatUnmutedMapper();
+        return WebhookChatUnmutedReader;
+    }
+
+    private static ObjectWriter getWebhookChatUnmutedObjectWriter() {
+        if (WebhookChatUnmutedWriter == null) instantiateWebhookChatUnmutedMapper();
+        return WebhookChatUnmutedWriter;
+    }
+
+    private static ObjectReader WebhookChatArchivedReader;
+    private static ObjectWriter WebhookChatArchivedWriter;
+
+    private static void instantiateWebhookChatArchivedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatArchivedReader = mapper.readerFor(WebhookChatArchived.class);
+        WebhookChatArchivedWriter = mapper.writerFor(WebhookChatArchived.class);
+    }
+
+    private static ObjectReader getWebhookChatArchivedObjectReader() {
+        if (WebhookChatArchivedReader == null) instantiateWebhookChatArchivedMapper();
+        return WebhookChatArchivedReader;
+    }
+
+    private static ObjectWriter getWebhookChatArchivedObjectWriter() {
+        if (WebhookChatArchivedWriter == null) instantiateWebhookChatArchivedMapper();
+        return WebhookChatArchivedWriter;
+    }
+
+    private static ObjectReader WebhookChatUnarchivedReader;
+    private static ObjectWriter WebhookChatUnarchivedWriter;
+
+    private static void instantiateWebhookChatUnarchivedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatUnarchivedReader = mapper.readerFor(WebhookChatUnarchived.class);
+        WebhookChatUnarchivedWriter = mapper.writerFor(WebhookChatUnarchived.class);
+    }
+
+    private static ObjectReader getWebhookChatUnarchivedObjectReader() {
+        if (WebhookChatUnarchivedReader == null) instantiateWebhookChatUnarchivedMapper();
+        return WebhookChatUnarchivedReader;
+    }
+
+    private static ObjectWriter getWebhookChatUnarchivedObjectWriter() {
+        if (WebhookChatUnarchivedWriter == null) instantiateWebhookChatUnarchivedMapper();
+        return WebhookChatUnarchivedWriter;
+    }
+
+    private static ObjectReader WebhookChatResolvedReader;
+    private static ObjectWriter WebhookChatResolvedWriter;
+
+    private static void instantiateWebhookChatResolvedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatResolvedReader = mapper.readerFor(WebhookChatResolved.class);
+        WebhookChatResolvedWriter = mapper.writerFor(WebhookChatResolved.class);
+    }
+
+    private static ObjectReader getWebhookChatResolvedObjectReader() {
+        if (WebhookChatResolvedReader == null) instantiateWebhookChatResolvedMapper();
+        return WebhookChatResolvedReader;
+    }
+
+    private static ObjectWriter getWebhookChatResolvedObjectWriter() {
+        if (WebhookChatResolvedWriter == null) instantiateWebhookChatResolvedMapper();
+        return WebhookChatResolvedWriter;
+    }
+
+    private static ObjectReader WebhookChatReopenedReader;
+    private static ObjectWriter WebhookChatReopenedWriter;
+
+    private static void instantiateWebhookChatReopenedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatReopenedReader = mapper.readerFor(WebhookChatReopened.class);
+        WebhookChatReopenedWriter = mapper.writerFor(WebhookChatReopened.class);
+    }
+
+    private static ObjectReader getWebhookChatReopenedObjectReader() {
+        if (WebhookChatReopenedReader == null) instantiateWebhookChatReopenedMapper();
+        return WebhookChatReopenedReader;
+    }
+
+    private static ObjectWriter getWebhookChatReopenedObjectWriter() {
+        if (WebhookChatReopenedWriter == null) instantiateWebhookChatReopenedMapper();
+        return WebhookChatReopenedWriter;
+    }
+
+    private static ObjectReader WebhookChatDeletedReader;
+    private static ObjectWriter WebhookChatDeletedWriter;
+
+    private static void instantiateWebhookChatDeletedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookChatDeletedReader = mapper.readerFor(WebhookChatDeleted.class);
+        WebhookChatDeletedWriter = mapper.writerFor(WebhookChatDeleted.class);
+    }
+
+    private static ObjectReader getWebhookChatDeletedObjectReader() {
+        if (WebhookChatDeletedReader == null) instantiateWebhookChatDeletedMapper();
+        return WebhookChatDeletedReader;
+    }
+
+    private static ObjectWriter getWebhookChatDeletedObjectWriter() {
+        if (WebhookChatDeletedWriter == null) instantiateWebhookChatDeletedMapper();
+        return WebhookChatDeletedWriter;
+    }
+
+    private static ObjectReader WebhookContactDataReader;
+    private static ObjectWriter WebhookContactDataWriter;
+
+    private static void instantiateWebhookContactDataMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookContactDataReader = mapper.readerFor(WebhookContactData.class);
+        WebhookContactDataWriter = mapper.writerFor(WebhookContactData.class);
+    }
+
+    private static ObjectReader getWebhookContactDataObjectReader() {
+        if (WebhookContactDataReader == null) instantiateWebhookContactDataMapper();
+        return WebhookContactDataReader;
+    }
+
+    private static ObjectWriter getWebhookContactDataObjectWriter() {
+        if (WebhookContactDataWriter == null) instantiateWebhookContactDataMapper();
+        return WebhookContactDataWriter;
+    }
+
+    private static ObjectReader WebhookContactCreatedReader;
+    private static ObjectWriter WebhookContactCreatedWriter;
+
+    private static void instantiateWebhookContactCreatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookContactCreatedReader = mapper.readerFor(WebhookContactCreated.class);
+        WebhookContactCreatedWriter = mapper.writerFor(WebhookContactCreated.class);
+    }
+
+    private static ObjectReader getWebhookContactCreatedObjectReader() {
+        if (WebhookContactCreatedReader == null) instantiateWebhookContactCreatedMapper();
+        return WebhookContactCreatedReader;
+    }
+
+    private static ObjectWriter getWebhookContactCreatedObjectWriter() {
+        if (WebhookContactCreatedWriter == null) instantiateWebhookContactCreatedMapper();
+        return WebhookContactCreatedWriter;
+    }
+
+    private static ObjectReader WebhookContactUpdatedReader;
+    private static ObjectWriter WebhookContactUpdatedWriter;
+
+    private static void instantiateWebhookContactUpdatedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookContactUpdatedReader = mapper.readerFor(WebhookContactUpdated.class);
+        WebhookContactUpdatedWriter = mapper.writerFor(WebhookContactUpdated.class);
+    }
+
+    private static ObjectReader getWebhookContactUpdatedObjectReader() {
+        if (WebhookContactUpdatedReader == null) instantiateWebhookContactUpdatedMapper();
+        return WebhookContactUpdatedReader;
+    }
+
+    private static ObjectWriter getWebhookContactUpdatedObjectWriter() {
+        if (WebhookContactUpdatedWriter == null) instantiateWebhookContactUpdatedMapper();
+        return WebhookContactUpdatedWriter;
+    }
+
+    private static ObjectReader WebhookContactDeletedReader;
+    private static ObjectWriter WebhookContactDeletedWriter;
+
+    private static void instantiateWebhookContactDeletedMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.findAndRegisterModules();
+        mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        mapper.configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+        SimpleModule module = new SimpleModule();
+        module.addDeserializer(OffsetDateTime.class, new JsonDeserializer<OffsetDateTime>() {
+            @Override
+            public OffsetDateTime deserialize(JsonParser jsonParser, DeserializationContext deserializationContext) throws IOException, JsonProcessingException {
+                String value = jsonParser.getText();
+                return Converter.parseDateTimeString(value);
+            }
+        });
+        mapper.registerModule(module);
+        WebhookContactDeletedReader = mapper.readerFor(WebhookContactDeleted.class);
+        WebhookContactDeletedWriter = mapper.writerFor(WebhookContactDeleted.class);
+    }
+
+    private static ObjectReader getWebhookContactDeletedObjectReader() {
+        if (WebhookContactDeletedReader == null) instantiateWebhookContactDeletedMapper();
+        return WebhookContactDeletedReader;
+    }
+
+    private static ObjectWriter getWebhookContactDeletedObjectWriter() {
+        if (WebhookContactDeletedWriter == null) instantiateWebhookContactDeletedMapper();
+        return WebhookContactDeletedWriter;
     }
 }

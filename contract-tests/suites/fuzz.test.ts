@@ -9,14 +9,12 @@
  * CONTRACT_FUZZ_RUNS runs per property (default 100); the seed is printed, and CONTRACT_FUZZ_SEED
  * replays it.
  */
-import fc from "fast-check";
-import { describe, expect, type TestContext } from "vitest";
+import { describe, type TestContext } from "vitest";
 import { listOperations, type Operation } from "../../lib/spec.ts";
-import { createDeriver, type Pools } from "../fuzz/arbitraries.ts";
-import { type FuzzRequest, hasInput, requestArbitrary } from "../fuzz/requests.ts";
-import { createContact, ids, messagesOf, startChat } from "../support/data.ts";
+import { fuzzOperation } from "../fuzz/property.ts";
+import { hasInput } from "../fuzz/requests.ts";
 import { writes } from "../support/examples.ts";
-import { openTarget, type Target } from "../support/target.ts";
+import { openTarget } from "../support/target.ts";
 import { contractTest, type Need } from "../support/tests.ts";
 
 const target = await openTarget("fuzz");
@@ -25,95 +23,21 @@ const runs = Number(process.env.CONTRACT_FUZZ_RUNS || 100);
 const seed = Number(process.env.CONTRACT_FUZZ_SEED || Math.floor(Math.random() * 2 ** 31));
 console.log(`fuzz: ${runs} runs per property, seed ${seed} (replay with CONTRACT_FUZZ_SEED=${seed})`);
 
-/** Ids that exist on the target, by the names of the parameters and properties that hold them. */
-async function poolsFor(t: Target, op: Operation): Promise<Pools> {
-  const fixtures = await t.fixtures();
-  const base = {
-    memberId: fixtures.team,
-    agent: fixtures.team,
-    bot: fixtures.bots,
-    channel: fixtures.channels.map((c) => c.guid),
-  };
-  if (writes(op) && !t.control) {
-    // Not a mock: write only to what this test made.
-    const { agent, channel } = await ids(t);
-    const contacts = [await createContact(t), await createContact(t)];
-    const chat = agent && channel ? await startChat(t, { channel, agent }) : undefined;
-    const messages = chat ? await messagesOf(t, chat.guid) : [];
-    const contactIds = contacts.map((c) => c.guid);
-    return {
-      ...base,
-      contactId: contactIds,
-      contact: contactIds,
-      email: contacts.map((c) => c.email as string),
-      chatId: chat ? [chat.guid] : [],
-      messageId: messages.map((m) => m.guid),
-    };
-  }
-  const contacts = (await t.client.GET("/contact", { params: { query: { limit: 100 } } })).data?.data ?? [];
-  const chats = (await t.client.GET("/chat", { params: { query: { limit: 100 } } })).data?.data ?? [];
-  const messages = (await Promise.all(chats.slice(0, 3).map((c) => messagesOf(t, c.guid, 20)))).flat();
-  return {
-    ...base,
-    contactId: contacts.map((c) => c.guid),
-    contact: contacts.map((c) => c.guid),
-    email: contacts.flatMap((c) => (c.email ? [c.email] : [])),
-    chatId: chats.map((c) => c.guid),
-    messageId: messages.map((m) => m.guid),
-  };
-}
-
-/** Bodies of valid creates carry the run's prefix in what names them. */
-const prefixed = (t: Target) => (body: unknown) => {
-  if (typeof body !== "object" || body === null) return body;
-  const named = { ...(body as Record<string, unknown>) };
-  for (const key of ["name", "message"]) if (typeof named[key] === "string") named[key] = `${t.prefix} ${named[key]}`;
-  return named;
+const annotate = async (ctx: TestContext, done: Promise<{ rejected: number }>) => {
+  const { rejected } = await done;
+  await ctx.annotate(`${runs} runs, ${rejected} rejected`);
 };
-
-/** The answers a valid request may get: 2xx, or a documented 4xx for references that do not exist. */
-function expectAcceptable(op: Operation, status: number, body: unknown, request: FuzzRequest): void {
-  const code = (body as { code?: string } | undefined)?.code;
-  const ok =
-    (status >= 200 && status < 300) ||
-    ((status === 404 || status === 409) && op.responses.has(String(status))) ||
-    (status === 400 && (code === "invalid_reference" || code === "sender_not_allowed"));
-  expect(ok, `${op.id} answered ${status} ${code ?? ""} to a valid request: ${JSON.stringify(request)}`).toBe(true);
-}
-
-async function check(ctx: TestContext, op: Operation, mode: "valid" | "invalid"): Promise<void> {
-  const deriver = createDeriver({ pools: await poolsFor(target, op) });
-  const arbitrary = requestArbitrary(op, deriver, mode, mode === "valid" ? prefixed(target) : undefined);
-  const fingerprint = writes(op) ? target.control?.fingerprint : undefined;
-  let rejected = 0;
-  await fc.assert(
-    fc.asyncProperty(arbitrary, async (request) => {
-      const before = fingerprint ? await fingerprint() : undefined;
-      const response = await target.request(request);
-      if (mode === "valid") expectAcceptable(op, response.status, response.json, request);
-      else expect(response.status, `${op.id} with ${request.broken} broken: ${JSON.stringify(request)}`).toBe(400);
-      if (response.status >= 400) {
-        rejected++;
-        if (before !== undefined)
-          expect(await fingerprint?.(), `${op.id} ${response.status} changed the state`).toBe(before);
-      }
-    }),
-    { numRuns: runs, seed },
-  );
-  ctx.annotate?.(`${runs} runs, ${rejected} rejected`);
-}
-
 const needs = (op: Operation, ...more: Need[]): Need[] => [...(writes(op) ? (["writes"] as Need[]) : []), ...more];
 
 describe.each(listOperations().map((op) => ({ op, name: `${op.id} (${op.method.toUpperCase()} ${op.path})` })))(
   "$name",
   ({ op }) => {
     test("answers valid input with 2xx or a documented 4xx, never a 5xx, always as the spec says", needs(op), (ctx) =>
-      check(ctx, op, "valid"),
+      annotate(ctx, fuzzOperation(target, op, "valid", { runs, seed })),
     );
     if (hasInput(op)) {
       test("answers input with one part broken with 400, and changes nothing", needs(op, "invalid"), (ctx) =>
-        check(ctx, op, "invalid"),
+        annotate(ctx, fuzzOperation(target, op, "invalid", { runs, seed })),
       );
     }
   },

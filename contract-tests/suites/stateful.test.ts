@@ -43,7 +43,7 @@ test(
             await fc.asyncModelRun(() => ({ model: new Model(), real }), commands);
           },
         ),
-        { numRuns: runs, seed },
+        { numRuns: runs, seed, includeErrorInReport: true },
       );
     } finally {
       await target.reset(seeded);

@@ -17,8 +17,10 @@ export interface Resources {
 }
 
 type Example = (r: Resources, target: Target) => RawRequest;
+/** The operations of the spec's paths (its webhooks are operations too, but nothing is sent to them). */
+export type PathOperationId = Exclude<OperationId, `${string}Webhook`>;
 
-export const examples: { [Id in OperationId]: Example } = {
+export const examples: { [Id in PathOperationId]: Example } = {
   getWorkspace: () => ({ method: "GET", path: "/workspace" }),
   getWorkspaceOwner: () => ({ method: "GET", path: "/workspace/me" }),
   listContacts: () => ({ method: "GET", path: "/contact", query: { page: 1, limit: 5 } }),

@@ -69,6 +69,10 @@ export interface Target {
   cleanup(): Promise<void>;
   /** Replaces the mock's state and forgets what was tracked for cleanup (mock targets only). */
   reset(snapshot: StateSnapshot): Promise<void>;
+  /** Stops the in-process mock (nothing to do over HTTP). */
+  close(): Promise<void>;
+  /** What the responses showed of the spec's schemas (collected for drift reports only). */
+  observations(): Observations;
 }
 
 /** Opens the target for the calling test file, and registers its cleanup and its results. */
@@ -86,16 +90,12 @@ export async function openTarget(file: string, settings: Settings = envSettings)
       checks: target.checker.stats.checks,
       failures: target.checker.stats.failures,
       extras: Object.fromEntries([...target.checker.stats.extras].map(([op, set]) => [op, [...set]])),
-      observations: observationsOf(target),
+      observations: target.observations(),
     });
-    await closers.get(target)?.();
+    await target.close();
   });
   return target;
 }
-
-const closers = new WeakMap<Target, () => Promise<void>>();
-const observed = new WeakMap<Target, Observations>();
-const observationsOf = (target: Target) => observed.get(target) ?? {};
 
 /** Builds a target without registering hooks (tests of the harness use this). */
 export async function createTarget(
@@ -216,9 +216,9 @@ export async function createTarget(
       tracked = [];
       fixtures = undefined;
     },
+    close,
+    observations: () => observations,
   };
-  closers.set(target, close);
-  observed.set(target, observations);
   return target;
 }
 

@@ -15,14 +15,14 @@ describe.each(schemas)("the arbitraries of $name", ({ ref }) => {
   it("make only values the schema accepts", () => {
     fc.assert(
       fc.property(deriver.valid(ref), (value) => deriver.accepts(ref, value)),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
   it("make only values the schema rejects", () => {
     fc.assert(
       fc.property(deriver.invalid(ref), (value) => !deriver.accepts(ref, value)),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

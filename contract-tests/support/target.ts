@@ -11,6 +11,7 @@ import { afterAll, afterEach } from "vitest";
 import { type ConverseIQClient, createClient } from "../../client/index.ts";
 import { buildMockServer } from "../../mock-server/app.ts";
 import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
+import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 import { type Observations, observe } from "../drift/observe.ts";
 import { type Checker, ContractViolation, createChecker } from "./checker.ts";
@@ -76,10 +77,11 @@ export interface Target {
 }
 
 /** Opens the target for the calling test file, and registers its cleanup and its results. */
-export async function openTarget(file: string, settings: Settings = envSettings): Promise<Target> {
+export async function openTarget(file: string, options: TargetOptions = {}): Promise<Target> {
+  const settings = envSettings;
   const warning = writesOffWarning(settings);
   if (warning) console.warn(`${warning}  [${file}]`);
-  const target = await createTarget(settings);
+  const target = await createTarget(settings, options);
   afterEach(() => target.cleanup());
   afterAll(async () => {
     await target.cleanup();
@@ -98,17 +100,26 @@ export async function openTarget(file: string, settings: Settings = envSettings)
 }
 
 /** Builds a target without registering hooks (tests of the harness use this). */
-export async function createTarget(
-  settings: Settings,
-  options: { wrapTransport?: (transport: Transport) => Transport; observe?: boolean } = {},
-): Promise<Target> {
+export interface TargetOptions {
+  /** A test double between the checker and the target (mutation tests). */
+  wrapTransport?: (transport: Transport) => Transport;
+  /** Collect what responses show of the schemas (default: when CONTRACT_DRIFT_REPORT is set). */
+  observe?: boolean;
+  /** Sizes of the in-process mock's seeded data (ignored over HTTP). */
+  seed?: Partial<SeedSizes>;
+}
+
+export async function createTarget(settings: Settings, options: TargetOptions = {}): Promise<Target> {
   let transport: Transport;
   let control: MockControl | undefined;
   let baseUrl: string;
   let apiKey: string;
   let close = async () => {};
   if (settings.kind === "in-process") {
-    const app = await buildMockServer({ logger: false });
+    const app = await buildMockServer({
+      logger: false,
+      ...(options.seed ? { seed: { ...DEFAULT_SEED, ...options.seed } } : {}),
+    });
     transport = injectTransport(app);
     control = storeControl(app);
     baseUrl = "http://in-process.invalid/public/v1";

@@ -30,23 +30,33 @@ export interface Deriver {
   accepts(schema: Schema, value: unknown, coerce?: boolean): boolean;
 }
 
-export function createDeriver(options: { doc?: oas31.OpenAPIObject; pools?: Pools } = {}): Deriver {
-  const doc = options.doc ?? publicSpec;
-  const pools = options.pools ?? {};
+/** Whether a schema of `doc` accepts a value; the validators are compiled once per document and schema. */
+function acceptorFor(doc: oas31.OpenAPIObject): Deriver["accepts"] {
+  let accepts = acceptors.get(doc);
+  if (accepts) return accepts;
   const documents = [{ id: SPEC_ID, doc }];
   const strictAjv = createAjv(documents);
   const coercingAjv = createAjv(documents, { coerceTypes: true });
   const cache = new Map<string, ValidateFunction>();
-  const accepts = (schema: Schema, value: unknown, coerce = false): boolean => {
+  accepts = (schema, value, coerce = false) => {
     const key = `${coerce}|${JSON.stringify(schema)}`;
     let validate = cache.get(key);
     if (!validate) {
       validate = (coerce ? coercingAjv : strictAjv).compile(refInto(SPEC_ID, schema));
       cache.set(key, validate);
     }
-    // Coercion rewrites the value in place: judge a copy inside an object, as parameters are.
+    // Coercion rewrites the value in place: judge a copy.
     return validate(coerce ? structuredClone(value) : value);
   };
+  acceptors.set(doc, accepts);
+  return accepts;
+}
+const acceptors = new WeakMap<oas31.OpenAPIObject, Deriver["accepts"]>();
+
+export function createDeriver(options: { doc?: oas31.OpenAPIObject; pools?: Pools } = {}): Deriver {
+  const doc = options.doc ?? publicSpec;
+  const pools = options.pools ?? {};
+  const accepts = acceptorFor(doc);
 
   const typesOf = (node: oas31.SchemaObject): JsonType[] => {
     if (Array.isArray(node.type)) return node.type as JsonType[];
@@ -203,25 +213,50 @@ const BAD_FORMAT_SAMPLES = [
 ];
 
 function stringOf(node: oas31.SchemaObject): fc.Arbitrary<string> {
-  switch (node.format) {
-    case "uuid":
-      return fc.uuid();
-    case "email":
-      return fc.emailAddress();
-    case "ipv4":
-      return fc.ipV4();
-    case "uri":
-      return fc.webUrl();
-    case "date-time":
-      return fc
-        .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
-        .map((d) => d.toISOString());
-    default: {
-      const length = { minLength: node.minLength ?? 0, maxLength: Math.max(node.maxLength ?? 40, node.minLength ?? 0) };
-      return fc.oneof(fc.string({ ...length, unit: "grapheme-ascii" }), fc.string({ ...length, unit: "grapheme" }));
-    }
-  }
+  const byFormat = node.format ? formats()[node.format] : undefined;
+  return byFormat ?? plainString(node.minLength ?? 0, Math.max(node.maxLength ?? 40, node.minLength ?? 0));
 }
+
+/** The formats the spec uses, made once (see plainString). */
+let formatArbitraries: Record<string, fc.Arbitrary<string>> | undefined;
+function formats(): Record<string, fc.Arbitrary<string>> {
+  formatArbitraries ??= {
+    uuid: fc.uuid(),
+    email: fc.emailAddress(),
+    ipv4: fc.ipV4(),
+    // Not fc.webUrl(): it takes a second to prepare its Unicode paths; ASCII URLs cover the format.
+    uri: fc
+      .tuple(
+        fc.constantFrom("https", "http"),
+        fc.domain(),
+        fc.array(fc.stringMatching(/^[a-z0-9._~-]{1,8}$/), { maxLength: 3 }),
+        fc.option(fc.stringMatching(/^[a-z0-9=&]{1,12}$/), { nil: undefined }),
+      )
+      .map(([scheme, domain, path, query]) => `${scheme}://${domain}/${path.join("/")}${query ? `?${query}` : ""}`),
+    "date-time": fc
+      .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
+      .map((d) => d.toISOString()),
+  };
+  return formatArbitraries;
+}
+
+/**
+ * ASCII or any grapheme, within the lengths. Made once per pair of lengths: fast-check prepares each
+ * string arbitrary's unit (expensive for full Unicode) on first use, and keeps that per arbitrary.
+ */
+function plainString(minLength: number, maxLength: number): fc.Arbitrary<string> {
+  const key = `${minLength}-${maxLength}`;
+  let arbitrary = plainStrings.get(key);
+  if (!arbitrary) {
+    arbitrary = fc.oneof(
+      fc.string({ minLength, maxLength, unit: "grapheme-ascii" }),
+      fc.string({ minLength, maxLength, unit: "grapheme" }),
+    );
+    plainStrings.set(key, arbitrary);
+  }
+  return arbitrary;
+}
+const plainStrings = new Map<string, fc.Arbitrary<string>>();
 
 function integerOf(node: oas31.SchemaObject): fc.Arbitrary<number> {
   const { min, max } = range(node);

@@ -5,15 +5,16 @@
  * 2. Starts `prism proxy generated/openapi.json <mock> --errors` on another free port, so that a request
  *    or response that breaks the spec becomes an error by Prism's validator as well as ours.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
- *    through Prism, then the live drift run (contract:live's runner) against the mock with a state that
- *    has undocumented properties, and checks its report.
+ *    through Prism; checks that Prism refuses an answer that breaks the spec (a proxy breaks contacts);
+ *    then runs contract:live's runner against the mock behind a proxy that adds an undocumented
+ *    property, and checks the drift report.
  * Everything it started is stopped, also on failure, and the whole run is bounded in time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { DriftReport } from "../drift/report.ts";
-import { ADDED_PROPERTY, startDriftingProxy } from "./drifting-proxy.ts";
+import { ADDED_PROPERTY, addDrift, breakContacts, startEditingProxy } from "./editing-proxy.ts";
 
 const API_KEY = "mock-api-key";
 const TOTAL_TIMEOUT_MS = 8 * 60_000;
@@ -42,23 +43,28 @@ function start(name: string, command: string, args: string[]): ChildProcess {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   child.on("exit", (code, signal) => {
-    if (!stopping) console.error(`${name} exited early (${code ?? signal}); its last output:\n${log}`);
+    if (!stopping && !stopped.has(child))
+      console.error(`${name} exited early (${code ?? signal}); its last output:\n${log}`);
   });
   children.push(child);
   return child;
 }
 
 let stopping = false;
+const stopped = new Set<ChildProcess>();
+/** Stops a process started here, with its children (its process group). */
+function stop(child: ChildProcess): void {
+  stopped.add(child);
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // Already gone.
+  }
+}
 function stopAll(): void {
   stopping = true;
-  for (const child of children) {
-    if (child.pid === undefined || child.exitCode !== null) continue;
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const child of children) stop(child);
 }
 
 async function waitFor(name: string, url: string, headers: Record<string, string> = {}): Promise<void> {
@@ -116,7 +122,7 @@ async function main(): Promise<number> {
   console.log(`mock on ${mock}, prism on ${prism}`);
 
   const failures: string[] = [];
-  // CONTRACT_HTTP_STEPS=mock,prism,drift picks steps (all by default).
+  // CONTRACT_HTTP_STEPS=mock,prism,judge,drift picks steps (all by default).
   const only = process.env.CONTRACT_HTTP_STEPS?.split(",").map((s) => s.trim());
   const step = async (name: string, label: string, code: () => Promise<number>) => {
     if (only && !only.includes(name)) return console.log(`\n━━ ${label}: not run (CONTRACT_HTTP_STEPS) ━━`);
@@ -145,6 +151,7 @@ async function main(): Promise<number> {
     run("happy-path suites through Prism (--errors)", "node_modules/.bin/vitest", vitest(happyPath), throughPrism),
   );
 
+  await step("judge", "Prism refuses an answer that breaks the spec", () => prismJudges(mock));
   await step("drift", "live drift run against a drifting proxy", () => driftRun(mock));
   if (failures.length > 0) console.error(`\ntest:http failed: ${failures.join("; ")}`);
   else console.log("\ntest:http passed: the mock over HTTP, through Prism, and the drift report");
@@ -152,12 +159,48 @@ async function main(): Promise<number> {
 }
 
 /**
+ * That Prism is a judge worth having: a second Prism in front of a proxy that makes every contact's
+ * email a number must refuse the answer (500, its VIOLATIONS error naming the field).
+ */
+async function prismJudges(mock: string): Promise<number> {
+  console.log("\n━━ Prism refuses an answer that breaks the spec (a proxy makes emails numbers) ━━");
+  const proxy = await startEditingProxy(mock, breakContacts);
+  const port = await freePort();
+  const judge = start("the second prism", "node_modules/.bin/prism", [
+    "proxy",
+    "generated/openapi.json",
+    `${proxy.origin}/public/v1`,
+    "--errors",
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+  ]);
+  try {
+    await waitFor("the second prism", `http://127.0.0.1:${port}/workspace`, { "x-api-key": API_KEY });
+    const headers = { "x-api-key": API_KEY };
+    const list = (await (await fetch(`${mock}/public/v1/contact?limit=1`, { headers })).json()) as {
+      data: { guid: string }[];
+    };
+    const response = await fetch(`http://127.0.0.1:${port}/contact/${list.data[0]?.guid}`, { headers });
+    const text = await response.text();
+    const refused = response.status === 500 && text.includes("VIOLATIONS") && text.includes("email");
+    if (refused) console.log("Prism refused the broken contact: 500 VIOLATIONS naming email");
+    else console.error(`Prism let a broken contact through: ${response.status} ${text.slice(0, 300)}`);
+    return refused ? 0 : 1;
+  } finally {
+    stop(judge);
+    proxy.server.close();
+  }
+}
+
+/**
  * contract:live's runner against the mock behind a proxy that adds an undocumented property to every
- * contact (drifting-proxy.ts): the tolerant run must pass, and its drift report must name the property
+ * contact (editing-proxy.ts): the tolerant run must pass, and its drift report must name the property
  * and must not hold the key.
  */
 async function driftRun(mock: string): Promise<number> {
-  const proxy = await startDriftingProxy(mock);
+  const proxy = await startEditingProxy(mock, addDrift);
   const report = `reports/tmp/drift-check-${process.pid}`;
   try {
     const code = await run(

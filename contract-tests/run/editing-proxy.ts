@@ -1,6 +1,7 @@
 /**
- * A test double for the drift report: an HTTP proxy in front of the mock that adds an undocumented
- * property (`loyalty_tier`) to every contact it passes on, as a live API that grew a field would.
+ * Test doubles for test:http: an HTTP proxy in front of the mock that rewrites the JSON bodies it passes
+ * on. `addDrift` adds an undocumented property to every contact, as a live API that grew a field would
+ * (for the drift report); `breakContacts` makes every contact's email a number (for Prism to catch).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,8 +18,21 @@ export function addDrift(value: unknown): unknown {
   return out;
 }
 
-/** Starts the proxy on a free loopback port; resolves to its origin and a way to stop it. */
-export async function startDriftingProxy(upstream: string): Promise<{ origin: string; server: Server }> {
+/** Makes every contact's email a number: a response that breaks the spec. */
+export function breakContacts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(breakContacts);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) out[key] = breakContacts(child);
+  if ("guid" in out && "zip_code" in out) out.email = 42;
+  return out;
+}
+
+/** Starts the proxy on a free loopback port; resolves to its origin and its server (to close). */
+export async function startEditingProxy(
+  upstream: string,
+  edit: (body: unknown) => unknown,
+): Promise<{ origin: string; server: Server }> {
   const server = createServer(async (request, reply) => {
     try {
       const chunks: Buffer[] = [];
@@ -35,7 +49,7 @@ export async function startDriftingProxy(upstream: string): Promise<{ origin: st
       });
       let text = await response.text();
       if (response.headers.get("content-type")?.includes("json") && text !== "") {
-        text = JSON.stringify(addDrift(JSON.parse(text)));
+        text = JSON.stringify(edit(JSON.parse(text)));
       }
       const out: Record<string, string> = {};
       response.headers.forEach((value, name) => {
@@ -43,7 +57,7 @@ export async function startDriftingProxy(upstream: string): Promise<{ origin: st
       });
       reply.writeHead(response.status, out).end(text);
     } catch (error) {
-      reply.writeHead(502, { "content-type": "text/plain" }).end(`drifting proxy: ${(error as Error).message}`);
+      reply.writeHead(502, { "content-type": "text/plain" }).end(`editing proxy: ${(error as Error).message}`);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

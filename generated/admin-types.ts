@@ -91,6 +91,191 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook subscriptions
+         * @description Every endpoint the mock sends events to, with the events it wants: those given with `--webhook` at start, then those added here, in the order they were added.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an endpoint
+         * @description Adds an endpoint URL (http or https) and the events it wants (all of them when `events` is left out). From now on each matching event is POSTed to it. An event pattern that matches no event of the spec is refused, naming the events there are.
+         */
+        post: operations["addWebhook"];
+        /**
+         * Unsubscribe endpoints
+         * @description Removes every subscription, or with `url` those of that URL. Their deliveries not made yet are cancelled (`cancelled` in the delivery log).
+         */
+        delete: operations["removeWebhooks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe one endpoint
+         * @description Removes one subscription; its deliveries not made yet are cancelled.
+         */
+        delete: operations["removeWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log
+         * @description The most recent deliveries (one per event and endpoint), oldest first, each with its attempts, last status, latency and outcome; and the queue's counts, dropped events included.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        /**
+         * Clear the delivery log
+         * @description Empties the delivery log and sets its counts to zero; deliveries under way go on.
+         */
+        delete: operations["clearWebhookDeliveries"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/chats/{chatId}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the chat.
+                 * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /** @description What to do: `mute`/`unmute`, `archive`/`unarchive`, `resolve`/`reopen`; it sends `chat.muted`, `chat.unmuted`, `chat.archived`, `chat.unarchived`, `chat.resolved` or `chat.reopened`. */
+                action: "mute" | "unmute" | "archive" | "unarchive" | "resolve" | "reopen";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute, archive or resolve a chat, or undo it
+         * @description Sets the chat's `muted`, `archived` or `resolved` (as `GET /chat/{chatId}` then shows) and sends the event. A chat already in that state is left as it is (not even `updated_at` moves) and no event is sent.
+         */
+        post: operations["changeChatState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/chats/{chatId}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the chat.
+                 * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /**
+                 * @description GUID of the message.
+                 * @example 7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit a message
+         * @description Replaces the message's text and moves its `updated_at`; sends `chat.message.updated`.
+         */
+        put: operations["editMessage"];
+        post?: never;
+        /**
+         * Delete a message
+         * @description Deletes the message (afterwards it answers 404); sends `chat.message.deleted`.
+         */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a team member
+         * @description Adds a member to the team (`GET /team` lists it); sends `user.created`.
+         */
+        post: operations["addTeamMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/team/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the team member.
+                 * @example 2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d
+                 */
+                memberId: components["parameters"]["MemberId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a team member
+         * @description Changes the fields given; sends `user.updated`. The owner's role cannot change; changing the owner's name, email or picture changes `GET /workspace/me` too.
+         */
+        put: operations["updateTeamMember"];
+        post?: never;
+        /**
+         * Remove a team member
+         * @description Removes the member; sends `user.deleted`. Refused (400) for the owner, and for a member who is the agent of a chat or a message: the mock keeps every agent a member of the team.
+         */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -168,6 +353,96 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description Which events: an event's name (`contact.created`), a prefix ending in `.*` (`chat.*`: every event whose name starts with `chat.`, the messages' included), or `*` (every event). */
+        WebhookEventPattern: string;
+        /** @description A subscription of the mock's webhooks. */
+        Webhook: {
+            id: components["schemas"]["Guid"];
+            /** @description The endpoint each matching event is POSTed to. */
+            url: string;
+            /** @description The events it gets, as given (`["*"]` for all). */
+            events: components["schemas"]["WebhookEventPattern"][];
+        };
+        /** @description An endpoint to subscribe, and the events it wants. */
+        WebhookCreate: {
+            /** @description An http or https URL. */
+            url: string;
+            /** @description The events it wants; every event when left out. */
+            events?: components["schemas"]["WebhookEventPattern"][];
+        };
+        /** @description The subscriptions, in the order they were added. */
+        WebhookList: {
+            data: components["schemas"]["Webhook"][];
+        };
+        /** @description One event sent (or to send) to one endpoint. */
+        WebhookDelivery: {
+            id: components["schemas"]["Guid"];
+            /** @description The event's name (`contact.created`). */
+            event: string;
+            eventId: components["schemas"]["Guid"];
+            webhook: components["schemas"]["Guid"];
+            url: string;
+            /** @description POSTs made so far. */
+            attempts: number;
+            /** @description The HTTP status of the last attempt; null when it got no answer (or none was made). */
+            status: number | null;
+            /** @description Why the last attempt failed, when it got no answer (timeout, connection refused). */
+            error: string | null;
+            /** @description How long the last attempt took, in milliseconds. */
+            latencyMs: number | null;
+            /**
+             * @description `pending` (queued, under way or waiting to retry), `delivered` (a 2xx), `failed` (no 2xx after the last attempt), `dropped` (the queue was full: never sent), `cancelled` (unsubscribed, or the mock closed, before it was delivered).
+             * @enum {string}
+             */
+            outcome: "pending" | "delivered" | "failed" | "dropped" | "cancelled";
+            /** Format: date-time */
+            queuedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        /** @description The most recent deliveries, oldest first, and the counts since the log was last cleared. */
+        WebhookDeliveries: {
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description How many deliveries the log keeps; older ones leave it. */
+            capacity: number;
+            /** @description Deliveries not finished yet. */
+            queued: number;
+            /** @description At most this many deliveries wait at once; beyond it a new one is dropped (and counted). */
+            queueCapacity: number;
+            delivered: number;
+            failed: number;
+            dropped: number;
+        };
+        /** @description The new text of a message. */
+        MessageEdit: {
+            message: string;
+        };
+        /** @description A member to add to the team. */
+        TeamMemberCreate: {
+            name: string;
+            /** Format: email */
+            email: string;
+            /** Format: uri */
+            avatar?: string | null;
+            /**
+             * @description The member's role; `agent` when left out (a workspace has one owner).
+             * @enum {string}
+             */
+            role?: "admin" | "agent";
+        };
+        /** @description The fields of a member to change; those left out stay. */
+        TeamMemberUpdate: {
+            name?: string;
+            /** Format: email */
+            email?: string;
+            /** Format: uri */
+            avatar?: string | null;
+            /**
+             * @description The member's role; the owner's cannot change.
+             * @enum {string}
+             */
+            role?: "owner" | "admin" | "agent";
         };
         /**
          * Format: uuid
@@ -503,8 +778,33 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description No object (chat, message, team member, subscription) with this id. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description GUID of the chat.
+         * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+         */
+        ChatId: components["schemas"]["Guid"];
+        /**
+         * @description GUID of the message.
+         * @example 7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c
+         */
+        MessageId: components["schemas"]["Guid"];
+        /**
+         * @description GUID of the team member.
+         * @example 2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d
+         */
+        MemberId: components["schemas"]["Guid"];
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -643,6 +943,327 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    addWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description The new subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    removeWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Remove only the subscriptions of this endpoint URL (as it was given). */
+                url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `id` of the subscription. */
+                webhookId: components["schemas"]["Guid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log and the counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    clearWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    changeChatState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the chat.
+                 * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /** @description What to do: `mute`/`unmute`, `archive`/`unarchive`, `resolve`/`reopen`; it sends `chat.muted`, `chat.unmuted`, `chat.archived`, `chat.unarchived`, `chat.resolved` or `chat.reopened`. */
+                action: "mute" | "unmute" | "archive" | "unarchive" | "resolve" | "reopen";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chat after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    editMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the chat.
+                 * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /**
+                 * @description GUID of the message.
+                 * @example 7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageEdit"];
+            };
+        };
+        responses: {
+            /** @description The message after the edit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the chat.
+                 * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
+                 */
+                chatId: components["parameters"]["ChatId"];
+                /**
+                 * @description GUID of the message.
+                 * @example 7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description The new member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the team member.
+                 * @example 2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d
+                 */
+                memberId: components["parameters"]["MemberId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description The member after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description GUID of the team member.
+                 * @example 2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d
+                 */
+                memberId: components["parameters"]["MemberId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

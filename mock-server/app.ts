@@ -16,6 +16,7 @@ import { createValidatorCompiler } from "./http/validation.ts";
 import { ADMIN_PREFIX, BODY_LIMIT, DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import { attachStateFile } from "./state-file.ts";
 import { Store } from "./store/store.ts";
+import { installWebhooks, type Webhooks } from "./webhooks/index.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -29,6 +30,8 @@ export interface MockServer extends FastifyInstance {
   mockOptions: MockOptions;
   /** Recent requests, for `GET /__admin/requests`. */
   journal: Journal;
+  /** Webhook subscriptions, the delivery queue and its log (`/__admin/webhooks`). */
+  webhooks: Webhooks;
 }
 
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
@@ -53,6 +56,8 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   app.decorate("store", store);
   app.decorate("mockOptions", options);
   app.decorate("journal", new Journal(options.journalCapacity));
+  // Every change the store makes is sent to the subscribed endpoints, off the request's path.
+  app.decorate("webhooks", installWebhooks(app, store, options.webhooks));
 
   // Only JSON bodies: anything else is 415, not silently read as text.
   app.removeContentTypeParser("text/plain");
@@ -77,7 +82,13 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
 
   registerPublicRoutes(app, { prefix: PUBLIC_PREFIX, operations, store: () => app.store });
   installJournal(app, app.journal);
-  await app.register(adminRoutes, { prefix: ADMIN_PREFIX, store: () => app.store, journal: app.journal, options });
+  await app.register(adminRoutes, {
+    prefix: ADMIN_PREFIX,
+    store: () => app.store,
+    journal: app.journal,
+    options,
+    webhooks: app.webhooks,
+  });
   // The API reference page (no key needed; "Try it out" points at this mock with its first key).
   const apiKey = options.apiKeys[0] ?? DEFAULT_API_KEY;
   await app.register(docsRoutes, { prefix: DOCS_PREFIX, spec: publicSpec, publicPrefix: PUBLIC_PREFIX, apiKey });

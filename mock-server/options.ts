@@ -1,6 +1,7 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
+import type { WebhookOptions } from "./webhooks/options.ts";
 
 /** The behaviour switches (latency, errorRate, rateLimit, cors, random, clock) are in behaviour/options.ts. */
 export interface MockOptions extends BehaviourOptions {
@@ -19,6 +20,8 @@ export interface MockOptions extends BehaviourOptions {
   stateFile?: string;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
+  /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/options.ts. */
+  webhooks?: Partial<WebhookOptions>;
 }
 
 export const DEFAULT_API_KEY = "mock-api-key";
@@ -40,6 +43,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
+    ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     ...checkBehaviourOptions(options),
   };
 }

@@ -1,20 +1,26 @@
 /**
  * The admin API under `/__admin`, as its own spec (admin-openapi.yaml) describes it: fixtures, reset,
- * state export and import, and the request journal. A Fastify plugin, so that its validator (the admin
- * spec's schemas), its token check and its 404/405 answers apply to these routes only. Each route is one
- * call; the store, the seeding and the journal do the work.
+ * state export and import, the request journal, webhook subscriptions and deliveries
+ * (webhooks/admin-handlers.ts), and the triggers of changes the public API cannot make (triggers.ts). A
+ * Fastify plugin, so that its validator (the admin spec's schemas), its token check and its 404/405
+ * answers apply to these routes only. Each route is one call; the store, the seeding, the journal and the
+ * webhooks do the work.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { operations } from "../../generated/admin-types.ts";
+import { toRoutePath } from "../../lib/spec.ts";
 import { sendError } from "../http/errors.ts";
 import type { Journal } from "../http/journal.ts";
 import { routeSchema } from "../http/validation.ts";
 import { ADMIN_PREFIX, type MockOptions } from "../options.ts";
 import { seedState } from "../store/seed.ts";
 import type { Store } from "../store/store.ts";
+import { webhookHandlers } from "../webhooks/admin-handlers.ts";
+import type { Webhooks } from "../webhooks/index.ts";
 import { fixturesOf } from "./fixtures.ts";
 import { stateJsonStream } from "./state-json.ts";
 import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "./token.ts";
+import { triggerHandlers } from "./triggers.ts";
 import { ADMIN_SPEC_ID, adminOperations, checkState, createAdminValidatorCompiler } from "./validation.ts";
 
 export type AdminOperationId = keyof operations;
@@ -23,14 +29,25 @@ type Body<Id extends AdminOperationId> = operations[Id] extends {
 }
   ? B | undefined
   : undefined;
+type Parameters<Id extends AdminOperationId> = operations[Id]["parameters"];
+/** The path and query parameters of a request, validated (and coerced) by the admin spec. */
+export interface AdminRequest<Id extends AdminOperationId> {
+  path: NonNullable<Parameters<Id>["path"]>;
+  query: NonNullable<Parameters<Id>["query"]>;
+}
 
 export interface AdminContext {
   store: () => Store;
   journal: Journal;
   options: MockOptions;
+  webhooks: Webhooks;
 }
 
-type Handler<Id extends AdminOperationId> = (ctx: AdminContext, body: Body<Id>) => unknown;
+export type Handler<Id extends AdminOperationId> = (
+  ctx: AdminContext,
+  body: Body<Id>,
+  request: AdminRequest<Id>,
+) => unknown;
 
 /** The largest state `PUT /__admin/state` takes: far above the public API's 1 MiB, for large data sets. */
 export const STATE_BODY_LIMIT = 512 * 1024 * 1024;
@@ -55,6 +72,8 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   clearRequests: (ctx) => {
     ctx.journal.clear();
   },
+  ...webhookHandlers,
+  ...triggerHandlers,
 };
 
 async function emptyBodyWhenLeftOut(request: FastifyRequest): Promise<void> {
@@ -82,14 +101,15 @@ export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) =>
     const handler = handlers[id] as Handler<AdminOperationId>;
     app.route({
       method: op.method.toUpperCase() as "GET",
-      url: op.path.slice(ADMIN_PREFIX.length),
+      url: toRoutePath(op.path.slice(ADMIN_PREFIX.length)),
       schema: CHECKED_IN_HANDLER.has(id) ? {} : routeSchema(op, ADMIN_SPEC_ID),
       config: { skipJournal: JOURNAL_ROUTES.has(id) },
       ...(id === "importState" ? { bodyLimit: STATE_BODY_LIMIT } : {}),
       // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
       ...(op.requestBody && !op.requestBody.required ? { preValidation: emptyBodyWhenLeftOut } : {}),
       handler: async (request, reply) => {
-        const result = handler(ctx, request.body as Body<AdminOperationId>);
+        const parts = { path: request.params, query: request.query } as AdminRequest<AdminOperationId>;
+        const result = handler(ctx, request.body as Body<AdminOperationId>, parts);
         if (result === undefined) return reply.code(200).send();
         return reply.code(200).type("application/json").send(result);
       },
@@ -105,9 +125,14 @@ function installAdminFallback(app: FastifyInstance): void {
     methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method.toUpperCase()]);
   }
   const routes = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
+  // Paths with parameters (`/__admin/team/{memberId}`) as patterns, tried after the exact paths.
+  const templates = [...methodsByPath.keys()]
+    .filter((path) => path.includes("{"))
+    .map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`) }));
   app.setNotFoundHandler((request, reply) => {
     const path = (request.url.split("?")[0] ?? "").replace(/\/+$/, "");
-    const methods = methodsByPath.get(path);
+    const template = templates.find((t) => t.pattern.test(path))?.path;
+    const methods = methodsByPath.get(path) ?? (template === undefined ? undefined : methodsByPath.get(template));
     if (methods) {
       reply.header("allow", methods.join(", "));
       return sendError(reply, {

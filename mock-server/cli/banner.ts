@@ -36,6 +36,10 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
       `  State file  ${options.stateFile} (${stateLoaded ? "loaded; " : "new; "}saved after changes and on exit)`,
     );
   }
+  for (const [i, { url, events }] of (options.webhooks?.endpoints ?? []).entries()) {
+    const which = events.length === 1 && events[0] === "*" ? "every event" : events.join(", ");
+    lines.push(`  ${(i === 0 ? "Webhooks" : "").padEnd(12)}${url} (${which})`);
+  }
   const switches = [
     options.latency && `latency ${options.latency.min}-${options.latency.max} ms`,
     options.errorRate !== undefined && `error rate ${options.errorRate}`,

@@ -12,6 +12,7 @@ import { checkBehaviourOptions } from "../behaviour/options.ts";
 import { DEFAULT_API_KEY, type MockOptions } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { StoreError } from "../store/store-error.ts";
+import { parseEndpoint } from "../webhooks/filters.ts";
 import {
   parseBoolean,
   parseCors,
@@ -36,7 +37,7 @@ export interface CliConfig {
 
 export type CliRequest = { help: true } | { help: false; config: CliConfig };
 
-type Group = "Server" | "Data" | "Admin and state" | "Behaviour switches" | "Output";
+type Group = "Server" | "Data" | "Admin and state" | "Webhooks" | "Behaviour switches" | "Output";
 
 interface Common {
   name: string;
@@ -58,6 +59,8 @@ interface ListFlag extends Common {
   kind: "list";
   value: string;
   apply: (config: CliConfig, items: string[]) => void;
+  /** How the environment variable is split into values, when not by commas. */
+  split?: (text: string) => string[];
 }
 /** A flag that takes no value (`--quiet`); its environment variable is 1/true or 0/false. */
 interface SwitchFlag extends Common {
@@ -162,6 +165,26 @@ export const FLAGS: Flag[] = [
       config.options.stateFile = text;
     },
   },
+  {
+    kind: "list",
+    name: "webhook",
+    env: "MOCK_WEBHOOK",
+    group: "Webhooks",
+    value: "URL[#EVENTS]",
+    help: "POST every event (or only EVENTS: names, prefixes like chat.*, separated by commas) to URL; repeat the flag for more endpoints (separate them by spaces in the variable).",
+    // Commas separate the events of one endpoint, so the variable separates endpoints by spaces.
+    split: (text) => text.split(/\s+/).filter((part) => part !== ""),
+    apply: (config, items) => {
+      const endpoints = items.map((item) => {
+        try {
+          return parseEndpoint(item);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      });
+      config.options.webhooks = { ...config.options.webhooks, endpoints };
+    },
+  },
   // Behaviour switches: checked again by behaviour/options.ts (checkBehaviourOptions) before starting.
   {
     kind: "value",
@@ -238,7 +261,7 @@ const BEHAVIOUR_KEYS = [
   ["cors", "cors"],
 ] as const;
 
-const GROUPS: Group[] = ["Server", "Data", "Admin and state", "Behaviour switches", "Output"];
+const GROUPS: Group[] = ["Server", "Data", "Admin and state", "Webhooks", "Behaviour switches", "Output"];
 
 /**
  * Reads the command line, then the environment for each flag not given on it. Throws a UsageError naming
@@ -281,7 +304,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
       if (flag.kind === "switch")
         flag.apply(config, given !== undefined ? given === true : parseBoolean(fromEnv ?? ""));
       else if (flag.kind === "list")
-        flag.apply(config, given !== undefined ? (given as string[]) : parseList(fromEnv ?? ""));
+        flag.apply(config, given !== undefined ? (given as string[]) : (flag.split ?? parseList)(fromEnv ?? ""));
       else flag.apply(config, given !== undefined ? String(given) : (fromEnv ?? ""));
     } catch (error) {
       throw new UsageError(`${source}: ${(error as Error).message}`);
@@ -335,7 +358,7 @@ export function usage(): string {
     "Usage: converseiq-mock [options]      (or: npm start -- [options])",
     "",
     "The ConverseIQ mock server: every operation of the public API under /public/v1, on seeded in-memory",
-    "data, and the mock's admin API under /__admin (fixtures, reset, state, request journal).",
+    "data, and the mock's admin API under /__admin (fixtures, reset, state, request journal, webhooks).",
     "Each flag can also be set by the environment variable shown; a flag wins over its variable.",
   ];
   for (const group of GROUPS) {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOperations, publicSpec } from "../../lib/spec.ts";
+import { listWebhooks } from "../../lib/webhooks.ts";
 import { root } from "../../scripts/generate-lib.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
@@ -72,12 +73,15 @@ describe.skipIf(missing)(title, () => {
     if (profile) await rm(profile, { recursive: true, force: true });
   });
 
-  it("lists every operation of the spec", async () => {
+  it("lists every operation of the spec, and every webhook", async () => {
     const expected = listOperations(publicSpec).map((op) => op.id);
-    await page.waitForFunction((n) => document.querySelectorAll(".opblock").length >= n, expected.length);
+    const webhooks = listWebhooks().map((hook) => hook.operationId);
+    const all = [...expected, ...webhooks];
+    await page.waitForFunction((n) => document.querySelectorAll(".opblock").length >= n, all.length);
     const shown = await page.locator(".opblock .opblock-summary-operation-id").allTextContents();
-    expect(shown.map((text) => text.trim()).sort()).toEqual([...expected].sort());
+    expect(shown.map((text) => text.trim()).sort()).toEqual(all.sort());
     expect(expected).toHaveLength(18);
+    expect(webhooks).toHaveLength(17);
   });
 
   it("has the mock's key filled in and sends a request through Try it out to the mock", async () => {

@@ -26,3 +26,6 @@ export type StoredChat = admin["schemas"]["StoredChat"];
 export type StateSnapshot = admin["schemas"]["State"];
 export type SeedOptions = admin["schemas"]["SeedOptions"];
 export type Fixtures = admin["schemas"]["Fixtures"];
+/** What the admin API's triggers take (changes the public API cannot make). */
+export type TeamMemberCreate = admin["schemas"]["TeamMemberCreate"];
+export type TeamMemberUpdate = admin["schemas"]["TeamMemberUpdate"];

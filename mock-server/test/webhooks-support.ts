@@ -1,0 +1,149 @@
+/**
+ * Helpers of the webhook tests: a real receiver (node:http on 127.0.0.1, a free port) that records every
+ * POST and answers as a test tells it (a status, a hang, a reset connection); a mock that sends to it with
+ * fast retries; and `adminCall`, which injects an admin request and fails the test unless the answer
+ * conforms to the admin spec.
+ */
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
+import { createResponseValidator } from "../../lib/response-validator.ts";
+import { adminSpec, listOperations } from "../../lib/spec.ts";
+import type { WebhookEventName, WebhookPayload } from "../../lib/webhooks.ts";
+import { buildMockServer, type MockServer } from "../app.ts";
+import type { WebhookOptions } from "../webhooks/options.ts";
+import { API_KEY } from "./helpers.ts";
+import { SMALL_SEED, sequentialIds, steppingClock } from "./store-fixtures.ts";
+
+export interface Received {
+  body: WebhookPayload;
+  text: string;
+  headers: IncomingHttpHeaders;
+  /** `performance.now()` when the body had arrived. */
+  at: number;
+}
+
+/** How to answer: a status code, never (`hang`), or by closing the connection unanswered (`reset`). */
+export type Reply = number | "hang" | "reset";
+
+export interface Receiver {
+  url: string;
+  /** Every POST, failed attempts included, in the order they arrived. */
+  received: Received[];
+  /** The answer to the n-th POST (from 1) and its body; 200 unless a test sets it. */
+  reply: (n: number, body: WebhookPayload) => Reply;
+  /** Waits until `count` POSTs have arrived (or fails, saying what did). */
+  waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
+  /** Waits for the first POST of an event. */
+  waitForEvent(event: WebhookEventName, timeoutMs?: number): Promise<Received>;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(reply: Receiver["reply"] = () => 200): Promise<Receiver> {
+  const received: Received[] = [];
+  const hanging = new Set<ServerResponse>();
+  const server = createServer((request, response) => {
+    let text = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    request.on("end", () => {
+      const body = JSON.parse(text) as WebhookPayload;
+      received.push({ body, text, headers: request.headers, at: performance.now() });
+      const answer = receiver.reply(received.length, body);
+      if (answer === "hang") hanging.add(response);
+      else if (answer === "reset") request.socket.destroy();
+      else response.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const until = async <T>(found: () => T | undefined, what: string, timeoutMs: number): Promise<T> => {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = found();
+      if (value !== undefined) return value;
+      if (performance.now() > deadline) {
+        const got = received.map((r) => r.body.event).join(", ") || "nothing";
+        throw new Error(`waited ${timeoutMs} ms for ${what}; the receiver got: ${got}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+
+  const receiver: Receiver = {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    reply,
+    waitFor: (count, timeoutMs = 3000) =>
+      until(() => (received.length >= count ? received.slice() : undefined), `${count} POSTs`, timeoutMs),
+    waitForEvent: (event, timeoutMs = 3000) =>
+      until(() => received.find((r) => r.body.event === event), `a ${event} event`, timeoutMs),
+    close: async () => {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return receiver;
+}
+
+/** Retries every 10 ms (then 20, 40, ...), a 1 s timeout: the delivery policy, made fast for tests. */
+export const FAST: Partial<WebhookOptions> = { backoffMs: 10, timeoutMs: 1000, attempts: 5 };
+
+/** A mock with small seeded data, a fixed clock and sequential ids, sending every event (or `events`) to `url`. */
+export function mockSendingTo(
+  url: string | string[],
+  options: Partial<WebhookOptions> & { events?: string[] } = {},
+): Promise<MockServer> {
+  const { events = ["*"], ...policy } = options;
+  const urls = Array.isArray(url) ? url : [url];
+  return buildMockServer({
+    apiKeys: [API_KEY],
+    seed: SMALL_SEED,
+    now: steppingClock(),
+    newId: sequentialIds(),
+    webhooks: { ...FAST, ...policy, endpoints: urls.map((u) => ({ url: u, events })) },
+  });
+}
+
+const adminOperations = listOperations(adminSpec).map((op) => ({
+  op,
+  pattern: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+  params: (op.path.match(/\{/g) ?? []).length,
+}));
+// A literal segment wins over a parameter (`/webhooks/deliveries` over `/webhooks/{webhookId}`).
+adminOperations.sort((a, b) => a.params - b.params);
+const validateAdmin = createResponseValidator("strict", adminSpec);
+
+export interface AdminAnswer<T> {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: T;
+}
+
+/** A request to the admin API whose answer must conform to the admin spec (strict). */
+export async function adminCall<T = unknown>(
+  app: MockServer,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  url: string,
+  body?: unknown,
+): Promise<AdminAnswer<T>> {
+  const path = url.split("?")[0] ?? "";
+  const found = adminOperations.find((o) => o.op.method === method.toLowerCase() && o.pattern.test(path));
+  if (!found) throw new Error(`the admin spec has no ${method} ${path}`);
+  const response = await app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) });
+  const verdict = validateAdmin(found.op, {
+    status: response.statusCode,
+    contentType: response.headers["content-type"] as string | undefined,
+    headers: response.headers as Record<string, string>,
+    text: response.body,
+  });
+  expect(verdict.problems, `${method} ${url} answered ${response.statusCode}: ${response.body}`).toEqual([]);
+  return { status: response.statusCode, headers: response.headers, body: verdict.body as T };
+}
+
+/** Lets the event loop turn a few times: long enough for a delivery that would happen to start. */
+export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));

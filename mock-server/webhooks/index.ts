@@ -1,0 +1,98 @@
+/**
+ * The mock's webhooks: the store tells each change (store/events.ts), and each subscription that wants
+ * the event gets it POSTed, as the spec's `webhooks` describe it, through a bounded queue (dispatcher.ts).
+ * Publishing never throws and never waits, so the request that caused the change answers as if there were
+ * no webhooks at all.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { components } from "../../generated/admin-types.ts";
+import type { StoreChange } from "../store/events.ts";
+import type { Store } from "../store/store.ts";
+import { DeliveryLog } from "./delivery-log.ts";
+import { Dispatcher } from "./dispatcher.ts";
+import { type WebhookOptions, webhookOptions } from "./options.ts";
+import { Subscriptions } from "./subscriptions.ts";
+
+type Deliveries = components["schemas"]["WebhookDeliveries"];
+
+export class Webhooks {
+  readonly options: WebhookOptions;
+  readonly subscriptions = new Subscriptions();
+  readonly log: DeliveryLog;
+  private readonly dispatcher: Dispatcher;
+
+  /** `onError`: where a bug in publishing is reported (it never reaches the request). */
+  constructor(
+    partial: Partial<WebhookOptions> = {},
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {
+    this.options = webhookOptions(partial);
+    this.log = new DeliveryLog(this.options.logCapacity);
+    this.dispatcher = new Dispatcher(this.options, this.log, (id) => this.subscriptions.has(id));
+    for (const endpoint of this.options.endpoints) this.subscriptions.add(endpoint.url, endpoint.events);
+  }
+
+  /** Queues the change's event for every subscription that wants it. */
+  publish(change: StoreChange): void {
+    try {
+      const { event, ts, data } = change.event;
+      const targets = this.subscriptions.matching(event);
+      if (targets.length === 0) return;
+      const id = randomUUID();
+      // The envelope in the spec's order; serialised now, so later changes cannot alter what is sent.
+      const body = JSON.stringify({ event, id, ts, data });
+      const queuedAt = new Date().toISOString();
+      for (const target of targets) {
+        const entry = this.log.add({
+          id: randomUUID(),
+          event,
+          eventId: id,
+          webhook: target.id,
+          url: target.url,
+          attempts: 0,
+          status: null,
+          error: null,
+          latencyMs: null,
+          outcome: "pending",
+          queuedAt,
+          finishedAt: null,
+        });
+        this.dispatcher.enqueue({
+          entry,
+          webhook: target.id,
+          url: target.url,
+          body,
+          lane: `${target.id} ${change.orderKey}`,
+        });
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  deliveries(): Deliveries {
+    return {
+      data: this.log.list(),
+      capacity: this.log.capacity,
+      queued: this.dispatcher.queued,
+      queueCapacity: this.options.queueCapacity,
+      ...this.log.totals(),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
+
+/** Sends the store's changes as webhooks for as long as the app runs; stops cleanly when it closes. */
+export function installWebhooks(app: FastifyInstance, store: Store, options: Partial<WebhookOptions> = {}): Webhooks {
+  const webhooks = new Webhooks(options, (error) => app.log.error({ err: error }, "webhook publishing failed"));
+  const stop = store.onChange((change) => webhooks.publish(change));
+  app.addHook("onClose", async () => {
+    stop();
+    await webhooks.close();
+  });
+  return webhooks;
+}

@@ -1,0 +1,44 @@
+/** The endpoints subscribed to the mock's webhooks, in the order they were added. Not part of the state. */
+import { randomUUID } from "node:crypto";
+import type { components } from "../../generated/admin-types.ts";
+import { checkPatterns, matches } from "./filters.ts";
+
+export type Subscription = components["schemas"]["Webhook"];
+
+export class Subscriptions {
+  private readonly items = new Map<string, Subscription>();
+
+  /** Adds an endpoint; throws a StoreError when a pattern matches no event. */
+  add(url: string, events: readonly string[] = ["*"]): Subscription {
+    checkPatterns(events);
+    const subscription = { id: randomUUID(), url, events: [...events] };
+    this.items.set(subscription.id, subscription);
+    return subscription;
+  }
+
+  list(): Subscription[] {
+    return [...this.items.values()];
+  }
+
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+
+  remove(id: string): boolean {
+    return this.items.delete(id);
+  }
+
+  /** Removes every subscription, or those of one URL; returns how many went. */
+  removeAll(url?: string): number {
+    let removed = 0;
+    for (const [id, subscription] of this.items) {
+      if (url === undefined || subscription.url === url) removed += Number(this.items.delete(id));
+    }
+    return removed;
+  }
+
+  /** The subscriptions that want an event. */
+  matching(event: string): Subscription[] {
+    return this.list().filter((s) => s.events.some((pattern) => matches(pattern, event)));
+  }
+}

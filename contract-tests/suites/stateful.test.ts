@@ -1,7 +1,8 @@
 /**
  * Model-based testing: random sequences of creates, updates, deletes, lists, searches, chats and
  * messages, run against the target and a small reference model side by side (model/); after every
- * step the answer, the totals and the pages agree with the model. Needs a mock (its state is reset to
+ * step the answer agrees with the model, and so do both lists (totals, pages and contents); random
+ * pages of small limits are compared whole when a list command comes up. Needs a mock (its state is reset to
  * one without contacts and chats before each sequence). CONTRACT_MODEL_RUNS sequences (default 30),
  * seeded like the fuzzing (CONTRACT_FUZZ_SEED).
  */

@@ -57,7 +57,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   app.decorate("mockOptions", options);
   app.decorate("journal", new Journal(options.journalCapacity));
   // Every change the store makes is sent to the subscribed endpoints, off the request's path.
-  app.decorate("webhooks", installWebhooks(app, store, options.webhooks));
+  app.decorate("webhooks", installWebhooks(app, store, options.webhooks, options.now));
 
   // Only JSON bodies: anything else is 415, not silently read as text.
   app.removeContentTypeParser("text/plain");

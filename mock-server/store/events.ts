@@ -1,17 +1,18 @@
 /**
  * What the store tells its listeners after each change it made: the webhook event the change causes, as
- * the spec's `webhooks` describe it (without the event's own `id`, which the sender gives). A method that
- * throws has changed nothing and tells nothing.
+ * the spec's `webhooks` describe it, but for the event's `id` and `ts`, which the sender stamps (so that
+ * telling reads no clock). A method that throws has changed nothing and tells nothing. A listener must
+ * not throw.
  */
 import type { WebhookEventName, WebhookPayload } from "../../lib/webhooks.ts";
 import type { StoreContext } from "./context.ts";
 import type { Chat, Contact, Message, TeamMember, User } from "./types.ts";
 
-type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+type Unstamped<T> = T extends unknown ? Omit<T, "id" | "ts"> : never;
 
 export interface StoreChange {
-  /** The webhook body, but its `id`. */
-  event: WithoutId<WebhookPayload>;
+  /** The webhook body, but its `id` and `ts`. */
+  event: Unstamped<WebhookPayload>;
   /**
    * Changes with the same key must reach a receiver in the order they happened: the object's GUID, and for
    * a message its chat's (so a chat's first message never overtakes the chat).
@@ -28,31 +29,29 @@ type MessageEvent = EventOf<{ message: Message }>;
 type UserEvent = EventOf<{ user: User }>;
 type DeletedEvent = Exclude<WebhookEventName, ContactEvent | ChatEvent | MessageEvent | UserEvent>;
 
-/** Now, as webhooks write it: Unix seconds. */
-const seconds = (ctx: StoreContext) => Math.floor(Date.parse(ctx.now()) / 1000);
 const envelope = (ctx: StoreContext, guid: string) => ({ workspace: ctx.state.workspace.guid, guid });
 
 export const changes = {
   contact: (ctx: StoreContext, event: ContactEvent, contact: Contact): StoreChange => ({
-    event: { event, ts: seconds(ctx), data: { ...envelope(ctx, contact.guid), contact } },
+    event: { event, data: { ...envelope(ctx, contact.guid), contact } },
     orderKey: contact.guid,
   }),
   chat: (ctx: StoreContext, event: ChatEvent, chat: Chat): StoreChange => ({
-    event: { event, ts: seconds(ctx), data: { ...envelope(ctx, chat.guid), chat } },
+    event: { event, data: { ...envelope(ctx, chat.guid), chat } },
     orderKey: chat.guid,
   }),
   message: (ctx: StoreContext, event: MessageEvent, message: Message): StoreChange => ({
-    event: { event, ts: seconds(ctx), data: { ...envelope(ctx, message.guid), message } },
+    event: { event, data: { ...envelope(ctx, message.guid), message } },
     orderKey: message.chat,
   }),
   /** A team member as the User the webhooks carry: the member without its role. */
   user: (ctx: StoreContext, event: UserEvent, { role: _, ...user }: TeamMember): StoreChange => ({
-    event: { event, ts: seconds(ctx), data: { ...envelope(ctx, user.guid), user } },
+    event: { event, data: { ...envelope(ctx, user.guid), user } },
     orderKey: user.guid,
   }),
   /** The `*.deleted` events carry the id alone; `orderKey` is the object's (for a message, its chat's). */
   deleted: (ctx: StoreContext, event: DeletedEvent, guid: string, orderKey = guid): StoreChange => ({
-    event: { event, ts: seconds(ctx), data: envelope(ctx, guid) },
+    event: { event, data: envelope(ctx, guid) },
     orderKey,
   }),
 };

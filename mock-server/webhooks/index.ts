@@ -22,9 +22,13 @@ export class Webhooks {
   readonly log: DeliveryLog;
   private readonly dispatcher: Dispatcher;
 
-  /** `onError`: where a bug in publishing is reported (it never reaches the request). */
+  /**
+   * `now`: the mock's clock (the store's), read for each event's `ts`; `onError`: where a bug in publishing
+   * is reported (it never reaches the request).
+   */
   constructor(
     partial: Partial<WebhookOptions> = {},
+    private readonly now: () => string = () => new Date().toISOString(),
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.options = webhookOptions(partial);
@@ -36,10 +40,12 @@ export class Webhooks {
   /** Queues the change's event for every subscription that wants it. */
   publish(change: StoreChange): void {
     try {
-      const { event, ts, data } = change.event;
+      const { event, data } = change.event;
       const targets = this.subscriptions.matching(event);
       if (targets.length === 0) return;
       const id = randomUUID();
+      // Told right after the change, on the same turn: now is when it happened, in Unix seconds.
+      const ts = Math.floor(Date.parse(this.now()) / 1000);
       // The envelope in the spec's order; serialised now, so later changes cannot alter what is sent.
       const body = JSON.stringify({ event, id, ts, data });
       const queuedAt = new Date().toISOString();
@@ -87,8 +93,13 @@ export class Webhooks {
 }
 
 /** Sends the store's changes as webhooks for as long as the app runs; stops cleanly when it closes. */
-export function installWebhooks(app: FastifyInstance, store: Store, options: Partial<WebhookOptions> = {}): Webhooks {
-  const webhooks = new Webhooks(options, (error) => app.log.error({ err: error }, "webhook publishing failed"));
+export function installWebhooks(
+  app: FastifyInstance,
+  store: Store,
+  options: Partial<WebhookOptions> = {},
+  now?: () => string,
+): Webhooks {
+  const webhooks = new Webhooks(options, now, (error) => app.log.error({ err: error }, "webhook publishing failed"));
   const stop = store.onChange((change) => webhooks.publish(change));
   app.addHook("onClose", async () => {
     stop();

@@ -9,6 +9,7 @@ import type { Operation, OperationId } from "../../lib/spec.ts";
 import { toRoutePath } from "../../lib/spec.ts";
 import type { PageRequest } from "../store/paginate.ts";
 import type { Store } from "../store/store.ts";
+import { serialize } from "./serialize.ts";
 import { routeSchema } from "./validation.ts";
 
 type Params<Id extends OperationId> = operations[Id]["parameters"];
@@ -65,7 +66,7 @@ export function registerPublicRoutes(
         const result = handler(options.store(), input);
         // The reference: a DELETE answers 200 OK with an empty body.
         if (result === undefined) return reply.code(200).send();
-        return reply.code(200).type("application/json").send(result);
+        return reply.code(200).type("application/json").serializer(serialize).send(result);
       },
     });
   }

@@ -1,0 +1,55 @@
+/**
+ * The JSON text of the public API's answers, with each stored record's text kept once made. A page of
+ * 20 contacts took about 20 µs of `JSON.stringify` per request (a third of the mock's time on a list,
+ * by the profile); a record's text is now made once and a page is its records' texts joined.
+ *
+ * The output is byte for byte `JSON.stringify(value)`. Keeping a record's text is right because the store
+ * never changes a record in place: a change replaces it with a new object (contacts.ts, chats.ts, ...), and
+ * a new object has no text kept. Texts are held by their objects (a WeakMap), so a record gone from the
+ * state takes its text with it; and at most `GENERATION` texts are kept at once (then the keeping starts
+ * afresh), so serving every record of a million-contact state does not double its memory.
+ */
+
+/** How many records' texts are kept before the keeping starts afresh. */
+const GENERATION = 100_000;
+
+let texts = new WeakMap<object, string>();
+let kept = 0;
+
+/** `JSON.stringify(value)`, for an answer of the public API: a record, or a page `{ data: [...], ... }`. */
+export function serialize(value: unknown): string {
+  if (!isRecord(value) || !Array.isArray(value.data)) return record(value);
+  // A page: its keys in order, as JSON.stringify writes them; `data` from the records' texts.
+  let out = "{";
+  for (const key of Object.keys(value)) {
+    const field = key === "data" ? list(value.data as unknown[]) : JSON.stringify(value[key]);
+    if (field === undefined) continue; // undefined and functions are left out, as JSON.stringify does
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${field}`;
+  }
+  return `${out}}`;
+}
+
+function list(items: unknown[]): string {
+  const parts: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) parts[i] = record(items[i]) ?? "null";
+  return `[${parts.join(",")}]`;
+}
+
+function record(value: unknown): string {
+  if (!isRecord(value)) return JSON.stringify(value);
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    if (kept >= GENERATION) {
+      texts = new WeakMap();
+      kept = 0;
+    }
+    texts.set(value, text);
+    kept++;
+  }
+  return text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

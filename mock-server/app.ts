@@ -68,8 +68,10 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   installBehaviour(app, options, operations);
 
   const checkKey = createKeyCheck(options.apiKeys);
-  app.addHook("onRequest", async (request) => {
+  // A callback hook, not an async one: no promise per request. A throw here is passed on as the error.
+  app.addHook("onRequest", (request, _reply, done) => {
     if (request.routeOptions.config.operationId) checkKey(request.headers["x-api-key"]);
+    done();
   });
   if (options.logger) {
     // One line per request; headers (and so the API key) are never logged.

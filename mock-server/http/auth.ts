@@ -1,8 +1,9 @@
 /** The `x-api-key` check: constant-time, and the key never leaves this module (not logged, not echoed). */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { HttpError } from "./errors.ts";
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
+// One-shot hashing: about half the cost of a Hash object, on every request.
+const digest = (value: string) => hash("sha256", value, "buffer");
 
 /** Returns a check that throws 401 unless the header holds one of the accepted keys. */
 export function createKeyCheck(acceptedKeys: readonly string[]): (header: string | string[] | undefined) => void {

@@ -59,9 +59,10 @@ export class Journal {
 
 /** Records every answered request (except those of routes marked `skipJournal`) once its response is sent. */
 export function installJournal(app: FastifyInstance, journal: Journal): void {
-  app.addHook("onResponse", async (request, reply) => {
+  // A callback hook, not an async one: no promise per request.
+  app.addHook("onResponse", (request, reply, done) => {
     const config = request.routeOptions.config;
-    if (config.skipJournal) return;
+    if (config.skipJournal) return done();
     const duration = reply.elapsedTime;
     journal.record({
       time: new Date(Date.now() - duration).toISOString(),
@@ -71,5 +72,6 @@ export function installJournal(app: FastifyInstance, journal: Journal): void {
       durationMs: Math.round(duration * 1000) / 1000,
       operationId: config.operationId ?? null,
     });
+    done();
   });
 }

@@ -3,7 +3,7 @@
  * parameter parsing and validation come from the spec; only the mapping to the store is written here,
  * and the compiler checks that every operation has one.
  */
-import type { FastifyInstance, preParsingAsyncHookHandler } from "fastify";
+import type { FastifyInstance, preParsingHookHandler } from "fastify";
 import type { operations } from "../../generated/types.ts";
 import type { Operation, OperationId } from "../../lib/spec.ts";
 import { toRoutePath } from "../../lib/spec.ts";
@@ -76,11 +76,11 @@ export function registerPublicRoutes(
  * An operation that takes no body has no body to parse when none is sent, whatever the Content-Type says:
  * a DELETE sent with a client's default `Content-Type: application/json` is not "an empty JSON body".
  */
-const ignoreEmptyBody: preParsingAsyncHookHandler = async (request, _reply, payload) => {
+const ignoreEmptyBody: preParsingHookHandler = (request, _reply, payload, done) => {
   const { headers } = request.raw;
   const length = headers["content-length"];
   if (headers["transfer-encoding"] === undefined && (length === undefined || length === "0")) {
     delete headers["content-type"];
   }
-  return payload;
+  done(null, payload);
 };

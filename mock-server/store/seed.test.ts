@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAjv } from "../../lib/ajv.ts";
 import { adminSpec } from "../../lib/spec.ts";
 import { DEFAULT_SEED, REFERENCE_DATE, seedState } from "./seed.ts";
+import { FAKER_CONTACTS } from "./seed-derived.ts";
 import { Store } from "./store.ts";
 import type { StateSnapshot } from "./types.ts";
 
@@ -121,5 +122,32 @@ describe("seeded data", () => {
     expect(state.contacts).toEqual([]);
     expect(state.chats).toEqual([]);
     expect(state.messages).toEqual([]);
+  });
+});
+
+describe("seeded data past the faker-made contacts", () => {
+  const sizes = { ...DEFAULT_SEED, seed: 11, contacts: FAKER_CONTACTS + 2000 };
+
+  it("is byte-identical for the same seed, and differs for another", () => {
+    const a = seedState(sizes);
+    expect(JSON.stringify(a.contacts.slice(-2000))).toBe(JSON.stringify(seedState(sizes).contacts.slice(-2000)));
+    const other = seedState({ ...sizes, seed: 12 });
+    expect(JSON.stringify(other.contacts.slice(-10))).not.toBe(JSON.stringify(a.contacts.slice(-10)));
+  });
+
+  it("gives every contact a different email and id, with the same fields in the same order", () => {
+    const { contacts } = seedState(sizes);
+    expect(contacts).toHaveLength(sizes.contacts);
+    expect(new Set(contacts.map((c) => c.email?.toLowerCase())).size).toBe(contacts.length);
+    expect(new Set(contacts.map((c) => c.guid)).size).toBe(contacts.length);
+    const keys = JSON.stringify(Object.keys(contacts[0] ?? {}));
+    for (const contact of contacts.slice(FAKER_CONTACTS)) expect(JSON.stringify(Object.keys(contact))).toBe(keys);
+  });
+
+  it("is a valid state by the admin spec's State schema", () => {
+    const ajv = createAjv([{ id: "admin.json", doc: adminSpec }]);
+    const validate = ajv.compile({ $ref: "admin.json#/components/schemas/State" });
+    const state = seedState(sizes);
+    expect(validate(state), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * laid out before a fixed reference date, never read from the clock.
  */
 import { en, Faker } from "@faker-js/faker";
+import { deriveContacts, FAKER_CONTACTS } from "./seed-derived.ts";
 import type {
   Bot,
   Channel,
@@ -99,11 +100,17 @@ export function seedState(options: SeedSizes): StateSnapshot {
 function seedContacts(faker: Faker, count: number): Contact[] {
   const start = REFERENCE_DATE - 365 * DAY;
   const step = count > 0 ? Math.floor((360 * DAY) / count) : 0;
+  const createdAt = (i: number) => iso(start + i * step);
   const contacts: Contact[] = [];
-  for (let i = 0; i < count; i++) {
+  // Past FAKER_CONTACTS, contacts are put together from the faker-made ones (seed-derived.ts).
+  const made = Math.min(count, FAKER_CONTACTS);
+  const pool = { contacts, firstNames: [] as string[], lastNames: [] as string[] };
+  for (let i = 0; i < made; i++) {
     const firstName = faker.person.firstName();
     const lastName = faker.person.lastName();
-    const created = iso(start + i * step);
+    pool.firstNames.push(firstName);
+    pool.lastNames.push(lastName);
+    const created = createdAt(i);
     const sparse = <T>(value: () => T): T | null => (faker.number.int(9) < 7 ? value() : null);
     contacts.push({
       guid: faker.string.uuid(),
@@ -124,6 +131,10 @@ function seedContacts(faker: Faker, count: number): Contact[] {
       created_at: created,
       updated_at: created,
     });
+  }
+  if (count > made) {
+    const derived = deriveContacts(pool, made, count, faker.number.int(0xffffffff), createdAt);
+    for (const contact of derived) contacts.push(contact);
   }
   return contacts;
 }

@@ -19,20 +19,37 @@ let kept = 0;
 /** `JSON.stringify(value)`, for an answer of the public API: a record, or a page `{ data: [...], ... }`. */
 export function serialize(value: unknown): string {
   if (!isRecord(value) || !Array.isArray(value.data)) return record(value);
-  // A page: its keys in order, as JSON.stringify writes them; `data` from the records' texts.
+  // A page: its keys in order, as JSON.stringify writes them; `data` from the records' texts. Built by
+  // appending (the text is made flat once, when it is written out).
   let out = "{";
   for (const key of Object.keys(value)) {
-    const field = key === "data" ? list(value.data as unknown[]) : JSON.stringify(value[key]);
+    const field = key === "data" ? list(value.data as unknown[]) : scalar(value[key]);
     if (field === undefined) continue; // undefined and functions are left out, as JSON.stringify does
-    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${field}`;
+    out += `${out.length > 1 ? "," : ""}${keyText(key)}${field}`;
   }
   return `${out}}`;
 }
 
 function list(items: unknown[]): string {
-  const parts: string[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = record(items[i]) ?? "null";
-  return `[${parts.join(",")}]`;
+  let out = "[";
+  for (let i = 0; i < items.length; i++) out += `${i > 0 ? "," : ""}${record(items[i]) ?? "null"}`;
+  return `${out}]`;
+}
+
+/** A page's number as JSON.stringify writes it (for a finite number, the same as String). */
+function scalar(value: unknown): string | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : JSON.stringify(value);
+}
+
+/** `"key":`, made once per key name (a page has the same few). */
+const keyTexts = new Map<string, string>();
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`;
+    if (keyTexts.size < 100) keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function record(value: unknown): string {

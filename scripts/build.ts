@@ -1,0 +1,70 @@
+/**
+ * `npm run build` (also run by `prepare` after `npm ci`/`npm install`, and before `npm start`): the mock's
+ * command line as one JavaScript file, `dist/mock-server/cli.js`, so that it starts in plain `node`
+ * without a TypeScript loader (tsx's loader and the many small module files took most of a second).
+ *
+ * esbuild bundles the TypeScript, the bundled specs (JSON imports) and the dependencies. Beside the bundle:
+ * the files it reads at run time by a path relative to its own (the /docs page's init.js), and
+ * `inputs.json`, the source files it was made of, by which `bin/converseiq-mock.js` tells whether the bundle
+ * is older than the source (then it runs the source through tsx instead).
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+export const OUT_DIR = join(root, "dist", "mock-server");
+
+/** Files the mock reads beside its own module at run time, copied to the same place beside the bundle. */
+const RUNTIME_FILES = [{ from: "mock-server/docs/browser/init.js", to: "browser/init.js" }];
+
+export async function buildMock(): Promise<{ outfile: string; inputs: string[] }> {
+  const outfile = join(OUT_DIR, "cli.js");
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ["mock-server/cli.ts"],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    metafile: true,
+    write: false,
+    logLevel: "warning",
+    legalComments: "none",
+    // CommonJS dependencies call require(); an ES module has none unless it makes one.
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+    },
+  });
+  await mkdir(OUT_DIR, { recursive: true });
+  // Each file is written whole under another name and then renamed: a mock starting meanwhile (a test,
+  // a second build) sees the old file or the new one, never half of one.
+  for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
+  for (const file of RUNTIME_FILES)
+    await writeAtomically(join(OUT_DIR, file.to), await readFile(join(root, file.from)));
+  // Our own files only: a change in node_modules comes with `npm ci`, which builds again (`prepare`).
+  const inputs = [
+    ...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules/")),
+    ...RUNTIME_FILES.map((file) => file.from),
+  ].sort();
+  await writeAtomically(join(OUT_DIR, "inputs.json"), `${JSON.stringify(inputs, null, 2)}\n`);
+  return { outfile, inputs };
+}
+
+async function writeAtomically(path: string, contents: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const { outfile, inputs } = await buildMock();
+  const ms = Math.round(performance.now() - started);
+  if (!process.argv.includes("--quiet")) {
+    console.log(`built ${outfile.slice(root.length)} from ${inputs.length} files in ${ms} ms`);
+  }
+}

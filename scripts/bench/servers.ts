@@ -1,0 +1,55 @@
+/**
+ * The three servers of the side-by-side benchmark: the mock (its built bundle, as `npm start` and the
+ * `converseiq-mock` bin run it), Prism's static mock of the same spec, and the ceiling (a bare node:http
+ * server with a fixed body). Each is a separate process on a free loopback port.
+ */
+import { fileURLToPath } from "node:url";
+import type { ServerSpec } from "./processes.ts";
+
+export const API_KEY = "mock-api-key";
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The bundle `npm run build` makes; the benchmark builds it first. */
+export const MOCK_BUNDLE = `${ROOT}dist/mock-server/cli.js`;
+export const MOCK_BASE_PATH = "/public/v1";
+
+const auth = { "x-api-key": API_KEY };
+
+/** The mock at the default seed, or with other flags (`--contacts 1000000`). */
+export function mockSpec(extraArgs: string[] = [], startTimeoutMs = 30_000): ServerSpec {
+  return {
+    name: "mock",
+    command: process.execPath,
+    args: (port) => [MOCK_BUNDLE, "--port", String(port), "--host", "127.0.0.1", "--quiet", ...extraArgs],
+    probe: { path: `${MOCK_BASE_PATH}/workspace`, headers: auth },
+    startTimeoutMs,
+  };
+}
+
+/** `prism mock generated/openapi.json -v error`: Prism's static mock (examples), quiet. Serves at the root. */
+export const prismSpec: ServerSpec = {
+  name: "prism",
+  command: process.execPath,
+  args: (port) => [
+    `${ROOT}node_modules/@stoplight/prism-cli/dist/index.js`,
+    "mock",
+    `${ROOT}generated/openapi.json`,
+    "-v",
+    "error",
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+  ],
+  probe: { path: "/workspace", headers: auth },
+  startTimeoutMs: 60_000,
+};
+
+/** The bare node:http server answering every request with the bytes of `bodyFile`. */
+export function ceilingSpec(bodyFile: string): ServerSpec {
+  return {
+    name: "ceiling",
+    command: process.execPath,
+    args: (port) => [`${ROOT}scripts/bench/ceiling-server.js`, String(port), bodyFile],
+    probe: { path: "/" },
+  };
+}

@@ -55,6 +55,8 @@ export function registerPublicRoutes(
 ): void {
   for (const op of options.operations) {
     const handler = handlers[op.id] as Handler<OperationId>;
+    // A read is answered from the records' kept texts; a write's answer is a new record, written once.
+    const serializer = op.method === "get" ? serialize : JSON.stringify;
     app.route({
       method: op.method.toUpperCase() as "GET",
       url: `${options.prefix}${toRoutePath(op.path)}`,
@@ -66,7 +68,7 @@ export function registerPublicRoutes(
         const result = handler(options.store(), input);
         // The reference: a DELETE answers 200 OK with an empty body.
         if (result === undefined) return reply.code(200).send();
-        return reply.code(200).type("application/json").serializer(serialize).send(result);
+        return reply.code(200).type("application/json").serializer(serializer).send(result);
       },
     });
   }

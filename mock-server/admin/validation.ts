@@ -29,7 +29,9 @@ const compiled = new Map<string, ValidateFunction>();
 function validator(name: "State" | "SeedOptions"): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    ajv ??= createAjv([{ id: ADMIN_SPEC_ID, doc: adminSpec }], { verbose: true });
+    // No meta-schema check of the spec's own schemas (see http/validation.ts): the CLI checks its flags
+    // with SeedOptions on every start.
+    ajv ??= createAjv([{ id: ADMIN_SPEC_ID, doc: adminSpec }], { verbose: true, validateSchema: false });
     validate = ajv.compile(refInto(ADMIN_SPEC_ID, { $ref: `#/components/schemas/${name}` }));
     compiled.set(name, validate);
   }

@@ -37,6 +37,21 @@ const contactFields = Object.keys(
   (publicSpec.components?.schemas?.ContactCreate as oas31.SchemaObject | undefined)?.properties ?? {},
 ) as (keyof ContactCreate & keyof Contact)[];
 
+/**
+ * The clock as ISO text, made once per millisecond: `toISOString` is slow (it formats with printf), and a
+ * busy mock changes many records within one millisecond.
+ */
+let lastMs = Number.NaN;
+let lastIso = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 export interface StoreOptions {
   now?: () => string;
   newId?: () => string;
@@ -49,7 +64,7 @@ export class Store {
   constructor(snapshot: StateSnapshot, options: StoreOptions = {}) {
     this.ctx = {
       state: State.fromSnapshot(snapshot),
-      now: options.now ?? (() => new Date().toISOString()),
+      now: options.now ?? isoNow,
       newId: options.newId ?? randomUUID,
     };
   }

@@ -3,7 +3,8 @@
  * (start-up to first answer, RSS after start); the last start of each stays up. Then each scenario is run
  * at 50 connections against one server at a time, in rounds that take turns between the servers (mock,
  * Prism, ceiling, mock, ...), so that a slower spell of a shared machine falls on all of them alike; a
- * row's req/s is the median of its rounds and its latencies are pooled over them.
+ * row's req/s is the median of its rounds, its latencies are pooled over them, and a ratio is the median
+ * of the rounds' ratios.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,7 @@ export interface SideBySideSettings {
   startupRuns: number;
 }
 
-export const FULL: SideBySideSettings = { connections: 50, durationS: 4, warmupS: 2, rounds: 3, startupRuns: 5 };
+export const FULL: SideBySideSettings = { connections: 50, durationS: 2.5, warmupS: 2, rounds: 5, startupRuns: 5 };
 export const SMOKE: SideBySideSettings = {
   connections: 4,
   durationS: 1,
@@ -217,15 +218,19 @@ export async function sideBySide(
   }
 
   const find = (server: string, scenario: string) => rows.find((r) => r.server === server && r.scenario === scenario);
-  const ratios = [...new Set(rows.map((r) => r.scenario))].map((scenario) => {
-    const mock = find("mock", scenario)?.reqPerS ?? Number.NaN;
-    const ceiling = find("ceiling", scenario)?.reqPerS;
-    return {
-      scenario,
-      mockOverPrism: round(mock / (find("prism", scenario)?.reqPerS ?? Number.NaN), 2),
-      mockOverCeiling: ceiling === undefined ? null : round(mock / ceiling, 2),
-    };
-  });
+  // A ratio is the median of the rounds' ratios: each round of the mock is paired with the round of the
+  // other server that ran right after it, so a busy spell of the machine falls on both sides of a pair.
+  const pairedRatio = (scenario: string, other: string): number | null => {
+    const mine = find("mock", scenario)?.roundsReqPerS;
+    const theirs = find(other, scenario)?.roundsReqPerS;
+    if (!mine || !theirs) return null;
+    return round(median(mine.map((rate, i) => rate / (theirs[i] ?? Number.NaN))), 2);
+  };
+  const ratios = [...new Set(rows.map((r) => r.scenario))].map((scenario) => ({
+    scenario,
+    mockOverPrism: pairedRatio(scenario, "prism") ?? Number.NaN,
+    mockOverCeiling: pairedRatio(scenario, "ceiling"),
+  }));
   const list = ratios.find((r) => r.scenario === LIST_SCENARIO);
   const post = ratios.find((r) => r.scenario === "POST /contact");
   const targets = [

@@ -1,11 +1,7 @@
-/** A small seeded random source (mulberry32): the same seed gives the same sequence, so faults can be replayed. */
+import { uint32s } from "../store/seed-derived.ts";
+
+/** A seeded random source in [0, 1): the same seed gives the same sequence, so faults can be replayed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = uint32s(seed);
+  return () => next() / 4294967296;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run test:http`: the contract suites over real HTTP, with Prism as an independent judge.
  *
- * 1. Starts the mock as a separate process on a free loopback port (`tsx mock-server/cli.ts`).
+ * 1. Starts the mock as a separate process on a free loopback port (`bin/converseiq-mock.js`).
  * 2. Starts `prism proxy generated/openapi.json <mock> --errors` on another free port, so that a request
  *    or response that breaks the spec becomes an error by Prism's validator as well as ours.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
@@ -97,8 +97,9 @@ async function main(): Promise<number> {
   const [mockPort, prismPort] = [await freePort(), await freePort()];
   const mock = `http://127.0.0.1:${mockPort}`;
   const prism = `http://127.0.0.1:${prismPort}`;
-  start("the mock", "node_modules/.bin/tsx", [
-    "mock-server/cli.ts",
+  // The mock's own command (bin/): the bundle when it is current, else the source through tsx.
+  start("the mock", process.execPath, [
+    "bin/converseiq-mock.js",
     "--port",
     String(mockPort),
     "--host",

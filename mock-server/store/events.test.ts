@@ -107,6 +107,21 @@ describe("the store tells", () => {
     expect(told).toEqual([]);
   });
 
+  it("not while the listener does not want them, and again once it does", () => {
+    const store = tinyStore();
+    const told: StoreChange[] = [];
+    let wanted = false;
+    store.onChange(
+      (change) => told.push(change),
+      () => wanted,
+    );
+    store.createContact({ name: "Cleo" });
+    expect(told).toEqual([]);
+    wanted = true;
+    const dora = store.createContact({ name: "Dora" });
+    expect(told.map((change) => change.event)).toMatchObject([{ event: "contact.created", data: { contact: dora } }]);
+  });
+
   it("no more once the listener is stopped", () => {
     const store = tinyStore();
     const told: StoreChange[] = [];

@@ -59,7 +59,8 @@ export interface StoreOptions {
 
 export class Store {
   private readonly ctx: StoreContext;
-  private readonly listeners = new Set<ChangeListener>();
+  /** Each listener with whether it wants to be told now (see onChange). */
+  private readonly listeners = new Map<ChangeListener, () => boolean>();
 
   constructor(snapshot: StateSnapshot, options: StoreOptions = {}) {
     this.ctx = {
@@ -86,20 +87,29 @@ export class Store {
     return this.ctx.state;
   }
 
-  /** Calls `listener` after every change with its webhook event; returns the function that stops it. */
-  onChange(listener: ChangeListener): () => void {
-    this.listeners.add(listener);
+  /**
+   * Calls `listener` after every change with its webhook event, while `wanted()` says so; returns the
+   * function that stops it. `wanted` lets a listener that is idle for now (webhooks with no subscription)
+   * spare every write the building of a change nobody reads.
+   */
+  onChange(listener: ChangeListener, wanted: () => boolean = () => true): () => void {
+    this.listeners.set(listener, wanted);
     return () => this.listeners.delete(listener);
   }
 
-  /** Tells the listeners of the changes just made (built only when someone listens), then returns `result`. */
+  /** Tells the listeners that want it of the changes just made (built only then), then returns `result`. */
   private tell<T>(result: T, ...made: ((ctx: StoreContext) => StoreChange)[]): T {
-    if (this.listeners.size === 0) return result;
+    if (!this.anyoneWants()) return result;
     for (const build of made) {
       const change = build(this.ctx);
-      for (const listener of this.listeners) listener(change);
+      for (const [listener, wanted] of this.listeners) if (wanted()) listener(change);
     }
     return result;
+  }
+
+  private anyoneWants(): boolean {
+    for (const wanted of this.listeners.values()) if (wanted()) return true;
+    return false;
   }
 
   getWorkspace = () => team.getWorkspace(this.ctx);

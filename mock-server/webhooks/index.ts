@@ -100,7 +100,10 @@ export function installWebhooks(
   now?: () => string,
 ): Webhooks {
   const webhooks = new Webhooks(options, now, (error) => app.log.error({ err: error }, "webhook publishing failed"));
-  const stop = store.onChange((change) => webhooks.publish(change));
+  const stop = store.onChange(
+    (change) => webhooks.publish(change),
+    () => webhooks.subscriptions.size > 0,
+  );
   app.addHook("onClose", async () => {
     stop();
     await webhooks.close();

@@ -20,6 +20,10 @@ export class Subscriptions {
     return [...this.items.values()];
   }
 
+  get size(): number {
+    return this.items.size;
+  }
+
   has(id: string): boolean {
     return this.items.has(id);
   }

@@ -1,6 +1,7 @@
 /**
- * The optional `x-admin-token` check of `/__admin`: constant-time, like the API key check, and the token
- * is never echoed or logged.
+ * The optional `x-admin-token` check of `/__admin`: constant-time (the token guards control of the whole
+ * state when the mock listens beyond loopback, and is not checked on the public API's hot path, unlike API
+ * keys), never echoed or logged.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { HttpError } from "../http/errors.ts";

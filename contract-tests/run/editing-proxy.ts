@@ -1,7 +1,8 @@
 /**
  * Test doubles for test:http: an HTTP proxy in front of the mock that rewrites the JSON bodies it passes
- * on. `addDrift` adds an undocumented property to every contact, as a live API that grew a field would
- * (for the drift report); `breakContacts` makes every contact's email a number (for Prism to catch).
+ * on, or passes them on untouched until told to edit. `addDrift` adds an undocumented property to every
+ * contact, as a live API that grew a field would (for the drift report); `breakContacts` makes every
+ * contact's email a number (for Prism to catch).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,11 +29,19 @@ export function breakContacts(value: unknown): unknown {
   return out;
 }
 
-/** Starts the proxy on a free loopback port; resolves to its origin and its server (to close). */
-export async function startEditingProxy(
-  upstream: string,
-  edit: (body: unknown) => unknown,
-): Promise<{ origin: string; server: Server }> {
+type Edit = (body: unknown) => unknown;
+
+export interface EditingProxy {
+  origin: string;
+  /** To close. */
+  server: Server;
+  /** From now on, JSON bodies are rewritten by `edit`; with none, passed on as they came. */
+  setEdit(edit: Edit | undefined): void;
+}
+
+/** Starts the proxy on a free loopback port, editing with `edit` (none: untouched until `setEdit`). */
+export async function startEditingProxy(upstream: string, initial?: Edit): Promise<EditingProxy> {
+  let edit = initial;
   const server = createServer(async (request, reply) => {
     try {
       const chunks: Buffer[] = [];
@@ -48,7 +57,7 @@ export async function startEditingProxy(
         ...(body === undefined ? {} : { body }),
       });
       let text = await response.text();
-      if (response.headers.get("content-type")?.includes("json") && text !== "") {
+      if (edit && response.headers.get("content-type")?.includes("json") && text !== "") {
         text = JSON.stringify(edit(JSON.parse(text)));
       }
       const out: Record<string, string> = {};
@@ -62,5 +71,11 @@ export async function startEditingProxy(
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${port}`, server };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    server,
+    setEdit: (next) => {
+      edit = next;
+    },
+  };
 }

@@ -2,19 +2,20 @@
  * `npm run test:http`: the contract suites over real HTTP, with Prism as an independent judge.
  *
  * 1. Starts the mock as a separate process on a free loopback port (`bin/converseiq-mock.js`).
- * 2. Starts `prism proxy generated/openapi.json <mock> --errors` on another free port, so that a request
- *    or response that breaks the spec becomes an error by Prism's validator as well as ours.
+ * 2. Starts `prism proxy generated/openapi.json <upstream> --errors` on another free port, so that a
+ *    request or response that breaks the spec becomes an error by Prism's validator as well as ours. Its
+ *    upstream is an editing proxy in front of the mock, passing answers on untouched until the judge step.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
- *    through Prism; checks that Prism refuses an answer that breaks the spec (a proxy breaks contacts);
- *    then runs contract:live's runner against the mock behind a proxy that adds an undocumented
- *    property, and checks the drift report.
+ *    through Prism; checks that the same Prism refuses an answer that breaks the spec (the editing proxy
+ *    breaks contacts); then runs contract:live's runner against the mock behind a proxy that adds an
+ *    undocumented property, and checks the drift report.
  * Everything it started is stopped, also on failure, and the whole run is bounded in time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import type { DriftReport } from "../drift/report.ts";
-import { ADDED_PROPERTY, addDrift, breakContacts, startEditingProxy } from "./editing-proxy.ts";
+import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
 
 const API_KEY = "mock-api-key";
 const TOTAL_TIMEOUT_MS = 8 * 60_000;
@@ -108,10 +109,12 @@ async function main(): Promise<number> {
     API_KEY,
     "--quiet",
   ]);
+  // One Prism (its start is the slowest part of this run), behind which the judge step breaks answers.
+  const editing = await startEditingProxy(mock);
   start("prism", "node_modules/.bin/prism", [
     "proxy",
     "generated/openapi.json",
-    `${mock}/public/v1`,
+    `${editing.origin}/public/v1`,
     "--errors",
     "-p",
     String(prismPort),
@@ -152,46 +155,34 @@ async function main(): Promise<number> {
     run("happy-path suites through Prism (--errors)", "node_modules/.bin/vitest", vitest(happyPath), throughPrism),
   );
 
-  await step("judge", "Prism refuses an answer that breaks the spec", () => prismJudges(mock));
+  await step("judge", "Prism refuses an answer that breaks the spec", () => prismJudges(mock, prism, editing));
   await step("drift", "live drift run against a drifting proxy", () => driftRun(mock));
+  editing.server.close();
   if (failures.length > 0) console.error(`\ntest:http failed: ${failures.join("; ")}`);
   else console.log("\ntest:http passed: the mock over HTTP, through Prism, and the drift report");
   return failures.length === 0 ? 0 : 1;
 }
 
 /**
- * That Prism is a judge worth having: a second Prism in front of a proxy that makes every contact's
- * email a number must refuse the answer (500, its VIOLATIONS error naming the field).
+ * That Prism is a judge worth having: the Prism that passed the suites, once the editing proxy behind it
+ * makes every contact's email a number, must refuse the answer (500, its VIOLATIONS error naming the field).
  */
-async function prismJudges(mock: string): Promise<number> {
-  console.log("\n━━ Prism refuses an answer that breaks the spec (a proxy makes emails numbers) ━━");
-  const proxy = await startEditingProxy(mock, breakContacts);
-  const port = await freePort();
-  const judge = start("the second prism", "node_modules/.bin/prism", [
-    "proxy",
-    "generated/openapi.json",
-    `${proxy.origin}/public/v1`,
-    "--errors",
-    "-p",
-    String(port),
-    "-h",
-    "127.0.0.1",
-  ]);
+async function prismJudges(mock: string, prism: string, editing: EditingProxy): Promise<number> {
+  console.log("\n━━ Prism refuses an answer that breaks the spec (the proxy behind it makes emails numbers) ━━");
+  const headers = { "x-api-key": API_KEY };
+  const list = (await (await fetch(`${mock}/public/v1/contact?limit=1`, { headers })).json()) as {
+    data: { guid: string }[];
+  };
+  editing.setEdit(breakContacts);
   try {
-    await waitFor("the second prism", `http://127.0.0.1:${port}/workspace`, { "x-api-key": API_KEY });
-    const headers = { "x-api-key": API_KEY };
-    const list = (await (await fetch(`${mock}/public/v1/contact?limit=1`, { headers })).json()) as {
-      data: { guid: string }[];
-    };
-    const response = await fetch(`http://127.0.0.1:${port}/contact/${list.data[0]?.guid}`, { headers });
+    const response = await fetch(`${prism}/contact/${list.data[0]?.guid}`, { headers });
     const text = await response.text();
     const refused = response.status === 500 && text.includes("VIOLATIONS") && text.includes("email");
     if (refused) console.log("Prism refused the broken contact: 500 VIOLATIONS naming email");
     else console.error(`Prism let a broken contact through: ${response.status} ${text.slice(0, 300)}`);
     return refused ? 0 : 1;
   } finally {
-    stop(judge);
-    proxy.server.close();
+    editing.setEdit(undefined);
   }
 }
 

@@ -34,7 +34,7 @@ export type paths = {
         put?: never;
         /**
          * Reset to the seeded state
-         * @description Replaces the state with freshly seeded data: the seed and sizes the mock started with, or those given in the body.
+         * @description Replaces the state with freshly seeded data: the seed and sizes the mock started with, or those given in the body. The random source of injected faults and latency starts again from that seed, so a run after a reset replays as one after a start with the same seed.
          */
         post: operations["resetState"];
         delete?: never;

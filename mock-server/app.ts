@@ -65,7 +65,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   installErrorHandler(app);
   installFallback(app, PUBLIC_PREFIX, operations);
   // CORS, rate limit, faults, Prefer, latency: before auth, so CORS headers reach a 401 too.
-  installBehaviour(app, options, operations);
+  const behaviour = installBehaviour(app, options, operations);
 
   const checkKey = createKeyCheck(options.apiKeys);
   // A callback hook, not an async one: no promise per request. A throw here is passed on as the error.
@@ -90,6 +90,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     journal: app.journal,
     options,
     webhooks: app.webhooks,
+    reseed: behaviour.reseed,
   });
   // The API reference page (no key needed; "Try it out" points at this mock with its first key).
   const apiKey = options.apiKeys[0] ?? DEFAULT_API_KEY;

@@ -41,6 +41,8 @@ export interface AdminContext {
   journal: Journal;
   options: MockOptions;
   webhooks: Webhooks;
+  /** Starts the faults' random source afresh from a seed (behaviour/index.ts). */
+  reseed: (seed: number) => void;
 }
 
 export type Handler<Id extends AdminOperationId> = (
@@ -58,7 +60,10 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   getFixtures: (ctx) => fixtures(ctx),
   resetState: (ctx, body) => {
     // Each size not given is the one the mock started with, not the one of the last reset.
-    ctx.store().replace(seedState({ ...ctx.options.seed, ...body }));
+    const seed = { ...ctx.options.seed, ...body };
+    ctx.store().replace(seedState(seed));
+    // The faults too start again from the seed: after a reset, a run replays as after a start.
+    ctx.reseed(seed.seed);
     return fixtures(ctx);
   },
   exportState: (ctx) => stateJsonStream(ctx.store().snapshot()),

@@ -26,15 +26,24 @@ import { parsePrefer } from "./prefer-header.ts";
 import { seededRandom } from "./random.ts";
 import { RateLimiter } from "./rate-limit.ts";
 
+export interface Behaviour {
+  /**
+   * Starts the random source of latency and faults afresh from `seed` (an admin reset), so that a reset
+   * replays the same faults as a start with that seed. A random source given in the options is left alone.
+   */
+  reseed(seed: number): void;
+}
+
 export function installBehaviour(
   app: FastifyInstance,
   options: BehaviourOptions & { seed: { seed: number } },
   operations: Operation[],
-): void {
+): Behaviour {
   const cors = options.cors ?? true;
   if (cors !== false) installCors(app, cors, operations);
 
-  const random = options.random ?? seededRandom(options.seed.seed);
+  let source = options.random ?? seededRandom(options.seed.seed);
+  const random = () => source();
   const limiter = options.rateLimit
     ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs, options.clock ?? Date.now)
     : undefined;
@@ -48,6 +57,11 @@ export function installBehaviour(
     append(route, "preHandler", found.preHandler);
     if (found.onSend) append(route, "onSend", found.onSend);
   });
+  return {
+    reseed: (seed) => {
+      if (options.random === undefined) source = seededRandom(seed);
+    },
+  };
 }
 
 interface RouteHooks {

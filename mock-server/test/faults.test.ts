@@ -61,6 +61,29 @@ describe("error rate", () => {
     expect(new Set(first).size).toBeGreaterThan(1);
   });
 
+  it("starts its faults afresh on an admin reset: the same ones as a start with that seed", async () => {
+    const draw = async (app: Awaited<ReturnType<typeof buildMockServer>>) => {
+      const result: number[] = [];
+      for (let i = 0; i < 30; i++) result.push((await app.inject(validRequest(workspace))).statusCode);
+      return result;
+    };
+    const started = async (seed: number) => {
+      const app = await buildMockServer({ errorRate: 0.5, seed: { ...DEFAULT_SEED, seed } });
+      const result = await draw(app);
+      await app.close();
+      return result;
+    };
+    const app = await buildMockServer({ errorRate: 0.5, seed: { ...DEFAULT_SEED, seed: 7 } });
+    await draw(app);
+    const reset = (body: object) => app.inject({ method: "POST", url: "/__admin/reset", payload: body });
+    expect((await reset({})).statusCode).toBe(200);
+    expect(await draw(app)).toEqual(await started(7));
+    expect((await reset({ seed: 11 })).statusCode).toBe(200);
+    expect(await draw(app)).toEqual(await started(11));
+    expect(await started(11)).not.toEqual(await started(7));
+    await app.close();
+  });
+
   it("leaves requests without a valid key to auth: they are 401, not faults", async () => {
     const app = await buildMockServer({ errorRate: 1 });
     const request = validRequest(workspace);

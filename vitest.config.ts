@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { readSettings } from "./contract-tests/support/settings.ts";
 
 export default defineConfig({
   test: {
@@ -17,7 +18,7 @@ export default defineConfig({
     maxWorkers: Math.max(availableParallelism(), 2),
     // One server shared by every file (CONTRACT_BASE_URL: the live API, a running mock, Prism) is run
     // against one file at a time: the stateful suite and the page walks need the data to themselves.
-    fileParallelism: !process.env.CONTRACT_BASE_URL,
+    fileParallelism: readSettings().kind === "in-process",
     isolate: false,
     // Contract suites: a run id for what they create, and the contract summary at the end of the run.
     globalSetup: ["contract-tests/support/global-setup.ts"],

@@ -7,49 +7,18 @@
  * webhooks do the work.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import type { operations } from "../../generated/admin-types.ts";
 import { toRoutePath } from "../../lib/spec.ts";
 import { sendError } from "../http/errors.ts";
-import type { Journal } from "../http/journal.ts";
 import { routeSchema } from "../http/validation.ts";
-import { ADMIN_PREFIX, type MockOptions } from "../options.ts";
+import { ADMIN_PREFIX } from "../options.ts";
 import { seedState } from "../store/seed.ts";
-import type { Store } from "../store/store.ts";
 import { webhookHandlers } from "../webhooks/admin-handlers.ts";
-import type { Webhooks } from "../webhooks/index.ts";
 import { fixturesOf } from "./fixtures.ts";
 import { stateJsonStream } from "./state-json.ts";
 import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "./token.ts";
 import { triggerHandlers } from "./triggers.ts";
+import type { AdminBody, AdminContext, AdminOperationId, AdminRequest, Handler } from "./types.ts";
 import { ADMIN_SPEC_ID, adminOperations, checkState, createAdminValidatorCompiler } from "./validation.ts";
-
-export type AdminOperationId = keyof operations;
-type Body<Id extends AdminOperationId> = operations[Id] extends {
-  requestBody?: { content: { "application/json": infer B } };
-}
-  ? B | undefined
-  : undefined;
-type Parameters<Id extends AdminOperationId> = operations[Id]["parameters"];
-/** The path and query parameters of a request, validated (and coerced) by the admin spec. */
-export interface AdminRequest<Id extends AdminOperationId> {
-  path: NonNullable<Parameters<Id>["path"]>;
-  query: NonNullable<Parameters<Id>["query"]>;
-}
-
-export interface AdminContext {
-  store: () => Store;
-  journal: Journal;
-  options: MockOptions;
-  webhooks: Webhooks;
-  /** Starts the faults' random source afresh from a seed (behaviour/index.ts). */
-  reseed: (seed: number) => void;
-}
-
-export type Handler<Id extends AdminOperationId> = (
-  ctx: AdminContext,
-  body: Body<Id>,
-  request: AdminRequest<Id>,
-) => unknown;
 
 /** The largest state `PUT /__admin/state` takes: far above the public API's 1 MiB, for large data sets. */
 export const STATE_BODY_LIMIT = 512 * 1024 * 1024;
@@ -114,7 +83,7 @@ export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) =>
       ...(op.requestBody && !op.requestBody.required ? { preValidation: emptyBodyWhenLeftOut } : {}),
       handler: async (request, reply) => {
         const parts = { path: request.params, query: request.query } as AdminRequest<AdminOperationId>;
-        const result = handler(ctx, request.body as Body<AdminOperationId>, parts);
+        const result = handler(ctx, request.body as AdminBody<AdminOperationId>, parts);
         if (result === undefined) return reply.code(200).send();
         return reply.code(200).type("application/json").send(result);
       },

@@ -2,7 +2,7 @@
  * The admin API's triggers: changes the public API cannot make, made for real in the store (the public
  * API then shows them), each of which sends its webhook event. One store call each.
  */
-import type { Handler } from "./routes.ts";
+import type { Handler } from "./types.ts";
 
 type TriggerOperationId =
   | "changeChatState"

@@ -1,5 +1,5 @@
 /** The admin API's webhook routes (`/__admin/webhooks...`): each one call on the Webhooks service. */
-import type { Handler } from "../admin/routes.ts";
+import type { Handler } from "../admin/types.ts";
 import { notFound } from "../store/store-error.ts";
 
 type WebhookOperationId =

@@ -1,0 +1,43 @@
+/**
+ * The shapes every admin handler shares: the operation ids of the admin spec, a request's validated parts,
+ * the context handlers work on, and the handler's signature. Their own module, so that the route table
+ * (routes.ts) and the files of handlers it gathers (triggers.ts, webhooks/admin-handlers.ts) import them
+ * without importing one another.
+ */
+import type { operations } from "../../generated/admin-types.ts";
+import type { Journal } from "../http/journal.ts";
+import type { MockOptions } from "../options.ts";
+import type { Store } from "../store/store.ts";
+import type { Webhooks } from "../webhooks/index.ts";
+
+export type AdminOperationId = keyof operations;
+
+/** The JSON body of an operation, `undefined` when it has none or it was left out. */
+export type AdminBody<Id extends AdminOperationId> = operations[Id] extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B | undefined
+  : undefined;
+
+type AdminParameters<Id extends AdminOperationId> = operations[Id]["parameters"];
+
+/** The path and query parameters of a request, validated (and coerced) by the admin spec. */
+export interface AdminRequest<Id extends AdminOperationId> {
+  path: NonNullable<AdminParameters<Id>["path"]>;
+  query: NonNullable<AdminParameters<Id>["query"]>;
+}
+
+export interface AdminContext {
+  store: () => Store;
+  journal: Journal;
+  options: MockOptions;
+  webhooks: Webhooks;
+  /** Starts the faults' random source afresh from a seed (behaviour/index.ts). */
+  reseed: (seed: number) => void;
+}
+
+export type Handler<Id extends AdminOperationId> = (
+  ctx: AdminContext,
+  body: AdminBody<Id>,
+  request: AdminRequest<Id>,
+) => unknown;

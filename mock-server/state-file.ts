@@ -10,6 +10,7 @@ import { basename, dirname, join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { stateJsonChunks } from "./admin/state-json.ts";
 import { checkState } from "./admin/validation.ts";
+import { InvalidInputError } from "./invalid-input.ts";
 import type { Store } from "./store/store.ts";
 import { StoreError } from "./store/store-error.ts";
 import type { StateSnapshot } from "./store/types.ts";
@@ -160,7 +161,8 @@ export async function attachStateFile(
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function asFileError(path: string, error: unknown): Error {
-  if (!(error instanceof StoreError)) return error as Error;
+  // The admin spec's checks (InvalidInputError) or the store's own (StoreError, when the state is loaded).
+  if (!(error instanceof InvalidInputError || error instanceof StoreError)) return error as Error;
   const head = `The state file ${path} does not hold a valid state`;
   if (error.details.length === 0) return new StateFileError(`${head}: ${error.message}`);
   const lines = error.details.map((d) => `  ${d.field || "(root)"}: ${d.message}`);

@@ -10,7 +10,7 @@ import { createAjv, refInto } from "../../lib/ajv.ts";
 import { toDetails } from "../../lib/ajv-errors.ts";
 import { adminSpec, listOperations, resolve } from "../../lib/spec.ts";
 import { createValidatorCompiler } from "../http/validation.ts";
-import { StoreError } from "../store/store-error.ts";
+import { InvalidInputError } from "../invalid-input.ts";
 import type { ErrorDetail, SeedOptions, StateSnapshot } from "../store/types.ts";
 
 /** The id the admin spec is registered under, distinct from the public spec's `openapi.json`. */
@@ -38,7 +38,7 @@ function validator(name: "State" | "SeedOptions"): ValidateFunction {
   return validate;
 }
 
-/** Checks a value against the admin spec's `SeedOptions`; throws a StoreError naming each bad field. */
+/** Checks a value against the admin spec's `SeedOptions`; throws an InvalidInputError naming each bad field. */
 export function checkSeedOptions(value: unknown): SeedOptions {
   const validate = validator("SeedOptions");
   if (!validate(value)) throw invalid("The seed options are invalid", toDetails(validate.errors ?? [], "body"));
@@ -57,7 +57,7 @@ export function checkState(value: unknown): StateSnapshot {
 }
 
 /**
- * For a state that the schema accepts: throws a StoreError listing its undocumented fields and broken
+ * For a state that the schema accepts: throws an InvalidInputError listing its undocumented fields and broken
  * references, if it has any.
  */
 export function checkBeyondSchema(state: StateSnapshot): StateSnapshot {
@@ -136,12 +136,12 @@ export function referenceProblems(state: StateSnapshot): ErrorDetail[] {
   return problems;
 }
 
-function invalid(what: string, details: ErrorDetail[]): StoreError {
+function invalid(what: string, details: ErrorDetail[]): InvalidInputError {
   const shown = details.slice(0, MAX_DETAILS);
   const summary = shown
     .slice(0, 5)
     .map((d) => `${d.field || "(body)"} ${d.message}`)
     .join("; ");
   const more = details.length > 5 ? ` (and ${details.length - 5} more)` : "";
-  return new StoreError("invalid_request", `${what}: ${summary}${more}.`, shown);
+  return new InvalidInputError(`${what}: ${summary}${more}.`, shown);
 }

@@ -9,9 +9,9 @@
 import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/options.ts";
+import { InvalidInputError } from "../invalid-input.ts";
 import { DEFAULT_API_KEY, type MockOptions } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
-import { StoreError } from "../store/store-error.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {
   parseBoolean,
@@ -315,7 +315,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
   try {
     checkSeedOptions(config.options.seed);
   } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
+    if (!(error instanceof InvalidInputError)) throw error;
     const lines = error.details.map((d) => {
       const name = d.field.replace(/^\//, "");
       return `${sourceOf.get(name) ?? `--${name}`}: ${d.message}`;

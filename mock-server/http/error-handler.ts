@@ -1,10 +1,12 @@
 /**
- * Every failure becomes the spec's `Error` body with the right status: store errors, HTTP-layer errors,
- * validation failures (naming each field), and Fastify's own errors for bodies and URLs. Anything else is
- * a bug in the mock: it answers 500 and is logged, and the server carries on.
+ * Every failure becomes the spec's `Error` body with the right status: store errors, invalid input found
+ * outside the store (the admin API's state and webhook checks), HTTP-layer errors, validation failures
+ * (naming each field), and Fastify's own errors for bodies and URLs. Anything else is a bug in the mock: it
+ * answers 500 and is logged, and the server carries on.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type Location, toDetails } from "../../lib/ajv-errors.ts";
+import { InvalidInputError } from "../invalid-input.ts";
 import { StoreError } from "../store/store-error.ts";
 import type { ErrorCode } from "../store/types.ts";
 import { HttpError, sendError } from "./errors.ts";
@@ -34,8 +36,8 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (e: FastifyError
 };
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | StoreError | HttpError, request, reply) => {
-    if (error instanceof StoreError || error instanceof HttpError) {
+  app.setErrorHandler((error: FastifyError | StoreError | InvalidInputError | HttpError, request, reply) => {
+    if (error instanceof StoreError || error instanceof InvalidInputError || error instanceof HttpError) {
       if (error instanceof HttpError) reply.headers(error.headers);
       return sendError(reply, error);
     }

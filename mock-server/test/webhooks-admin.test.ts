@@ -9,6 +9,7 @@ import { buildMockServer, type MockServer } from "../app.ts";
 import { banner } from "../cli/banner.ts";
 import { parseCli } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
+import { InvalidInputError } from "../invalid-input.ts";
 import { withDefaults } from "../options.ts";
 import type { Chat, TeamMember, User } from "../store/types.ts";
 import { EVENT_NAMES, matches, parseEndpoint } from "../webhooks/filters.ts";
@@ -52,6 +53,7 @@ describe("--webhook URL#EVENTS", () => {
     ["http://example.test/x#contact.create", /No event matches contact.create\. The events are user\.created/],
   ])("refuses %s, saying why", (text, message) => {
     expect(() => parseEndpoint(text)).toThrow(message);
+    expect(() => parseEndpoint(text)).toThrow(InvalidInputError);
   });
 
   it("is repeatable on the command line, and separated by spaces in MOCK_WEBHOOK", () => {
@@ -132,6 +134,7 @@ describe("/__admin/webhooks", () => {
     expect(await list()).toEqual([]);
     const again = await adminCall<ErrorBody>(app, "DELETE", `/__admin/webhooks/${started?.id}`);
     expect(again.status).toBe(404);
+    expect(again.body).toEqual({ code: "not_found", message: `No webhook subscription with id ${started?.id}.` });
     expect((await adminCall(app, "DELETE", "/__admin/webhooks/not-a-guid")).status).toBe(400);
   });
 

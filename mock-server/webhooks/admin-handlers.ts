@@ -1,6 +1,6 @@
 /** The admin API's webhook routes (`/__admin/webhooks...`): each one call on the Webhooks service. */
 import type { Handler } from "../admin/types.ts";
-import { notFound } from "../store/store-error.ts";
+import { HttpError } from "../http/errors.ts";
 
 type WebhookOperationId =
   | "listWebhooks"
@@ -20,7 +20,9 @@ export const webhookHandlers: { [Id in WebhookOperationId]: Handler<Id> } = {
     ctx.webhooks.subscriptions.removeAll(query.url);
   },
   removeWebhook: (ctx, _, { path }) => {
-    if (!ctx.webhooks.subscriptions.remove(path.webhookId)) throw notFound("webhook subscription", path.webhookId);
+    if (!ctx.webhooks.subscriptions.remove(path.webhookId)) {
+      throw new HttpError("not_found", `No webhook subscription with id ${path.webhookId}.`);
+    }
   },
   listWebhookDeliveries: (ctx) => ctx.webhooks.deliveries(),
   clearWebhookDeliveries: (ctx) => {

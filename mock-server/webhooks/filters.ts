@@ -5,7 +5,7 @@
  * so a typo does not subscribe to nothing.
  */
 import { listWebhooks, type WebhookEventName } from "../../lib/webhooks.ts";
-import { StoreError } from "../store/store-error.ts";
+import { InvalidInputError } from "../invalid-input.ts";
 import type { ErrorDetail } from "../store/types.ts";
 import type { WebhookEndpoint } from "./options.ts";
 
@@ -17,7 +17,7 @@ export function matches(pattern: string, event: string): boolean {
   return pattern.endsWith(".*") && event.startsWith(pattern.slice(0, -1));
 }
 
-/** Throws a StoreError (400 `invalid_request`) naming each pattern that matches no event. */
+/** Throws an InvalidInputError (400 `invalid_request` over HTTP) naming each pattern that matches no event. */
 export function checkPatterns(patterns: readonly string[]): void {
   const problems: ErrorDetail[] = [];
   patterns.forEach((pattern, i) => {
@@ -27,8 +27,7 @@ export function checkPatterns(patterns: readonly string[]): void {
   });
   if (problems.length > 0) {
     const bad = problems.map((p) => p.message.replace("matches no event: ", "")).join(", ");
-    throw new StoreError(
-      "invalid_request",
+    throw new InvalidInputError(
       `No event matches ${bad}. The events are ${EVENT_NAMES.join(", ")}; a pattern may also end in .* (chat.*) or be *.`,
       problems,
     );
@@ -37,7 +36,7 @@ export function checkPatterns(patterns: readonly string[]): void {
 
 /**
  * Reads `URL` or `URL#EVENTS` (events separated by commas): a URL's fragment is never sent in a request, so
- * it can carry the filter. Throws an Error saying what is wrong.
+ * it can carry the filter. Throws an InvalidInputError saying what is wrong.
  */
 export function parseEndpoint(text: string): WebhookEndpoint {
   const hash = text.indexOf("#");
@@ -54,16 +53,12 @@ export function parseEndpoint(text: string): WebhookEndpoint {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`"${url}" is not a URL: write http://host:port/path, optionally #event,event`);
+    throw new InvalidInputError(`"${url}" is not a URL: write http://host:port/path, optionally #event,event`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new Error(`"${url}" is not an http or https URL`);
+    throw new InvalidInputError(`"${url}" is not an http or https URL: write http://host:port/path`);
   }
-  if (events.length === 0) throw new Error(`no events after # in "${text}": list them, or leave out the #`);
-  try {
-    checkPatterns(events);
-  } catch (error) {
-    throw new Error((error as Error).message);
-  }
+  if (events.length === 0) throw new InvalidInputError(`no events after # in "${text}": list them, or leave out the #`);
+  checkPatterns(events);
   return { url, events };
 }

@@ -8,7 +8,7 @@ export type Subscription = components["schemas"]["Webhook"];
 export class Subscriptions {
   private readonly items = new Map<string, Subscription>();
 
-  /** Adds an endpoint; throws a StoreError when a pattern matches no event. */
+  /** Adds an endpoint; throws an InvalidInputError when a pattern matches no event. */
   add(url: string, events: readonly string[] = ["*"]): Subscription {
     checkPatterns(events);
     const subscription = { id: randomUUID(), url, events: [...events] };

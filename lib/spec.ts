@@ -139,8 +139,3 @@ export function responseFor(op: Operation, status: number): { key: string; respo
   }
   return undefined;
 }
-
-/** `/contact/{contactId}` as a Fastify route: `/contact/:contactId`. */
-export function toRoutePath(path: string): string {
-  return path.replace(/\{([^}]+)\}/g, ":$1");
-}

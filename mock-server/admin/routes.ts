@@ -7,8 +7,8 @@
  * webhooks do the work.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
-import { toRoutePath } from "../../lib/spec.ts";
 import { sendError } from "../http/errors.ts";
+import { toRoutePath } from "../http/route-path.ts";
 import { routeSchema } from "../http/validation.ts";
 import { ADMIN_PREFIX } from "../options.ts";
 import { seedState } from "../store/seed.ts";

@@ -6,9 +6,9 @@
 import type { FastifyInstance, preParsingHookHandler } from "fastify";
 import type { operations } from "../../generated/types.ts";
 import type { Operation, OperationId } from "../../lib/spec.ts";
-import { toRoutePath } from "../../lib/spec.ts";
 import type { PageRequest } from "../store/paginate.ts";
 import type { Store } from "../store/store.ts";
+import { toRoutePath } from "./route-path.ts";
 import { serialize } from "./serialize.ts";
 import { routeSchema } from "./validation.ts";
 

@@ -1481,7 +1481,7 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the server accepts. */
+        /** @description The request body is larger than the server accepts: over 1 MiB (1048576 bytes, the root's `x-max-body-bytes`). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;

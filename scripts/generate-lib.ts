@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import { generateModels } from "./generate-models-lib.ts";
+import { generateRules } from "./generate-rules-lib.ts";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -50,6 +51,8 @@ export async function generateAll(base = root): Promise<Map<string, string>> {
   }
   // Models for Python, Go and Java from the public spec's component schemas (generate-models-lib.ts).
   const publicBundle = JSON.parse(files.get("openapi.json") ?? "{}") as Record<string, unknown>;
+  // The rules code reads as constants (base path, body limit, status of each error code, page type).
+  files.set("rules.ts", generateRules(publicBundle, header("npm run generate")));
   for (const [name, content] of await generateModels(publicBundle)) files.set(name, content);
   return files;
 }

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createAjv } from "../../lib/ajv.ts";
 import { adminSpec } from "../../lib/spec.ts";
+import { stateJsonChunks } from "../admin/state-json.ts";
 import { DEFAULT_SEED, REFERENCE_DATE, seedState } from "./seed.ts";
 import { FAKER_CONTACTS } from "./seed-derived.ts";
 import { Store } from "./store.ts";
@@ -8,11 +10,32 @@ import type { StateSnapshot } from "./types.ts";
 
 const defaults = () => seedState(DEFAULT_SEED);
 
+/**
+ * Golden digests (SHA-256) of seeded data, so that it cannot change by accident across machines, Node
+ * versions or dependency upgrades (a new faker draws other names): tests, examples and users' fixtures
+ * rely on the default seed's ids and values. A change that is meant is a commit that updates the digest.
+ */
+const DEFAULT_SEED_DIGEST = "f9b8e3dbeb541e4c3a62dbb8432a7f93fd1edaf274265ed09059366243588a9d";
+/** The 2,000 contacts past the faker-made ones, seed 11 (made without faker, by seed-derived.ts). */
+const DERIVED_CONTACTS_DIGEST = "6d4062b214ab21389fd378a88ff9be0f678edf8b14f5c89de4d93134b718153f";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const changed = (what: string, constant: string, digest: string) =>
+  `${what} changed. If that is meant (a faker upgrade, a new field, another seeding order), look at the ` +
+  `difference (e.g. GET /__admin/state of the mock before and after) and set ${constant} in ` +
+  `mock-server/store/seed.test.ts to "${digest}" in a commit that says why; if not, find what changed it.`;
+
 describe("seeded data", () => {
   it("is byte-identical for the same seed, across two builds", () => {
     expect(JSON.stringify(seedState(DEFAULT_SEED))).toBe(JSON.stringify(seedState(DEFAULT_SEED)));
     const sizes = { ...DEFAULT_SEED, seed: 1234, contacts: 80 };
     expect(JSON.stringify(seedState(sizes))).toBe(JSON.stringify(seedState(sizes)));
+  });
+
+  it("is, for the default seed, the committed data to the byte (its exported JSON has the golden digest)", () => {
+    const exported = [...stateJsonChunks(Store.seeded(DEFAULT_SEED).snapshot())].join("");
+    const digest = sha256(exported);
+    expect(digest, changed("The default seed's data", "DEFAULT_SEED_DIGEST", digest)).toBe(DEFAULT_SEED_DIGEST);
   });
 
   it("differs for another seed", () => {
@@ -139,6 +162,13 @@ describe("seeded data past the faker-made contacts", () => {
     expect(JSON.stringify(a.contacts.slice(-2000))).toBe(JSON.stringify(seedState(sizes).contacts.slice(-2000)));
     const other = seedState({ ...sizes, seed: 12 });
     expect(JSON.stringify(other.contacts.slice(-10))).not.toBe(JSON.stringify(a.contacts.slice(-10)));
+  });
+
+  it("is the committed data to the byte (the golden digest of the contacts past the faker-made ones)", () => {
+    const digest = sha256(JSON.stringify(large().contacts.slice(FAKER_CONTACTS)));
+    expect(digest, changed("The contacts made past faker's", "DERIVED_CONTACTS_DIGEST", digest)).toBe(
+      DERIVED_CONTACTS_DIGEST,
+    );
   });
 
   it("gives every contact a different email and id, with the same fields in the same order", () => {

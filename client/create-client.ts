@@ -4,7 +4,7 @@
  * Every call answers `{ data, response }` or `{ error, response }`; HTTP errors are never thrown.
  */
 import createFetchClient, { type ClientOptions } from "openapi-fetch";
-import spec from "../generated/openapi.json" with { type: "json" };
+import { API_BASE_URL } from "../generated/rules.ts";
 import type { paths } from "../generated/types.ts";
 import type { ConverseIQClient } from "./client-type.ts";
 import { API_KEY_HEADER, apiKeyMiddleware, errorBodyMiddleware } from "./middleware.ts";
@@ -21,8 +21,11 @@ export interface CreateClientOptions extends ClientOptions {
   fetch?: ClientOptions["fetch"];
 }
 
-/** The spec's first server: the live API. Read from the bundled spec, so it cannot drift from it. */
-export const DEFAULT_BASE_URL: string = firstServerUrl(spec.servers);
+/**
+ * The spec's first server: the live API. Generated from the spec, so it cannot drift from it; a constant,
+ * so the client does not load the whole bundled spec to read one URL.
+ */
+export const DEFAULT_BASE_URL: string = API_BASE_URL;
 
 export function createClient(options: CreateClientOptions): ConverseIQClient {
   const { apiKey, baseUrl = DEFAULT_BASE_URL, ...rest } = options;
@@ -34,12 +37,6 @@ export function createClient(options: CreateClientOptions): ConverseIQClient {
   client.use(apiKeyMiddleware(apiKey, redactor), errorBodyMiddleware(redactor));
   // Same object, stricter parameter types: see client-type.ts.
   return client as unknown as ConverseIQClient;
-}
-
-function firstServerUrl(servers: readonly { url: string }[]): string {
-  const [first] = servers;
-  if (!first) throw new Error("generated/openapi.json declares no server; run `npm run generate`");
-  return first.url;
 }
 
 /** Refuses a key that could not be sent; the error names the problem, never the key itself. */

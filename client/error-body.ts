@@ -3,25 +3,18 @@
  *
  * openapi-fetch types `error` from the spec, but at run time it hands back whatever the body was:
  * a string for an HTML page from a proxy, `undefined` for an empty body. So that the type holds,
- * a body that is not an API error is replaced by one whose `code` follows the HTTP status and
- * whose `message` quotes the start of what the server sent.
+ * a body that is not an API error is replaced by one whose `code` follows the HTTP status (the spec's
+ * `x-status`, through generated/rules.ts) and whose `message` quotes the start of what the server sent.
  */
+import { CODE_BY_STATUS } from "../generated/rules.ts";
 import type { components } from "../generated/types.ts";
 
 export type ApiError = components["schemas"]["Error"];
 type ErrorCode = ApiError["code"];
 
-/** The code an opaque error body gets, by HTTP status; statuses not here fall back by class. */
-const codeByStatus: Record<number, ErrorCode> = {
-  400: "invalid_request",
-  401: "unauthorized",
-  404: "not_found",
-  405: "method_not_allowed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  429: "rate_limited",
-  503: "service_unavailable",
-};
+/** The code an opaque error body gets: the spec's general code of its status, else by class. */
+const codeOf = (status: number): ErrorCode =>
+  CODE_BY_STATUS[status as keyof typeof CODE_BY_STATUS] ?? (status >= 500 ? "internal_error" : "invalid_request");
 
 const EXCERPT_LENGTH = 200;
 
@@ -39,7 +32,7 @@ export function toApiError(status: number, statusText: string, text: string): Ap
   } catch {
     // Not JSON: described below.
   }
-  const code = codeByStatus[status] ?? (status >= 500 ? "internal_error" : "invalid_request");
+  const code = codeOf(status);
   const excerpt = text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
   const answer = `${status}${statusText ? ` ${statusText}` : ""}`;
   return {

@@ -1,4 +1,5 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
+import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/options.ts";
@@ -25,13 +26,13 @@ export interface MockOptions extends BehaviourOptions {
 }
 
 export const DEFAULT_API_KEY = "mock-api-key";
-/** Where the public API lives on the mock, as on the live server (`/public/v1`). */
-export const PUBLIC_PREFIX = "/public/v1";
+/** Where the public API lives on the mock, as on the live server: the path of the spec's `servers[0].url`. */
+export const PUBLIC_PREFIX: string = API_BASE_PATH;
 /** Where the mock's own admin API lives (not part of ConverseIQ's API). */
 export const ADMIN_PREFIX = "/__admin";
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
-/** The largest request body accepted; larger ones answer 413. */
-export const BODY_LIMIT = 1024 * 1024;
+/** The largest request body accepted (the spec's `x-max-body-bytes`); larger ones answer 413. */
+export const BODY_LIMIT: number = MAX_BODY_BYTES;
 
 export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
   return {

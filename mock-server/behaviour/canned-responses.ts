@@ -9,8 +9,8 @@
  * which the `Error` schema accepts; a success status with no example has none, and asking for it is a 400.
  */
 import type { oas31 } from "openapi3-ts";
+import { CODE_BY_STATUS, STATUS_BY_CODE } from "../../generated/rules.ts";
 import { type Operation, publicSpec, resolve } from "../../lib/spec.ts";
-import { STATUS } from "../http/errors.ts";
 import type { ErrorCode } from "../store/types.ts";
 
 export interface DocumentedStatus {
@@ -32,8 +32,8 @@ export interface CannedTable {
   success: number | undefined;
 }
 
-const CATALOGUE = Object.entries(STATUS) as [ErrorCode, number][];
-const catalogueCode = (status: number) => CATALOGUE.find(([, s]) => s === status)?.[0];
+const CATALOGUE = Object.entries(STATUS_BY_CODE) as [ErrorCode, number][];
+const catalogueCode = (status: number): ErrorCode | undefined => CODE_BY_STATUS[status as keyof typeof CODE_BY_STATUS];
 
 export function cannedResponses(op: Operation, doc: oas31.OpenAPIObject = publicSpec): CannedTable {
   const raw = rawResponses(doc, op);
@@ -102,7 +102,7 @@ function namedExamples(doc: oas31.OpenAPIObject, raw: unknown): Map<string, unkn
 /** An `Error` body fits a status when its catalogue code has that status; other bodies always fit. */
 function fitsStatus(value: unknown, status: number): boolean {
   const code = typeof value === "object" && value !== null ? (value as { code?: unknown }).code : undefined;
-  return typeof code !== "string" || !(code in STATUS) || STATUS[code as ErrorCode] === status;
+  return typeof code !== "string" || !(code in STATUS_BY_CODE) || STATUS_BY_CODE[code as ErrorCode] === status;
 }
 
 function requiredHeaders(doc: oas31.OpenAPIObject, headers: Map<string, oas31.HeaderObject>): Record<string, string> {

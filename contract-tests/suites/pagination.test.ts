@@ -1,9 +1,13 @@
 /**
- * The reference's pagination, for every list operation: defaults, bounds, `pages = ceil(total / limit)`,
- * a walk over all pages that yields each item once, and an empty page past the end.
+ * The reference's pagination, for every list operation of the spec (support/lists.ts: each GET answering the
+ * page envelope): defaults, bounds, `pages = ceil(total / limit)`, a walk over all pages that yields each item
+ * once, and an empty page past the end. The lists are derived from the spec, so a new one is tested as soon
+ * as its parameters can be filled (`fillers`); one that cannot be fails the first test, naming the parameter.
  */
-import { describe, expect } from "vitest";
+import { describe, expect, it, type TestContext } from "vitest";
+import type { Operation } from "../../lib/spec.ts";
 import { pagesAreCounted } from "../checks/rules.ts";
+import { listOperationsOf, parametersToFill } from "../support/lists.ts";
 import { openTarget, type Target } from "../support/target.ts";
 import { contractTest, need } from "../support/tests.ts";
 
@@ -18,21 +22,39 @@ interface Envelope {
   total: number;
 }
 
-/** Every list operation, with how to find the path of one that needs an id. */
-const lists: { name: string; path: (t: Target) => Promise<string | undefined>; query?: Record<string, string> }[] = [
-  { name: "contacts", path: async () => "/contact" },
-  { name: "chats", path: async () => "/chat" },
-  { name: "team members", path: async () => "/team" },
-  {
-    name: "a chat's messages",
-    path: async (t) => {
-      const { data } = await t.client.GET("/chat", { params: { query: { limit: 1 } } });
-      const chat = data?.data[0];
-      return chat ? `/chat/${chat.guid}/message` : undefined;
-    },
-  },
-  { name: "contact search results", path: async () => "/contact/search", query: { email: "nobody@example.com" } },
-];
+/** A value, found on the target, for each parameter a list needs besides page and limit, by its name. */
+const fillers: Record<string, (t: Target) => Promise<string | undefined>> = {
+  chatId: async (t) => (await t.client.GET("/chat", { params: { query: { limit: 1 } } })).data?.data[0]?.guid,
+  // A search that finds nobody; what the search finds is the contacts suite's concern.
+  email: async () => "nobody@example.com",
+};
+
+const lists = listOperationsOf().map((op) => [`${op.id} (GET ${op.path})`, op] as const);
+
+/** The list's path with its parameters filled, and its required query; undefined when the target lacks a value. */
+async function requestOf(op: Operation): Promise<{ path: string; query: Record<string, string> } | undefined> {
+  let path = op.path;
+  const query: Record<string, string> = {};
+  for (const param of parametersToFill(op)) {
+    const fill = fillers[param.name];
+    if (!fill) throw new Error(`no way to fill ${param.in} parameter ${param.name} of ${op.id}: add it to fillers`);
+    const value = await fill(target);
+    if (value === undefined) return undefined;
+    if (param.in === "path") path = path.replace(`{${param.name}}`, encodeURIComponent(value));
+    else query[param.name] = value;
+  }
+  return { path, query };
+}
+
+it("finds the spec's list operations, and can fill every parameter each needs besides page and limit", () => {
+  expect(lists.length).toBeGreaterThan(0);
+  const unfilled = listOperationsOf().flatMap((op) =>
+    parametersToFill(op)
+      .filter((p) => !(p.name in fillers))
+      .map((p) => `${op.id}: ${p.in} ${p.name}`),
+  );
+  expect(unfilled).toEqual([]);
+});
 
 const page = async (path: string, query: Record<string, string | number>) => {
   const response = await target.request({ method: "GET", path, query });
@@ -40,9 +62,13 @@ const page = async (path: string, query: Record<string, string | number>) => {
   return response.json as Envelope;
 };
 
-describe.each(lists)("the list of $name", ({ path: pathOf, query = {} }) => {
+describe.each(lists)("the list %s", (_, op) => {
+  /** The list's path and query on this target, or a loud skip when the target has nothing to fill them with. */
+  const listed = async (ctx: TestContext) =>
+    need(ctx, await requestOf(op), `the target has no value for a parameter of ${op.id}`);
+
   test("defaults to page 1 with 20 items per page", [], async (ctx) => {
-    const path = need(ctx, await pathOf(target), "the target has no chat to list messages of");
+    const { path, query } = await listed(ctx);
     const envelope = await page(path, query);
     expect(envelope.page).toBe(1);
     expect(envelope.limit).toBe(20);
@@ -62,7 +88,7 @@ describe.each(lists)("the list of $name", ({ path: pathOf, query = {} }) => {
     ["limit", "abc"],
   ] as const) {
     test(`answers 400 naming ${param} when ${param} is "${value}"`, ["invalid"], async (ctx) => {
-      const path = need(ctx, await pathOf(target), "the target has no chat to list messages of");
+      const { path, query } = await listed(ctx);
       const response = await target.request({ method: "GET", path, query: { ...query, [param]: value } });
       expect(response.status).toBe(400);
       expect(response.json).toMatchObject({ code: "invalid_request", details: [{ in: "query", field: param }] });
@@ -70,7 +96,7 @@ describe.each(lists)("the list of $name", ({ path: pathOf, query = {} }) => {
   }
 
   test("accepts the bounds of limit, 1 and 100", [], async (ctx) => {
-    const path = need(ctx, await pathOf(target), "the target has no chat to list messages of");
+    const { path, query } = await listed(ctx);
     for (const limit of [1, 100]) {
       const envelope = await page(path, { ...query, limit });
       expect(envelope.limit).toBe(limit);
@@ -79,11 +105,12 @@ describe.each(lists)("the list of $name", ({ path: pathOf, query = {} }) => {
   });
 
   test("counts pages as ceil(total / limit)", [], async (ctx) => {
-    await pagesAreCounted(target, need(ctx, await pathOf(target), "the target has no chat to list messages of"), query);
+    const { path, query } = await listed(ctx);
+    await pagesAreCounted(target, path, query);
   });
 
   test("yields each item exactly once when every page is walked", [], async (ctx) => {
-    const path = need(ctx, await pathOf(target), "the target has no chat to list messages of");
+    const { path, query } = await listed(ctx);
     const first = await page(path, { ...query, limit: 7 });
     const limit = first.total > 200 ? 100 : 7;
     const pages = Math.ceil(first.total / limit);
@@ -100,7 +127,7 @@ describe.each(lists)("the list of $name", ({ path: pathOf, query = {} }) => {
   });
 
   test("answers a page past the end with empty data and the same totals", [], async (ctx) => {
-    const path = need(ctx, await pathOf(target), "the target has no chat to list messages of");
+    const { path, query } = await listed(ctx);
     const first = await page(path, { ...query, limit: 5 });
     const past = await page(path, { ...query, limit: 5, page: first.pages + 1 });
     expect(past).toMatchObject({ data: [], page: first.pages + 1, limit: 5, pages: first.pages, total: first.total });

@@ -6,12 +6,13 @@
  */
 import type { oas31 } from "openapi3-ts";
 import { expect } from "vitest";
+import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { listOperations, type Operation, publicSpec, resolve } from "../../lib/spec.ts";
 import { examples, type Resources } from "../support/examples.ts";
-import { matchOperation } from "../support/match-operation.ts";
 import type { RawRequest, Target } from "../support/target.ts";
 
 const operations = listOperations();
+const matcher = createOperationMatcher(operations);
 
 /** The path of `op` with its parameters from `params`, one replaced. */
 const pathOf = (op: Operation, params: Record<string, string>) =>
@@ -20,7 +21,7 @@ const pathOf = (op: Operation, params: Record<string, string>) =>
 /** Deliberately broken copies of a valid request: one part of it breaks the spec in each. */
 export function invalidVariants(op: Operation, valid: RawRequest): { what: string; request: RawRequest }[] {
   const variants: { what: string; request: RawRequest }[] = [];
-  const { params } = matchOperation(valid.method, valid.path);
+  const { params } = matcher.match(valid.method, valid.path);
   const query = typeof valid.query === "object" ? valid.query : {};
   for (const p of op.parameters) {
     const schema = resolve<oas31.SchemaObject>(publicSpec, p.schema ?? {});

@@ -9,9 +9,9 @@
  * with the spec's `Error` body. A response Prism flags (`sl-violations`) breaks the rule `prism`.
  */
 import { createRedactor, type Redactor } from "../../client/redact.ts";
+import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator, type Mode, type Problem, type Verdict } from "../../lib/response-validator.ts";
-import type { Operation, OperationId } from "../../lib/spec.ts";
-import { matchOperation, operations } from "./match-operation.ts";
+import { listOperations, type Operation, type OperationId } from "../../lib/spec.ts";
 import type { Transport, WireRequest, WireResponse } from "./transport.ts";
 
 export interface CheckedExchange {
@@ -80,6 +80,10 @@ const validatorFor = (mode: Mode) => {
   return validate;
 };
 
+const operations = listOperations();
+/** Which operation a request is, from its method and its path below the base path. */
+const matcher = createOperationMatcher(operations);
+
 /** How a request that matches no operation is judged: the spec's `Error` body, as 404 or 405. */
 const errorResponse = operations.find((op) => op.responses.has("404"))?.responses.get("404");
 const noOperation: Operation = {
@@ -115,7 +119,7 @@ export function createChecker(options: CheckerOptions): Checker {
   const judge = (request: WireRequest, response: WireResponse): CheckedExchange => {
     const url = new URL(request.url);
     const below = url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) : url.pathname;
-    const match = matchOperation(request.method, below);
+    const match = matcher.match(request.method, below);
     const { text, headers } = response;
     const contentType = headers["content-type"];
     const observed = { status: response.status, contentType, headers, text };

@@ -7,6 +7,7 @@
  * webhooks do the work.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
+import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { sendError } from "../http/errors.ts";
 import { toRoutePath } from "../http/route-path.ts";
 import { routeSchema } from "../http/validation.ts";
@@ -94,20 +95,12 @@ export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) =>
 
 /** Under `/__admin`: 405 with `Allow` for a known path and another method, else 404 naming the routes. */
 function installAdminFallback(app: FastifyInstance): void {
-  const methodsByPath = new Map<string, string[]>();
-  for (const op of adminOperations) {
-    methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method.toUpperCase()]);
-  }
+  const matcher = createOperationMatcher(adminOperations);
   const routes = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
-  // Paths with parameters (`/__admin/team/{memberId}`) as patterns, tried after the exact paths.
-  const templates = [...methodsByPath.keys()]
-    .filter((path) => path.includes("{"))
-    .map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}$`) }));
   app.setNotFoundHandler((request, reply) => {
     const path = (request.url.split("?")[0] ?? "").replace(/\/+$/, "");
-    const template = templates.find((t) => t.pattern.test(path))?.path;
-    const methods = methodsByPath.get(path) ?? (template === undefined ? undefined : methodsByPath.get(template));
-    if (methods) {
+    const methods = matcher.match(request.method, path).allowed;
+    if (methods.length > 0) {
       reply.header("allow", methods.join(", "));
       return sendError(reply, {
         code: "method_not_allowed",

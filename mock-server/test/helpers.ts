@@ -7,6 +7,7 @@
 import type { InjectOptions } from "fastify";
 import { expect } from "vitest";
 import { closeObjects, createAjv } from "../../lib/ajv.ts";
+import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
@@ -124,19 +125,11 @@ const validateResponse = createResponseValidator("strict");
 const closed = createAjv([{ id: "closed.json", doc: closeObjects(publicSpec) }]);
 const validateError = closed.compile({ $ref: "closed.json#/components/schemas/Error" });
 
-const matchers = operations
-  .map((op) => ({
-    op,
-    pattern: new RegExp(`^${PUBLIC_PREFIX}${op.path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
-    params: (op.path.match(/\{/g) ?? []).length,
-  }))
-  // A literal segment wins over a parameter (`/contact/search` over `/contact/{contactId}`), as in routing.
-  .sort((a, b) => a.params - b.params);
+const matcher = createOperationMatcher(operations, PUBLIC_PREFIX);
 
-/** The operation a method and URL name in the spec, if any. */
+/** The operation a method and URL name in the spec, if any (a literal segment wins over a parameter). */
 export function operationFor(method: string, url: string): Operation | undefined {
-  const path = url.split("?")[0] ?? "";
-  return matchers.find((m) => m.op.method === method.toLowerCase() && m.pattern.test(path))?.op;
+  return matcher.match(method, url.split("?")[0] ?? "").operation;
 }
 
 /** Checks that a body is the spec's Error shape, with no undocumented property. */

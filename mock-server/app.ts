@@ -14,7 +14,7 @@ import { installJournal, Journal } from "./http/journal.ts";
 import { registerPublicRoutes } from "./http/public-routes.ts";
 import { createValidatorCompiler } from "./http/validation.ts";
 import { ADMIN_PREFIX, BODY_LIMIT, DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
-import { attachStateFile } from "./state-file.ts";
+import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import { Store } from "./store/store.ts";
 import { installWebhooks, type Webhooks } from "./webhooks/index.ts";
 
@@ -32,6 +32,8 @@ export interface MockServer extends FastifyInstance {
   journal: Journal;
   /** Webhook subscriptions, the delivery queue and its log (`/__admin/webhooks`). */
   webhooks: Webhooks;
+  /** The writer of `--state FILE`, when there is one (tests await its `idle()`). */
+  stateFile: StateFileWriter | undefined;
 }
 
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
@@ -57,7 +59,8 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   app.decorate("mockOptions", options);
   app.decorate("journal", new Journal(options.journalCapacity));
   // Every change the store makes is sent to the subscribed endpoints, off the request's path.
-  app.decorate("webhooks", installWebhooks(app, store, options.webhooks, options.now));
+  const clocks = { now: options.now, scheduler: options.scheduler };
+  app.decorate("webhooks", installWebhooks(app, store, options.webhooks, clocks));
 
   // Only JSON bodies: anything else is 415, not silently read as text.
   app.removeContentTypeParser("text/plain");
@@ -96,7 +99,11 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   const apiKey = options.apiKeys[0] ?? DEFAULT_API_KEY;
   await app.register(docsRoutes, { prefix: DOCS_PREFIX, spec: publicSpec, publicPrefix: PUBLIC_PREFIX, apiKey });
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
-  if (options.stateFile !== undefined) await attachStateFile(app, app.store, options.stateFile);
+  const stateFile =
+    options.stateFile === undefined
+      ? undefined
+      : await attachStateFile(app, app.store, options.stateFile, { scheduler: options.scheduler });
+  app.decorate("stateFile", stateFile);
   await app.ready();
   return app;
 }

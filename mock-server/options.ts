@@ -1,6 +1,7 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
+import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/options.ts";
 
@@ -15,6 +16,11 @@ export interface MockOptions extends BehaviourOptions {
   /** Clock and id source of new objects; tests fix them. */
   now?: () => string;
   newId?: () => string;
+  /**
+   * Timers and clock of everything that waits: state-file writes, webhook deliveries and retries, rate-limit
+   * windows, `Prefer: delay`, latency. The runtime's own by default; tests pass a `ManualScheduler`.
+   */
+  scheduler?: Scheduler;
   /** When set, `/__admin` answers only requests whose `x-admin-token` header holds it. */
   adminToken?: string;
   /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
@@ -44,6 +50,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     ...checkBehaviourOptions(options),
   };

@@ -11,6 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { stateJsonChunks } from "./admin/state-json.ts";
 import { checkState } from "./admin/validation.ts";
 import { InvalidInputError } from "./invalid-input.ts";
+import { realScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 import type { Store } from "./store/store.ts";
 import { StoreError } from "./store/store-error.ts";
 import type { StateSnapshot } from "./store/types.ts";
@@ -72,20 +73,28 @@ export interface StateFileWriterOptions {
   delayMs?: number;
   /** Told of a failed write; the next change tries again. */
   onError?: (error: unknown) => void;
+  /** The timer of the delay, and the clock that times each write; the runtime's own by default. */
+  scheduler?: Scheduler;
 }
 
 /**
  * Coalesces changes into debounced writes, one at a time, and flushes on demand. The wait after a change is
  * at least twice the time the last write took, so that with a very large state (a write of a million
  * contacts takes seconds) a steady stream of changes does not keep the server busy writing.
+ *
+ * A pending write keeps the process alive until it is done (its timer is not unref'd): an in-process user
+ * that forgets `app.close()` still gets the file written.
  */
 export class StateFileWriter {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
+  /** Settled when the write the timer is waiting to make has been made (for `idle`). */
+  private due: { done: Promise<void>; resolve: () => void } | undefined;
   /** The write in progress (or the last one), so writes never overlap. */
   private writing: Promise<void> = Promise.resolve();
   private readonly delayMs: number;
   private lastWriteMs = 0;
   private readonly onError: (error: unknown) => void;
+  private readonly scheduler: Scheduler;
 
   constructor(
     readonly path: string,
@@ -94,38 +103,67 @@ export class StateFileWriter {
   ) {
     this.delayMs = options.delayMs ?? STATE_WRITE_DELAY_MS;
     this.onError = options.onError ?? ((error) => console.error(`converseiq-mock: ${describe(error)}`));
+    this.scheduler = options.scheduler ?? realScheduler;
   }
 
   /** The state changed: write it once no change has come for a moment. */
   changed(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(
+    this.scheduler.clearTimeout(this.timer);
+    if (!this.due) {
+      let resolve = () => {};
+      const done = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.due = { done, resolve };
+    }
+    this.timer = this.scheduler.setTimeout(
       () => {
         this.timer = undefined;
-        void this.write();
+        void this.writeDue();
       },
       Math.max(this.delayMs, 2 * this.lastWriteMs),
     );
-    this.timer.unref();
   }
 
   /** Writes now (after any write in progress), whether or not a change is pending. */
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
+    this.scheduler.clearTimeout(this.timer);
     this.timer = undefined;
+    await this.writeDue();
+  }
+
+  /** Resolves once no write is waiting for its moment or under way: what was changed is on disk. */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.due) {
+        await this.due.done;
+        continue;
+      }
+      const writing = this.writing;
+      await writing;
+      // Done, unless another write was asked for meanwhile.
+      if (this.writing === writing && !this.due) return;
+    }
+  }
+
+  /** Makes the write a change asked for (if any is waiting, it is this one). */
+  private async writeDue(): Promise<void> {
+    const due = this.due;
+    this.due = undefined;
     await this.write();
+    due?.resolve();
   }
 
   private write(): Promise<void> {
     // The snapshot is taken when this write's turn comes, so it holds every change made before it.
     this.writing = this.writing.then(async () => {
-      const started = performance.now();
+      const started = this.scheduler.now();
       try {
         await writeStateFile(this.path, this.snapshot());
       } catch (error) {
         this.onError(new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`));
       }
-      this.lastWriteMs = performance.now() - started;
+      this.lastWriteMs = this.scheduler.now() - started;
     });
     return this.writing;
   }

@@ -17,6 +17,7 @@ import type {
 } from "fastify";
 import type { Operation } from "../../lib/spec.ts";
 import { HttpError } from "../http/errors.ts";
+import { realScheduler, type Scheduler } from "../scheduler.ts";
 import { cannedResponses } from "./canned-responses.ts";
 import { installCors } from "./cors.ts";
 import { faultsFor, pickFault } from "./faults.ts";
@@ -36,7 +37,7 @@ export interface Behaviour {
 
 export function installBehaviour(
   app: FastifyInstance,
-  options: BehaviourOptions & { seed: { seed: number } },
+  options: BehaviourOptions & { seed: { seed: number }; scheduler?: Scheduler },
   operations: Operation[],
 ): Behaviour {
   const cors = options.cors ?? true;
@@ -44,10 +45,13 @@ export function installBehaviour(
 
   let source = options.random ?? seededRandom(options.seed.seed);
   const random = () => source();
+  // Every wait (Prefer's delay, latency) and the rate limit's windows go by the one scheduler.
+  const scheduler = options.scheduler ?? realScheduler;
+  const clock = options.clock ?? (() => scheduler.now());
   const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs, options.clock ?? Date.now)
+    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs, clock)
     : undefined;
-  const hooks = new Map(operations.map((op) => [op.id as string, routeHooks(op, options, random, limiter)]));
+  const hooks = new Map(operations.map((op) => [op.id as string, routeHooks(op, options, random, limiter, scheduler)]));
 
   app.addHook("onRoute", (route) => {
     const id = route.config?.operationId;
@@ -75,6 +79,7 @@ function routeHooks(
   options: BehaviourOptions,
   random: () => number,
   limiter: RateLimiter | undefined,
+  scheduler: Scheduler,
 ): RouteHooks {
   const table = cannedResponses(op);
   const onRequest: onRequestHookHandler[] = [];
@@ -109,7 +114,7 @@ function routeHooks(
       return done(error as Error);
     }
     if (plan.answer) answers.set(request, plan.answer);
-    if (plan.delayMs > 0) setTimeout(done, plan.delayMs);
+    if (plan.delayMs > 0) scheduler.setTimeout(done, plan.delayMs);
     else done();
   });
   const preHandler: preHandlerHookHandler = (request, reply, done) => {
@@ -126,7 +131,7 @@ function routeHooks(
     onSend = [
       (_request, _reply, payload, done) => {
         const ms = latency.min + Math.floor(random() * (latency.max - latency.min + 1));
-        setTimeout(done, ms, null, payload);
+        scheduler.setTimeout(() => done(null, payload), ms);
       },
     ];
   }

@@ -17,7 +17,10 @@ export interface BehaviourOptions {
   cors?: boolean | string[];
   /** The random source of latency and faults, in [0, 1); by default a generator seeded with the data's seed. */
   random?: () => number;
-  /** Milliseconds since some fixed point, for rate-limit windows; by default `Date.now`. Tests move it by hand. */
+  /**
+   * Milliseconds since some fixed point, for rate-limit windows only; by default the mock's scheduler's
+   * `now()` (see `MockOptions.scheduler`, which also times the delays). Tests move it by hand.
+   */
   clock?: () => number;
 }
 

@@ -8,7 +8,12 @@
  * counted. `enqueue` only queues (sending starts on a later turn of the event loop), so the request that
  * caused the event never waits for a receiver. `close` stops the timers, aborts the POSTs under way and
  * cancels what is left.
+ *
+ * Every wait (that later turn, each POST's timeout, the backoff) is a timer of the scheduler it is given,
+ * and latencies are read from its clock, so a test with a manual scheduler decides when each happens;
+ * `settled()` and `idle()` tell it when the network part is done.
  */
+import { realScheduler, type Scheduler, type TimerHandle } from "../scheduler.ts";
 import type { Delivery, DeliveryLog } from "./delivery-log.ts";
 import type { WebhookOptions } from "./options.ts";
 
@@ -34,18 +39,23 @@ export class Dispatcher {
   private readonly lanes = new Map<string, Job[]>();
   /** Lanes whose first job may start now, oldest first. */
   private readonly ready: string[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Retries waiting for their backoff. */
+  private readonly timers = new Set<TimerHandle>();
   private readonly running = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
-  private immediate: NodeJS.Immediate | undefined;
+  /** The later turn on which queued jobs start. */
+  private turn: TimerHandle | undefined;
   private unfinished = 0;
   private active = 0;
   private closed = false;
+  /** Callers of `settled` and `idle`, each with what it waits for. */
+  private waiters: { until: () => boolean; resolve: () => void }[] = [];
 
   constructor(
     private readonly policy: Policy,
     private readonly log: DeliveryLog,
     private readonly subscribed: (webhook: string) => boolean,
+    private readonly scheduler: Scheduler = realScheduler,
   ) {}
 
   /** Deliveries queued, under way or waiting to retry. */
@@ -75,11 +85,25 @@ export class Dispatcher {
     this.schedule();
   }
 
+  /**
+   * Resolves once no POST is under way. What is left, if anything, waits for the scheduler: the turn on
+   * which queued deliveries start, or a retry's backoff.
+   */
+  settled(): Promise<void> {
+    return this.when(() => this.running.size === 0);
+  }
+
+  /** Resolves once every delivery queued so far has ended (delivered, failed or cancelled). */
+  idle(): Promise<void> {
+    return this.when(() => this.unfinished === 0);
+  }
+
   /** Stops: no new attempt starts, the POSTs under way are aborted, what was not delivered is cancelled. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.immediate) clearImmediate(this.immediate);
-    for (const timer of this.timers) clearTimeout(timer);
+    this.scheduler.clearTimeout(this.turn);
+    this.turn = undefined;
+    for (const timer of this.timers) this.scheduler.clearTimeout(timer);
     this.timers.clear();
     for (const controller of this.controllers) controller.abort();
     await Promise.allSettled([...this.running]);
@@ -87,14 +111,29 @@ export class Dispatcher {
     this.lanes.clear();
     this.ready.length = 0;
     this.unfinished = 0;
+    this.wake();
+  }
+
+  private when(until: () => boolean): Promise<void> {
+    if (until()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ until, resolve }));
+  }
+
+  /** Resolves the waiters whose condition now holds. */
+  private wake(): void {
+    this.waiters = this.waiters.filter((waiter) => {
+      if (!waiter.until()) return true;
+      waiter.resolve();
+      return false;
+    });
   }
 
   private schedule(): void {
-    if (this.immediate === undefined && !this.closed) {
-      this.immediate = setImmediate(() => {
-        this.immediate = undefined;
+    if (this.turn === undefined && !this.closed) {
+      this.turn = this.scheduler.setTimeout(() => {
+        this.turn = undefined;
         this.pump();
-      });
+      }, 0);
     }
   }
 
@@ -113,7 +152,11 @@ export class Dispatcher {
         this.settle(job, ok);
       });
       this.running.add(run);
-      void run.finally(() => this.running.delete(run));
+      // After `settle`: a retry's timer is set, or the lane's next job has started, before waiters look.
+      void run.finally(() => {
+        this.running.delete(run);
+        this.wake();
+      });
     }
   }
 
@@ -125,7 +168,7 @@ export class Dispatcher {
     else if (job.entry.attempts >= this.policy.attempts) this.finish(job, "failed");
     else {
       const wait = Math.min(this.policy.maxBackoffMs, this.policy.backoffMs * 2 ** (job.entry.attempts - 1));
-      const timer = setTimeout(() => {
+      const timer = this.scheduler.setTimeout(() => {
         this.timers.delete(timer);
         this.ready.push(job.lane);
         this.pump();
@@ -143,6 +186,7 @@ export class Dispatcher {
     lane?.shift();
     if (lane && lane.length > 0) this.ready.push(job.lane);
     else this.lanes.delete(job.lane);
+    this.wake();
   }
 
   /** One POST; true for a 2xx. Records the attempt (status or error, latency) on the job's log entry. */
@@ -150,15 +194,19 @@ export class Dispatcher {
     const { entry } = job;
     const controller = new AbortController();
     this.controllers.add(controller);
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(this.policy.timeoutMs)]);
-    const started = performance.now();
+    let timedOut = false;
+    const timeout = this.scheduler.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.policy.timeoutMs);
+    const started = this.scheduler.now();
     entry.attempts++;
     try {
       const response = await fetch(job.url, {
         method: "POST",
         headers: { "content-type": "application/json", "user-agent": USER_AGENT },
         body: job.body,
-        signal,
+        signal: controller.signal,
         // A redirect is an answer that is not a 2xx, as for the platform's receivers: not followed.
         redirect: "manual",
       });
@@ -169,18 +217,18 @@ export class Dispatcher {
       return response.ok;
     } catch (error) {
       entry.status = null;
-      entry.error = describe(error, this.policy.timeoutMs);
+      entry.error = timedOut ? `no answer within ${this.policy.timeoutMs} ms` : describe(error);
       return false;
     } finally {
-      entry.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      this.scheduler.clearTimeout(timeout);
+      entry.latencyMs = Math.round((this.scheduler.now() - started) * 10) / 10;
       this.controllers.delete(controller);
     }
   }
 }
 
-/** Why a POST got no answer, in a few words. */
-function describe(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+/** Why a POST got no answer, in a few words (a timeout is told apart before this). */
+function describe(error: unknown): string {
   if (error instanceof Error && error.name === "AbortError") return "cancelled: the mock is closing";
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   if (cause?.code) return `${cause.code}: ${cause.message ?? "connection failed"}`;

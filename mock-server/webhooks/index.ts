@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { components } from "../../generated/admin-types.ts";
+import type { Scheduler } from "../scheduler.ts";
 import type { StoreChange } from "../store/events.ts";
 import type { Store } from "../store/store.ts";
 import { DeliveryLog } from "./delivery-log.ts";
@@ -16,24 +17,30 @@ import { Subscriptions } from "./subscriptions.ts";
 
 type Deliveries = components["schemas"]["WebhookDeliveries"];
 
+/** What the webhooks take from the mock around them. */
+export interface WebhookContext {
+  /** The mock's clock (the store's), read for each event's `ts`. */
+  now?: () => string;
+  /** The timers and clock of deliveries: the start on a later turn, timeouts, backoff, latencies. */
+  scheduler?: Scheduler;
+  /** Where a bug in publishing is reported (it never reaches the request). */
+  onError?: (error: unknown) => void;
+}
+
 export class Webhooks {
   readonly options: WebhookOptions;
   readonly subscriptions = new Subscriptions();
   readonly log: DeliveryLog;
   private readonly dispatcher: Dispatcher;
+  private readonly now: () => string;
+  private readonly onError: (error: unknown) => void;
 
-  /**
-   * `now`: the mock's clock (the store's), read for each event's `ts`; `onError`: where a bug in publishing
-   * is reported (it never reaches the request).
-   */
-  constructor(
-    partial: Partial<WebhookOptions> = {},
-    private readonly now: () => string = () => new Date().toISOString(),
-    private readonly onError: (error: unknown) => void = () => undefined,
-  ) {
+  constructor(partial: Partial<WebhookOptions> = {}, context: WebhookContext = {}) {
+    this.now = context.now ?? (() => new Date().toISOString());
+    this.onError = context.onError ?? (() => undefined);
     this.options = webhookOptions(partial);
     this.log = new DeliveryLog(this.options.logCapacity);
-    this.dispatcher = new Dispatcher(this.options, this.log, (id) => this.subscriptions.has(id));
+    this.dispatcher = new Dispatcher(this.options, this.log, (id) => this.subscriptions.has(id), context.scheduler);
     for (const endpoint of this.options.endpoints) this.subscriptions.add(endpoint.url, endpoint.events);
   }
 
@@ -87,6 +94,16 @@ export class Webhooks {
     };
   }
 
+  /** Resolves once no POST is under way; what is left waits for the scheduler (see Dispatcher.settled). */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Resolves once every delivery queued so far has ended: delivered, failed or cancelled. */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
   close(): Promise<void> {
     return this.dispatcher.close();
   }
@@ -97,9 +114,10 @@ export function installWebhooks(
   app: FastifyInstance,
   store: Store,
   options: Partial<WebhookOptions> = {},
-  now?: () => string,
+  context: Omit<WebhookContext, "onError"> = {},
 ): Webhooks {
-  const webhooks = new Webhooks(options, now, (error) => app.log.error({ err: error }, "webhook publishing failed"));
+  const onError = (error: unknown) => app.log.error({ err: error }, "webhook publishing failed");
+  const webhooks = new Webhooks(options, { ...context, onError });
   const stop = store.onChange(
     (change) => webhooks.publish(change),
     () => webhooks.subscriptions.size > 0,

@@ -2,6 +2,7 @@
  * `--state FILE`: a state file is written atomically and read back the same; a missing file means "start
  * seeded", a bad one is refused with its reasons; writes are debounced and never overlap; and an app with
  * a state file loads it, writes after changes that succeeded (not after failures) and flushes on close.
+ * The debounce runs on a manual scheduler: time moves when a test says so, never by sleeping.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stateJsonChunks } from "../admin/state-json.ts";
 import { buildMockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { ManualScheduler } from "../scheduler.ts";
 import { readStateFile, STATE_WRITE_DELAY_MS, StateFileError, StateFileWriter, writeStateFile } from "../state-file.ts";
 import { seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
@@ -25,7 +27,6 @@ afterEach(async () => {
 });
 
 const small = (): StateSnapshot => seedState(SMALL);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const KEY = { "x-api-key": DEFAULT_API_KEY };
 
 describe("writing and reading a state file", () => {
@@ -75,6 +76,7 @@ describe("writing and reading a state file", () => {
 describe("the debounced writer", () => {
   it("writes once for a burst of changes, a moment after the last", async () => {
     const path = join(dir, "state.json");
+    const scheduler = new ManualScheduler();
     let snapshots = 0;
     const writer = new StateFileWriter(
       path,
@@ -82,12 +84,21 @@ describe("the debounced writer", () => {
         snapshots++;
         return small();
       },
-      { delayMs: 20 },
+      { delayMs: 20, scheduler },
     );
-    for (let i = 0; i < 5; i++) writer.changed();
+    for (let i = 0; i < 5; i++) {
+      writer.changed();
+      scheduler.advance(10);
+    }
+    // Each change pushed the write back: 20 ms after the last one, not after the first.
     expect(snapshots).toBe(0);
-    await sleep(80);
+    scheduler.advance(9);
+    expect(snapshots).toBe(0);
+    expect(scheduler.pending).toBe(1);
+    scheduler.advance(1);
+    await writer.idle();
     expect(snapshots).toBe(1);
+    expect(scheduler.pending).toBe(0);
     expect(await readStateFile(path)).toEqual(small());
   });
 
@@ -144,10 +155,14 @@ describe("an app with a state file", () => {
 
   it("writes the state a moment after a change that succeeded, and not after one that failed", async () => {
     const path = join(dir, "state.json");
-    const app = await buildMockServer({ seed: SMALL, stateFile: path });
+    const scheduler = new ManualScheduler();
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, scheduler });
     const bad = await app.inject({ method: "POST", url: `${PUBLIC_PREFIX}/contact`, headers: KEY, payload: { ip: 5 } });
     expect(bad.statusCode).toBe(400);
-    await sleep(STATE_WRITE_DELAY_MS + 150);
+    // No write is waiting: the scheduler has nothing to run, however far time moves.
+    expect(scheduler.pending).toBe(0);
+    scheduler.advance(10 * STATE_WRITE_DELAY_MS);
+    await app.stateFile?.idle();
     expect(await readdir(dir)).toEqual([]);
 
     const good = await app.inject({
@@ -157,7 +172,11 @@ describe("an app with a state file", () => {
       payload: { name: "Saved", email: "saved@example.com" },
     });
     expect(good.statusCode).toBe(200);
-    await sleep(STATE_WRITE_DELAY_MS + 150);
+    expect(scheduler.requested).toEqual([STATE_WRITE_DELAY_MS]);
+    scheduler.advance(STATE_WRITE_DELAY_MS - 1);
+    expect(await readdir(dir)).toEqual([]);
+    scheduler.advance(1);
+    await app.stateFile?.idle();
     expect(await readFile(path, "utf8")).toContain("saved@example.com");
     await app.close();
   });

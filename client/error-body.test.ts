@@ -8,6 +8,7 @@ describe("toApiError", () => {
     [401, "unauthorized"],
     [404, "not_found"],
     [405, "method_not_allowed"],
+    [408, "request_timeout"],
     [409, "email_taken"],
     [413, "payload_too_large"],
     [415, "unsupported_media_type"],

@@ -493,6 +493,7 @@ export type components = {
              *     - `unauthorized`: the `x-api-key` header is missing or not a valid key;
              *     - `not_found`: no such object, or no such route;
              *     - `method_not_allowed`: the path exists but not with this method;
+             *     - `request_timeout`: the body stopped arriving before it was complete (the connection is then closed);
              *     - `email_taken`: another contact of the workspace already has this email;
              *     - `payload_too_large`: the body is over the size limit;
              *     - `unsupported_media_type`: the body is not `application/json`;
@@ -500,7 +501,7 @@ export type components = {
              *     - `internal_error` / `service_unavailable`: a fault on the server's side.
              * @enum {string}
              */
-            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description What went wrong, in words meant for a developer. */
             message: string;
             /** @description Field-level problems, one per failing field or parameter. */

@@ -674,6 +674,7 @@ export type components = {
              *     - `unauthorized`: the `x-api-key` header is missing or not a valid key;
              *     - `not_found`: no such object, or no such route;
              *     - `method_not_allowed`: the path exists but not with this method;
+             *     - `request_timeout`: the body stopped arriving before it was complete (the connection is then closed);
              *     - `email_taken`: another contact of the workspace already has this email;
              *     - `payload_too_large`: the body is over the size limit;
              *     - `unsupported_media_type`: the body is not `application/json`;
@@ -681,7 +682,7 @@ export type components = {
              *     - `internal_error` / `service_unavailable`: a fault on the server's side.
              * @enum {string}
              */
-            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description What went wrong, in words meant for a developer. */
             message: string;
             /** @description Field-level problems, one per failing field or parameter. */
@@ -1466,6 +1467,21 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The request body stopped arriving before it was complete (fewer bytes than `Content-Length`, or a chunked body left unfinished), and the server gave up waiting. The connection is closed after this answer. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "request_timeout",
+                 *       "message": "The request body stopped arriving: nothing came for 10000 ms, after 10 of 100 bytes."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Another contact of the workspace already has this email (emails are unique within a workspace, compared case-insensitively). */
         Conflict: {
             headers: {
@@ -1717,6 +1733,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1835,6 +1852,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1948,6 +1966,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2016,6 +2035,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2150,6 +2170,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -529,16 +529,18 @@ type Error struct {
 	// - `unauthorized`: the `x-api-key` header is missing or not a valid key;
 	// - `not_found`: no such object, or no such route;
 	// - `method_not_allowed`: the path exists but not with this method;
+	// - `request_timeout`: the body stopped arriving before it was complete (the connection is
+	// then closed);
 	// - `email_taken`: another contact of the workspace already has this email;
 	// - `payload_too_large`: the body is over the size limit;
 	// - `unsupported_media_type`: the body is not `application/json`;
 	// - `rate_limited`: too many requests; retry after `Retry-After` seconds;
 	// - `internal_error` / `service_unavailable`: a fault on the server's side.
-	Code                                                                                   Code          `json:"code"`
+	Code                                                                                       Code          `json:"code"`
 	// Field-level problems, one per failing field or parameter.
-	Details                                                                                []ErrorDetail `json:"details,omitempty"`
+	Details                                                                                    []ErrorDetail `json:"details,omitempty"`
 	// What went wrong, in words meant for a developer.
-	Message                                                                                string        `json:"message"`
+	Message                                                                                    string        `json:"message"`
 }
 
 // One thing wrong with a request, tied to the field or parameter it concerns.
@@ -1100,6 +1102,8 @@ type WebhookContactDeleted struct {
 // - `unauthorized`: the `x-api-key` header is missing or not a valid key;
 // - `not_found`: no such object, or no such route;
 // - `method_not_allowed`: the path exists but not with this method;
+// - `request_timeout`: the body stopped arriving before it was complete (the connection is
+// then closed);
 // - `email_taken`: another contact of the workspace already has this email;
 // - `payload_too_large`: the body is over the size limit;
 // - `unsupported_media_type`: the body is not `application/json`;
@@ -1117,6 +1121,7 @@ const (
 	NotFound             Code = "not_found"
 	PayloadTooLarge      Code = "payload_too_large"
 	RateLimited          Code = "rate_limited"
+	RequestTimeout       Code = "request_timeout"
 	SenderNotAllowed     Code = "sender_not_allowed"
 	ServiceUnavailable   Code = "service_unavailable"
 	Unauthorized         Code = "unauthorized"

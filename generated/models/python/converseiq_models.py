@@ -71,6 +71,8 @@ class Code(Enum):
     - `unauthorized`: the `x-api-key` header is missing or not a valid key;
     - `not_found`: no such object, or no such route;
     - `method_not_allowed`: the path exists but not with this method;
+    - `request_timeout`: the body stopped arriving before it was complete (the connection is
+    then closed);
     - `email_taken`: another contact of the workspace already has this email;
     - `payload_too_large`: the body is over the size limit;
     - `unsupported_media_type`: the body is not `application/json`;
@@ -86,6 +88,7 @@ class Code(Enum):
     NOT_FOUND = "not_found"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
+    REQUEST_TIMEOUT = "request_timeout"
     SENDER_NOT_ALLOWED = "sender_not_allowed"
     SERVICE_UNAVAILABLE = "service_unavailable"
     UNAUTHORIZED = "unauthorized"
@@ -147,6 +150,8 @@ class Error:
     - `unauthorized`: the `x-api-key` header is missing or not a valid key;
     - `not_found`: no such object, or no such route;
     - `method_not_allowed`: the path exists but not with this method;
+    - `request_timeout`: the body stopped arriving before it was complete (the connection is
+    then closed);
     - `email_taken`: another contact of the workspace already has this email;
     - `payload_too_large`: the body is over the size limit;
     - `unsupported_media_type`: the body is not `application/json`;

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.*;
  * - `unauthorized`: the `x-api-key` header is missing or not a valid key;
  * - `not_found`: no such object, or no such route;
  * - `method_not_allowed`: the path exists but not with this method;
+ * - `request_timeout`: the body stopped arriving before it was complete (the connection is
+ * then closed);
  * - `email_taken`: another contact of the workspace already has this email;
  * - `payload_too_large`: the body is over the size limit;
  * - `unsupported_media_type`: the body is not `application/json`;
@@ -23,7 +25,7 @@ import com.fasterxml.jackson.annotation.*;
  * - `internal_error` / `service_unavailable`: a fault on the server's side.
  */
 public enum Code {
-    EMAIL_TAKEN, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE;
+    EMAIL_TAKEN, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, REQUEST_TIMEOUT, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE;
 
     @JsonValue
     public String toValue() {
@@ -37,6 +39,7 @@ public enum Code {
             case NOT_FOUND: return "not_found";
             case PAYLOAD_TOO_LARGE: return "payload_too_large";
             case RATE_LIMITED: return "rate_limited";
+            case REQUEST_TIMEOUT: return "request_timeout";
             case SENDER_NOT_ALLOWED: return "sender_not_allowed";
             case SERVICE_UNAVAILABLE: return "service_unavailable";
             case UNAUTHORIZED: return "unauthorized";
@@ -56,6 +59,7 @@ public enum Code {
         if (value.equals("not_found")) return NOT_FOUND;
         if (value.equals("payload_too_large")) return PAYLOAD_TOO_LARGE;
         if (value.equals("rate_limited")) return RATE_LIMITED;
+        if (value.equals("request_timeout")) return REQUEST_TIMEOUT;
         if (value.equals("sender_not_allowed")) return SENDER_NOT_ALLOWED;
         if (value.equals("service_unavailable")) return SERVICE_UNAVAILABLE;
         if (value.equals("unauthorized")) return UNAUTHORIZED;

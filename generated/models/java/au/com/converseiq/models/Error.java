@@ -25,6 +25,8 @@ public class Error {
      * - `unauthorized`: the `x-api-key` header is missing or not a valid key;
      * - `not_found`: no such object, or no such route;
      * - `method_not_allowed`: the path exists but not with this method;
+     * - `request_timeout`: the body stopped arriving before it was complete (the connection is
+     * then closed);
      * - `email_taken`: another contact of the workspace already has this email;
      * - `payload_too_large`: the body is over the size limit;
      * - `unsupported_media_type`: the body is not `application/json`;

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { listWebhooks } from "../lib/webhooks.ts";
 import { buildMockServer } from "../mock-server/app.ts";
+import { PUBLIC_PREFIX } from "../mock-server/options.ts";
 import { type Listener, type ListenOptions, startListener } from "./webhooks-listen.ts";
 
 const opened: { close(): Promise<unknown> }[] = [];
@@ -63,7 +64,7 @@ describe("webhooks:listen", () => {
     opened.push(app);
     const created = await app.inject({
       method: "POST",
-      url: "/public/v1/contact",
+      url: `${PUBLIC_PREFIX}/contact`,
       headers: { "x-api-key": "k" },
       payload: { name: "Nora New" },
     });

@@ -14,6 +14,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { API_BASE_PATH } from "../../generated/rules.ts";
 import type { DriftReport } from "../drift/report.ts";
 import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
 
@@ -114,7 +115,7 @@ async function main(): Promise<number> {
   start("prism", "node_modules/.bin/prism", [
     "proxy",
     "generated/openapi.json",
-    `${editing.origin}/public/v1`,
+    `${editing.origin}${API_BASE_PATH}`,
     "--errors",
     "-p",
     String(prismPort),
@@ -133,7 +134,7 @@ async function main(): Promise<number> {
     if ((await code()) !== 0) failures.push(label);
   };
   const http = {
-    CONTRACT_BASE_URL: `${mock}/public/v1`,
+    CONTRACT_BASE_URL: `${mock}${API_BASE_PATH}`,
     CONTRACT_API_KEY: API_KEY,
     CONTRACT_FUZZ_RUNS: "25",
     CONTRACT_MODEL_RUNS: "8",
@@ -170,7 +171,7 @@ async function main(): Promise<number> {
 async function prismJudges(mock: string, prism: string, editing: EditingProxy): Promise<number> {
   console.log("\n━━ Prism refuses an answer that breaks the spec (the proxy behind it makes emails numbers) ━━");
   const headers = { "x-api-key": API_KEY };
-  const list = (await (await fetch(`${mock}/public/v1/contact?limit=1`, { headers })).json()) as {
+  const list = (await (await fetch(`${mock}${API_BASE_PATH}/contact?limit=1`, { headers })).json()) as {
     data: { guid: string }[];
   };
   editing.setEdit(breakContacts);
@@ -203,7 +204,11 @@ async function driftRun(mock: string): Promise<number> {
         "contract-tests/suites/pagination.test.ts",
         "contract-tests/suites/contacts.test.ts",
       ],
-      { CONVERSEIQ_API_KEY: API_KEY, CONTRACT_BASE_URL: `${proxy.origin}/public/v1`, CONTRACT_DRIFT_REPORT: report },
+      {
+        CONVERSEIQ_API_KEY: API_KEY,
+        CONTRACT_BASE_URL: `${proxy.origin}${API_BASE_PATH}`,
+        CONTRACT_DRIFT_REPORT: report,
+      },
     );
     const json = readFileSync(`${report}.json`, "utf8");
     const markdown = readFileSync(`${report}.md`, "utf8");

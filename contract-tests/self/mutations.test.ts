@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_BASE_PATH } from "../../generated/rules.ts";
 import { listOperations, type Operation, type OperationId } from "../../lib/spec.ts";
 import { rejectsInvalidData, requiresApiKey, useAfterFree } from "../checks/conformance.ts";
 import { messagesAreNewestFirst, pagesAreCounted } from "../checks/rules.ts";
@@ -55,7 +56,7 @@ const json = (response: WireResponse, body: unknown, status = response.status): 
   status,
   text: JSON.stringify(body),
 });
-const path = (request: WireRequest) => new URL(request.url).pathname.replace("/public/v1", "");
+const path = (request: WireRequest) => new URL(request.url).pathname.replace(API_BASE_PATH, "");
 
 describe("against the mock as it is, the checks used below", () => {
   let target: Target;

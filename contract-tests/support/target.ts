@@ -9,6 +9,7 @@
  */
 import { afterAll, afterEach } from "vitest";
 import { type ConverseIQClient, createClient } from "../../client/index.ts";
+import { API_BASE_PATH } from "../../generated/rules.ts";
 import { buildMockServer } from "../../mock-server/app.ts";
 import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
@@ -122,7 +123,7 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
     });
     transport = injectTransport(app);
     control = storeControl(app);
-    baseUrl = "http://in-process.invalid/public/v1";
+    baseUrl = `http://in-process.invalid${API_BASE_PATH}`;
     apiKey = DEFAULT_API_KEY;
     close = () => app.close();
   } else {

@@ -3,7 +3,7 @@
  * This is the one place an API key is printed; the request log never shows one.
  */
 import { DOCS_PREFIX } from "../docs/routes.ts";
-import type { MockOptions } from "../options.ts";
+import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
 
 export interface BannerFacts {
   /** The origin the server listens on: `http://127.0.0.1:4010`. */
@@ -23,7 +23,7 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
       ? `loaded from ${options.stateFile}`
       : `seed ${seed}: ${contacts} contacts, ${chats} chats, ${team} team members, ${channels} channels, ${bots} bots`;
   const lines = [
-    `ConverseIQ mock server: ${origin}/public/v1`,
+    `ConverseIQ mock server: ${origin}${PUBLIC_PREFIX}`,
     "",
     `  ${(keys.length > 1 ? "API keys" : "API key").padEnd(12)}${keys.join(", ")}   (send it in the x-api-key header)`,
     `  Fixtures    curl${admin} ${origin}/__admin/fixtures`,

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/options.ts";
 import { InvalidInputError } from "../invalid-input.ts";
-import { DEFAULT_API_KEY, type MockOptions } from "../options.ts";
+import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {
@@ -357,7 +357,7 @@ export function usage(): string {
   const lines = [
     "Usage: converseiq-mock [options]      (or: npm start -- [options])",
     "",
-    "The ConverseIQ mock server: every operation of the public API under /public/v1, on seeded in-memory",
+    `The ConverseIQ mock server: every operation of the public API under ${PUBLIC_PREFIX}, on seeded in-memory`,
     "data, and the mock's admin API under /__admin (fixtures, reset, state, request journal, webhooks).",
     "Each flag can also be set by the environment variable shown; a flag wins over its variable.",
   ];

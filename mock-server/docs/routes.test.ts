@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
+import { PUBLIC_PREFIX } from "../options.ts";
 import { type PageConfig, renderPage } from "./page.ts";
 
 let app: MockServer;
@@ -31,7 +32,7 @@ describe("GET /docs", () => {
     const response = await app.inject({ url: "/docs/", headers: { host: "mock.test:4010" } });
     const config = pageConfig(response.body);
     expect(config.spec.servers).toEqual([
-      { url: "http://mock.test:4010/public/v1", description: "This mock server (converseiq-kit)" },
+      { url: `http://mock.test:4010${PUBLIC_PREFIX}`, description: "This mock server (converseiq-kit)" },
     ]);
     expect(config.apiKey).toBe("first-key");
     expect(config.securityScheme).toBe("ApiKey");
@@ -76,7 +77,7 @@ describe("the rest of the mock", () => {
   });
 
   it("still asks public routes for a key", async () => {
-    const response = await app.inject({ url: "/public/v1/workspace" });
+    const response = await app.inject({ url: `${PUBLIC_PREFIX}/workspace` });
     expect(response.statusCode).toBe(401);
   });
 

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { banner } from "../cli/banner.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
-import { withDefaults } from "../options.ts";
+import { PUBLIC_PREFIX, withDefaults } from "../options.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 
 const config = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
@@ -145,7 +145,7 @@ describe("the banner", () => {
       options: withDefaults({ adminToken: "do-not-print" }),
       stateLoaded: false,
     });
-    expect(text).toContain("http://127.0.0.1:4010/public/v1");
+    expect(text).toContain(`http://127.0.0.1:4010${PUBLIC_PREFIX}`);
     expect(text).toContain("mock-api-key");
     expect(text).toContain("http://127.0.0.1:4010/__admin/fixtures");
     expect(text).toContain("-X POST http://127.0.0.1:4010/__admin/reset");
@@ -225,17 +225,17 @@ describe("the converseiq-mock command", () => {
     const cli = run([...SMALL_ARGS, "--state", state]);
     const origin = await cli.listening();
 
-    const workspace = await fetch(`${origin}/public/v1/workspace`, { headers: { "x-api-key": "mock-api-key" } });
+    const workspace = await fetch(`${origin}${PUBLIC_PREFIX}/workspace`, { headers: { "x-api-key": "mock-api-key" } });
     expect(workspace.status).toBe(200);
     expect(await workspace.json()).toMatchObject({ guid: expect.any(String) });
-    expect((await fetch(`${origin}/public/v1/workspace`)).status).toBe(401);
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/workspace`)).status).toBe(401);
 
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
     const { stdout } = cli.output();
     const [bannerText, ...logLines] = stdout.split("Stop with Ctrl+C");
     expect(bannerText).toContain("mock-api-key");
-    expect(logLines.join("")).toMatch(/GET \/public\/v1\/workspace 200/);
+    expect(logLines.join("")).toContain(`GET ${PUBLIC_PREFIX}/workspace 200`);
     expect(logLines.join("")).not.toContain("mock-api-key");
     expect(JSON.parse(await readFile(state, "utf8"))).toHaveProperty("workspace");
   });
@@ -244,7 +244,7 @@ describe("the converseiq-mock command", () => {
     const state = join(await newFolder(), "state.json");
     const port = await freePort();
     const first = run([...SMALL_ARGS, "--port", String(port), "--state", state, "--quiet"]);
-    const created = await fetch(`${await answering(`http://127.0.0.1:${port}`)}/public/v1/contact`, {
+    const created = await fetch(`${await answering(`http://127.0.0.1:${port}`)}${PUBLIC_PREFIX}/contact`, {
       method: "POST",
       headers: { "x-api-key": "mock-api-key", "content-type": "application/json" },
       body: JSON.stringify({ name: "Survivor", email: "survivor@example.com" }),
@@ -255,7 +255,7 @@ describe("the converseiq-mock command", () => {
     expect(first.output().stdout).toBe("");
 
     const second = run([...SMALL_ARGS, "--state", state]);
-    const contact = await fetch(`${await second.listening()}/public/v1/contact/${guid}`, {
+    const contact = await fetch(`${await second.listening()}${PUBLIC_PREFIX}/contact/${guid}`, {
       headers: { "x-api-key": "mock-api-key" },
     });
     expect(contact.status).toBe(200);

@@ -4,13 +4,15 @@
  * server with a fixed body). Each is a separate process on a free loopback port.
  */
 import { fileURLToPath } from "node:url";
+import { API_BASE_PATH } from "../../generated/rules.ts";
 import type { ServerSpec } from "./processes.ts";
 
 export const API_KEY = "mock-api-key";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** The bundle `npm run build` makes; the benchmark builds it first. */
 export const MOCK_BUNDLE = `${ROOT}dist/mock-server/cli.js`;
-export const MOCK_BASE_PATH = "/public/v1";
+/** Where the API is on the mock: the path of the spec's `servers[0].url`. */
+export const MOCK_BASE_PATH: string = API_BASE_PATH;
 
 const auth = { "x-api-key": API_KEY };
 

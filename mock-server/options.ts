@@ -1,6 +1,7 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
+import { DEFAULT_BODY_TIMEOUT_MS } from "./http/request-body.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/options.ts";
@@ -29,6 +30,11 @@ export interface MockOptions extends BehaviourOptions {
   journalCapacity: number;
   /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/options.ts. */
   webhooks?: Partial<WebhookOptions>;
+  /**
+   * How long (ms) a request body may stop arriving before it is answered 408 and its connection closed
+   * (`--body-timeout`; see http/request-body.ts).
+   */
+  bodyTimeoutMs: number;
 }
 
 export const DEFAULT_API_KEY = "mock-api-key";
@@ -46,6 +52,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     seed: { ...DEFAULT_SEED, ...options.seed },
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
+    bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -54,4 +61,14 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     ...checkBehaviourOptions(options),
   };
+}
+
+/** The most `--body-timeout` takes: an hour (a longer wait is no longer a timeout worth having). */
+export const MAX_BODY_TIMEOUT_MS = 3_600_000;
+
+function checkBodyTimeout(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_BODY_TIMEOUT_MS) {
+    throw new RangeError(`bodyTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_BODY_TIMEOUT_MS}`);
+  }
+  return ms;
 }

@@ -1,7 +1,8 @@
 /**
  * Every failure becomes the spec's `Error` body with the right status: store errors, invalid input found
  * outside the store (the admin API's state and webhook checks), HTTP-layer errors, validation failures
- * (naming each field), and Fastify's own errors for bodies and URLs. Anything else is a bug in the mock: it
+ * (naming each field), and Fastify's own errors for bodies and URLs (a body over the limit is first read to
+ * its end, see request-body.ts). Anything else is a bug in the mock: it
  * answers 500 and is logged, and the server carries on.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -10,6 +11,7 @@ import { InvalidInputError } from "../invalid-input.ts";
 import { StoreError } from "../store/store-error.ts";
 import type { ErrorCode } from "../store/types.ts";
 import { HttpError, sendError } from "./errors.ts";
+import { refuseTooLarge } from "./request-body.ts";
 
 const LOCATION: Record<string, Location> = { body: "body", querystring: "query", params: "path", headers: "header" };
 
@@ -23,7 +25,6 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (e: FastifyError
     code: "invalid_json",
     message: () => "The body is empty, but its Content-Type says JSON: send a JSON object.",
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: "payload_too_large", message: (e) => `The body is too large: ${e.message}.` },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: "unsupported_media_type",
     message: (_, req) => `Send the body as application/json; got ${req.headers["content-type"] ?? "no Content-Type"}.`,
@@ -49,6 +50,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       const what = location === "body" ? "The request body is invalid" : `A ${location} parameter is invalid`;
       return sendError(reply, { code: "invalid_request", message: `${what}: ${summary}.`, details });
     }
+    // Over the limit: the rest of the body is read and thrown away first, so the client can read the 413.
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") return refuseTooLarge(request, reply);
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) return sendError(reply, { code: known.code, message: known.message(error, request) });
     // A JSON body with a __proto__ or constructor key is refused by Fastify's parser, unread.

@@ -4,11 +4,22 @@
  * strict mode by `call`; and a stream of random requests, good and bad, gets nothing but documented
  * answers and no 5xx.
  */
+import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../lib/spec.ts";
 import { BODY_LIMIT } from "../options.ts";
 import { type Call, call, type Fixture, fixtureOf, happy, operations, startMock, UNKNOWN_ID } from "./helpers.ts";
+
+/** How long the mocks here wait for a body that stops arriving (the 408s). */
+const BODY_TIMEOUT_MS = 50;
+
+/** A body that sends `start` and then stalls, never ending. */
+function stalledBody(start: string): Readable {
+  const body = new Readable({ read() {} });
+  body.push(start);
+  return body;
+}
 
 /** Statuses only fault injection or a rate limit produce; they are covered with the behaviour switches. */
 const FAULTS_ONLY = new Set(["429", "default", "500", "503"]);
@@ -44,6 +55,14 @@ function provoke(op: Operation, status: string, f: Fixture): Call | undefined {
       const other = f.state.contacts.find((c) => c.guid !== f.contact.guid && c.email !== null);
       return { method, path: request.path, json: { email: other?.email?.toUpperCase() } };
     }
+    case "408":
+      // A body that stops arriving: 10 of the 100 bytes its Content-Length announces, then nothing.
+      return {
+        method,
+        path: request.path,
+        payload: stalledBody('{"name": "'),
+        headers: { "content-type": "application/json", "content-length": "100" },
+      };
     case "413":
       return { method, path: request.path, json: { message: "x".repeat(BODY_LIMIT) } };
     case "415":
@@ -61,7 +80,7 @@ describe("every operation", () => {
       expect(documented).toContain("200");
       // The failures first (they change nothing), the 200 last (a DELETE's would change the 404 after it).
       const ordered = [...documented.filter((status) => status !== "200"), "200"];
-      const app = await startMock();
+      const app = await startMock({}, { bodyTimeoutMs: BODY_TIMEOUT_MS });
       const f = fixtureOf(app);
       const before = JSON.stringify(app.store.snapshot());
       for (const status of ordered) {

@@ -4,6 +4,7 @@
  * mean it; a request no operation answers (unknown route, wrong method) must get the spec's Error body.
  * No 5xx is ever acceptable here: faults are off, so a 5xx is a bug in the mock.
  */
+import type { Readable } from "node:stream";
 import type { InjectOptions } from "fastify";
 import { expect } from "vitest";
 import { closeObjects, createAjv } from "../../lib/ajv.ts";
@@ -11,7 +12,7 @@ import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
 import { guid, SMALL_SEED, sequentialIds, steppingClock } from "./store-fixtures.ts";
@@ -28,12 +29,13 @@ export function operation(id: OperationId): Operation {
 }
 
 /** A mock with small seeded data, a fixed clock and sequential new ids: the same every time. */
-export function startMock(sizes: Partial<SeedSizes> = {}): Promise<MockServer> {
+export function startMock(sizes: Partial<SeedSizes> = {}, options: Partial<MockOptions> = {}): Promise<MockServer> {
   return buildMockServer({
     apiKeys: [API_KEY],
     seed: { ...SMALL_SEED, ...sizes },
     now: steppingClock(),
     newId: sequentialIds(),
+    ...options,
   });
 }
 
@@ -108,8 +110,8 @@ export interface Call {
   headers?: Record<string, string>;
   /** A JSON body (sent as application/json). */
   json?: unknown;
-  /** A raw body, with the content type from `headers`. */
-  payload?: string | Buffer;
+  /** A raw body, with the content type from `headers`; a stream may stall (see conformance's 408). */
+  payload?: string | Buffer | Readable;
 }
 
 export interface Answer<T = unknown> {

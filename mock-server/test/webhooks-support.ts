@@ -1,8 +1,12 @@
 /**
- * Helpers of the webhook tests: a real receiver (node:http on 127.0.0.1, a free port) that records every
- * POST and answers as a test tells it (a status, a hang, a reset connection); a mock that sends to it with
- * fast retries; and `adminCall`, which injects an admin request and fails the test unless the answer
- * conforms to the admin spec.
+ * Helpers of the webhook tests: a real receiver (node:http on 127.0.0.1, port 0: the system picks a free
+ * one) that records every POST and answers as a test tells it (a status, a hang, a reset connection); a mock
+ * that sends to it with fast retries, on the scheduler a test gives it; `deliverAll`, which runs a mock's
+ * deliveries to their end on a manual scheduler; and `adminCall`, which injects an admin request and fails
+ * the test unless the answer conforms to the admin spec.
+ *
+ * Nothing here sleeps: a test waits for an event (a POST arriving, the deliveries settling), with a generous
+ * limit that only a broken mock reaches.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +15,7 @@ import { createResponseValidator } from "../../lib/response-validator.ts";
 import { adminSpec, listOperations } from "../../lib/spec.ts";
 import type { WebhookEventName, WebhookPayload } from "../../lib/webhooks.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
+import type { ManualScheduler, Scheduler } from "../scheduler.ts";
 import type { WebhookOptions } from "../webhooks/options.ts";
 import { API_KEY } from "./helpers.ts";
 import { SMALL_SEED, sequentialIds, steppingClock } from "./store-fixtures.ts";
@@ -19,7 +24,7 @@ export interface Received {
   body: WebhookPayload;
   text: string;
   headers: IncomingHttpHeaders;
-  /** `performance.now()` when the body had arrived. */
+  /** When the body had arrived, by the receiver's clock (`performance.now()` unless a test gives another). */
   at: number;
 }
 
@@ -39,9 +44,17 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(reply: Receiver["reply"] = () => 200): Promise<Receiver> {
+/** How long a test waits for POSTs that should come: far beyond what a working mock needs, even on a busy machine. */
+const WAIT_MS = 10_000;
+
+export async function startReceiver(
+  reply: Receiver["reply"] = () => 200,
+  clock: () => number = () => performance.now(),
+): Promise<Receiver> {
   const received: Received[] = [];
   const hanging = new Set<ServerResponse>();
+  /** Checks of the tests waiting for POSTs, run at each arrival. */
+  const waiting = new Set<() => void>();
   const server = createServer((request, response) => {
     let text = "";
     request.setEncoding("utf8");
@@ -50,36 +63,46 @@ export async function startReceiver(reply: Receiver["reply"] = () => 200): Promi
     });
     request.on("end", () => {
       const body = JSON.parse(text) as WebhookPayload;
-      received.push({ body, text, headers: request.headers, at: performance.now() });
+      received.push({ body, text, headers: request.headers, at: clock() });
       const answer = receiver.reply(received.length, body);
       if (answer === "hang") hanging.add(response);
       else if (answer === "reset") request.socket.destroy();
       else response.writeHead(answer).end();
+      for (const check of waiting) check();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  const until = async <T>(found: () => T | undefined, what: string, timeoutMs: number): Promise<T> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const value = found();
-      if (value !== undefined) return value;
-      if (performance.now() > deadline) {
+  /** Resolves at the arrival that makes `found` say something (or at once), or fails after `timeoutMs`. */
+  const until = <T>(found: () => T | undefined, what: string, timeoutMs: number): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const value = found();
+        if (value === undefined) return;
+        stop();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        stop();
         const got = received.map((r) => r.body.event).join(", ") || "nothing";
-        throw new Error(`waited ${timeoutMs} ms for ${what}; the receiver got: ${got}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; the receiver got: ${got}`));
+      }, timeoutMs);
+      const stop = () => {
+        clearTimeout(timer);
+        waiting.delete(check);
+      };
+      waiting.add(check);
+      check();
+    });
 
   const receiver: Receiver = {
     url: `http://127.0.0.1:${port}/hook`,
     received,
     reply,
-    waitFor: (count, timeoutMs = 3000) =>
+    waitFor: (count, timeoutMs = WAIT_MS) =>
       until(() => (received.length >= count ? received.slice() : undefined), `${count} POSTs`, timeoutMs),
-    waitForEvent: (event, timeoutMs = 3000) =>
+    waitForEvent: (event, timeoutMs = WAIT_MS) =>
       until(() => received.find((r) => r.body.event === event), `a ${event} event`, timeoutMs),
     close: async () => {
       for (const response of hanging) response.destroy();
@@ -93,10 +116,14 @@ export async function startReceiver(reply: Receiver["reply"] = () => 200): Promi
 /** Retries every 10 ms (then 20, 40, ...), a 1 s timeout: the delivery policy, made fast for tests. */
 export const FAST: Partial<WebhookOptions> = { backoffMs: 10, timeoutMs: 1000, attempts: 5 };
 
-/** A mock with small seeded data, a fixed clock and sequential ids, sending every event (or `events`) to `url`. */
+/**
+ * A mock with small seeded data, a fixed clock and sequential ids, sending every event (or `events`) to
+ * `url`; its deliveries wait on `scheduler` (the real timers unless a test gives a manual one).
+ */
 export function mockSendingTo(
   url: string | string[],
   options: Partial<WebhookOptions> & { events?: string[] } = {},
+  scheduler?: Scheduler,
 ): Promise<MockServer> {
   const { events = ["*"], ...policy } = options;
   const urls = Array.isArray(url) ? url : [url];
@@ -106,7 +133,19 @@ export function mockSendingTo(
     now: steppingClock(),
     newId: sequentialIds(),
     webhooks: { ...FAST, ...policy, endpoints: urls.map((u) => ({ url: u, events })) },
+    ...(scheduler ? { scheduler } : {}),
   });
+}
+
+/**
+ * Runs a mock's deliveries to their end on a manual scheduler: waits for the POSTs under way to be answered,
+ * then moves time to the next wait (the start of queued deliveries, a retry's backoff), until none is left.
+ * Not for a receiver that hangs: only a timeout would end its POST, and time moves only between POSTs here.
+ */
+export async function deliverAll(app: MockServer, scheduler: ManualScheduler): Promise<void> {
+  do await app.webhooks.settled();
+  while (scheduler.next());
+  await app.webhooks.idle();
 }
 
 const adminOperations = listOperations(adminSpec).map((op) => ({
@@ -144,6 +183,3 @@ export async function adminCall<T = unknown>(
   expect(verdict.problems, `${method} ${url} answered ${response.statusCode}: ${response.body}`).toEqual([]);
   return { status: response.statusCode, headers: response.headers, body: verdict.body as T };
 }
-
-/** Lets the event loop turn a few times: long enough for a delivery that would happen to start. */
-export const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,8 @@
 /**
  * Helpers of the behaviour tests (Prefer, faults, CORS): a valid request for any operation, built from the
- * spec's own examples, and `send`, which injects a request and fails the test unless the answer conforms
- * to the spec for that operation (documented status, JSON, valid body, required headers).
+ * spec's own examples; `send`, which injects a request and fails the test unless the answer conforms
+ * to the spec for that operation (documented status, JSON, valid body, required headers); and
+ * `sendWaiting`, which reads the delay a request asks of a manual scheduler instead of timing it.
  */
 import type { InjectOptions } from "fastify";
 import type { oas31 } from "openapi3-ts";
@@ -10,6 +11,7 @@ import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec, resolve } from "../../lib/spec.ts";
 import type { MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import type { ManualScheduler } from "../scheduler.ts";
 
 export const operations = listOperations();
 export const operation = (id: OperationId): Operation => {
@@ -57,4 +59,27 @@ export async function send(app: MockServer, op: Operation, request: InjectOption
   });
   expect(verdict.problems, `${op.id} answered ${response.statusCode}: ${response.body}`).toEqual([]);
   return { status: response.statusCode, headers: response.headers, body: verdict.body };
+}
+
+/**
+ * Sends a request whose answer should wait on the mock's manual scheduler: returns the delay it asked for
+ * and the answer, which must not come a millisecond before that delay has passed. Fails at once when the
+ * request is answered without waiting.
+ */
+export async function sendWaiting(
+  app: MockServer,
+  scheduler: ManualScheduler,
+  op: Operation,
+  request: InjectOptions,
+): Promise<{ waitedMs: number; answer: Answer }> {
+  const asked = scheduler.nextTimer();
+  const sent = send(app, op, request);
+  const waitedMs = await Promise.race([
+    asked,
+    sent.then((answer) => Promise.reject(new Error(`answered ${answer.status} without waiting`))),
+  ]);
+  scheduler.advance(waitedMs - 1);
+  expect(scheduler.pending, "the answer's timer fired before its time").toBe(1);
+  scheduler.advance(1);
+  return { waitedMs, answer: await sent };
 }

@@ -1,13 +1,15 @@
 /**
  * Fault injection, off by default: `errorRate` (a share of public requests answer a documented 429, 500
  * or 503 and change nothing), `rateLimit` (per API key, 429 with Retry-After, then recovery after the
- * window) and `latency`. Random and clock are injected, so every test is deterministic. The flags that set
- * them are read by the CLI (cli/flags.ts).
+ * window) and `latency`. Random, clock and scheduler are injected, so every test is deterministic: a delay
+ * is read from what was asked of the scheduler, never timed. The flags that set them are read by the CLI
+ * (cli/flags.ts).
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer } from "../app.ts";
+import { ManualScheduler } from "../scheduler.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
-import { operation, operations, send, validRequest } from "./behaviour-support.ts";
+import { operation, operations, send, sendWaiting, validRequest } from "./behaviour-support.ts";
 
 const workspace = operation("getWorkspace");
 
@@ -148,14 +150,32 @@ describe("rate limit", () => {
     for (let i = 0; i < 3; i++) expect((await app.inject({ url: "/__admin/fixtures" })).statusCode).toBe(200);
     await app.close();
   });
+
+  it("reads its windows from the mock's scheduler when no clock is given", async () => {
+    const scheduler = new ManualScheduler();
+    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 2000 }, scheduler });
+    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+    expect((await send(app, workspace, validRequest(workspace))).headers["retry-after"]).toBe("2");
+    scheduler.advance(1999);
+    expect((await send(app, workspace, validRequest(workspace))).headers["retry-after"]).toBe("1");
+    scheduler.advance(1);
+    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
+    await app.close();
+  });
 });
 
 describe("latency", () => {
-  it("delays every public answer by a time in the range", async () => {
-    const app = await buildMockServer({ latency: { min: 40, max: 60 } });
-    const started = performance.now();
-    expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+  it("delays every public answer by a time in the range, drawn from the random source", async () => {
+    const scheduler = new ManualScheduler();
+    const draws = [0, 0.5, 0.999];
+    const app = await buildMockServer({ latency: { min: 40, max: 60 }, scheduler, random: () => draws.shift() ?? 0 });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { waitedMs, answer } = await sendWaiting(app, scheduler, workspace, validRequest(workspace));
+      expect(answer.status).toBe(200);
+      waits.push(waitedMs);
+    }
+    expect(waits).toEqual([40, 50, 60]);
     await app.close();
   });
 });

@@ -2,7 +2,9 @@
  * `npm run bench`: the mock beside Prism and a bare node:http ceiling, under the same load
  * (scripts/bench/side-by-side.ts). `--scale`: the mock at 1,000,000 contacts beside the default seed
  * (scale.ts). `--soak SECONDS`: mixed reads and writes for that long, memory and consistency (soak.ts).
- * `--smoke`: the side-by-side run in a few seconds, no thresholds (what `npm test` runs).
+ * `--smoke`: the side-by-side run in a few seconds, no thresholds (what `npm test` runs). The side-by-side
+ * load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one), and where `taskset`
+ * is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
  *
  * Builds the mock's bundle first (the one `npm start` runs), starts every server on a free loopback port,
  * prints tables and the targets, writes the JSON report under `reports/` (or `--out FILE`), and stops every
@@ -16,12 +18,15 @@ import { FULL, markdownSideBySide, printSideBySide, SMOKE, sideBySide } from "./
 import { buildMock } from "./build.ts";
 
 const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --smoke] [--out FILE] [--markdown]
-  (no flag)        the mock, Prism and a node:http ceiling side by side (about 2 minutes)
+                                [--generator wrk|autocannon] [--no-pinning]
+  (no flag)        the mock, Prism and a node:http ceiling side by side (about 4 minutes)
   --scale          the mock at 1,000,000 contacts beside the default seed
   --soak SECONDS   mixed reads and writes at 50 connections for SECONDS, RSS every 10 s, consistency at the end
   --smoke          the side-by-side run in a few seconds, no thresholds (npm test runs it)
   --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json)
   --markdown       also print the tables as Markdown
+  --generator G    side by side: load from wrk or autocannon (default: wrk when it is on the PATH)
+  --no-pinning     side by side: no taskset (by default the generator runs on core 0, the servers on core 1)
 `;
 
 async function main(): Promise<void> {
@@ -32,6 +37,8 @@ async function main(): Promise<void> {
       smoke: { type: "boolean" },
       out: { type: "string" },
       markdown: { type: "boolean" },
+      generator: { type: "string" },
+      "no-pinning": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -41,6 +48,9 @@ async function main(): Promise<void> {
   }
   const modes = [values.scale, values.soak !== undefined, values.smoke].filter(Boolean).length;
   if (modes > 1) throw new Error("pick one of --scale, --soak and --smoke");
+  const generator = values.generator;
+  if (generator !== undefined && generator !== "wrk" && generator !== "autocannon")
+    throw new Error(`--generator takes wrk or autocannon, not ${generator}`);
 
   const removeHandlers = stopServersOnExit();
   const built = await buildMock();
@@ -60,7 +70,10 @@ async function main(): Promise<void> {
       printSoak(report);
       save(values.out ?? `${ROOT}reports/bench-soak.json`, report);
     } else {
-      const report = await sideBySide(values.smoke ? SMOKE : FULL);
+      const report = await sideBySide(values.smoke ? SMOKE : FULL, {
+        ...(generator !== undefined ? { generator } : {}),
+        pinning: !values["no-pinning"],
+      });
       printSideBySide(report);
       if (values.markdown) console.log(`\n${markdownSideBySide(report)}`);
       // A smoke run proves the script works; its numbers mean nothing and are not kept unless asked.

@@ -1,27 +1,28 @@
 /**
- * Load with autocannon (as a library): a number of connections for a fixed time (or a fixed number of
- * requests, for a smoke run). Latencies are taken from every response (autocannon's own histogram keeps
- * whole milliseconds only), so p50 and p99 keep their fractions.
+ * What a load generator is asked (a scenario, connections, a time) and what one run of it gives back, for
+ * either generator: wrk (a C program, `wrk.ts`), used when it is on the PATH, else autocannon (in this
+ * Node process, `autocannon.ts`). Rounds of the same scenario are summarised here, the same way for both.
  */
-import autocannon from "autocannon";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 
 /**
- * What one scenario sends: a method, the paths (with query, after the server's base path) each connection
- * goes through in turn, and for a write the JSON body of the n-th request. Requests without a body are
- * built once, so that the load generator spends its time sending, not building.
+ * What one scenario sends: a method, the paths (with query, after the server's base path) the requests go
+ * through in turn, and for a write its JSON body, in which every `{n}` becomes text unique to the request
+ * (across every run of the process), so that each email is new.
  */
 export interface Scenario {
   name: string;
   method: "GET" | "POST" | "PUT" | "DELETE";
   paths: string[];
-  body?: (n: number) => unknown;
+  body?: string;
 }
 
 export interface RunOptions {
   connections: number;
-  /** How long to run; ignored when `amount` is given. */
+  /** How long to run, in seconds (wrk takes whole seconds only); ignored by autocannon when `amount` is given. */
   durationS: number;
-  /** Stop after this many requests instead (smoke runs). */
+  /** A smoke run's requests: autocannon stops after this many; wrk paces its connections to send about as many in `durationS`. */
   amount?: number;
   headers: Record<string, string>;
 }
@@ -29,11 +30,21 @@ export interface RunOptions {
 export interface Run {
   requests: number;
   durationS: number;
-  latencies: number[];
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Connection errors (connect, read, write). */
   errors: number;
   timeouts: number;
+  /** Answers that were no 2xx (wrk counts the statuses of 400 and above: it tells no 1xx or 3xx apart). */
   non2xx: number;
-  status5xx: number;
+}
+
+export interface LoadGenerator {
+  name: "wrk" | "autocannon";
+  version: string;
+  /** One run of a scenario against `base` (origin and base path). */
+  run(base: string, scenario: Scenario, options: RunOptions): Promise<Run>;
 }
 
 export interface LoadResult {
@@ -41,32 +52,31 @@ export interface LoadResult {
   /** The median of the rounds' rates. */
   reqPerS: number;
   roundsReqPerS: number[];
+  /** The medians of the rounds' percentiles, and the largest latency of any round. */
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Connection errors and timeouts. */
+  roundsP99Ms: number[];
   errors: number;
   timeouts: number;
   non2xx: number;
-  status5xx: number;
 }
 
-/** Rounds of the same scenario against the same server, as one result: rates by median, latencies pooled. */
+/** Rounds of the same scenario against the same server, as one result: medians of the rounds. */
 export function summarise(runs: Run[]): LoadResult {
   const rates = runs.map((r) => r.requests / r.durationS);
-  const sorted = Float64Array.from(runs.flatMap((r) => r.latencies)).sort();
   const sum = (pick: (r: Run) => number) => runs.reduce((total, r) => total + pick(r), 0);
   return {
     requests: sum((r) => r.requests),
     reqPerS: median(rates),
     roundsReqPerS: rates.map((r) => Math.round(r)),
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : Number.NaN,
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    maxMs: runs.length > 0 ? Math.max(...runs.map((r) => r.maxMs)) : Number.NaN,
+    roundsP99Ms: runs.map((r) => r.p99Ms),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
     non2xx: sum((r) => r.non2xx),
-    status5xx: sum((r) => r.status5xx),
   };
 }
 
@@ -82,57 +92,36 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Numbers the bodies of writes across every run of the process, so that each email is new. */
-let counter = 0;
-
-/** One run of a scenario against `base` (origin and base path). */
-export function run(base: string, scenario: Scenario, options: RunOptions, keepLatencies = true): Promise<Run> {
-  const basePath = new URL(base).pathname.replace(/\/$/, "");
-  const headers: Record<string, string> = { ...options.headers };
-  const { body } = scenario;
-  let requests: autocannon.Request[];
-  if (body) {
-    headers["content-type"] = "application/json";
-    requests = [
-      {
-        method: scenario.method,
-        path: `${basePath}${scenario.paths[0] ?? "/"}`,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify(body(counter++)) }),
-      },
-    ];
-  } else {
-    requests = scenario.paths.map((path) => ({ method: scenario.method, path: `${basePath}${path}` }));
-  }
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: base,
-        connections: options.connections,
-        // The run's end is noticed at a sample tick: every 100 ms instead of every second.
-        sampleInt: 100,
-        ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationS }),
-        headers,
-        requests,
-      },
-      (error, result) => {
-        if (error) return reject(error);
-        resolve({
-          requests: result.requests.total,
-          durationS: result.duration,
-          latencies,
-          errors: result.errors,
-          timeouts: result.timeouts,
-          non2xx: result.non2xx,
-          status5xx: result["5xx"],
-        });
-      },
-    );
-    if (keepLatencies) {
-      // The listener's arguments: (client, statusCode, resBytes, responseTime in ms).
-      instance.on("response", (...args: unknown[]) => {
-        latencies.push(args[3] as number);
-      });
+/** Where an executable is on the PATH, or undefined. */
+export function onPath(command: string): string | undefined {
+  for (const folder of (process.env.PATH ?? "").split(delimiter)) {
+    if (folder === "") continue;
+    const file = join(folder, command);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // Not here.
     }
-  });
+  }
+  return undefined;
+}
+
+/**
+ * The load generator to use: the one asked for, else wrk when it is on the PATH (it runs beside the
+ * server in C, on one core, instead of sharing a Node event loop's costs), else autocannon.
+ * `core`: the core wrk is pinned to (`taskset -c`); autocannon runs in this process, pinned by the caller.
+ */
+export async function loadGenerator(
+  wanted: "wrk" | "autocannon" | undefined,
+  core: number | undefined,
+): Promise<LoadGenerator> {
+  const wrkFile = onPath("wrk");
+  if (wanted === "wrk" && wrkFile === undefined) throw new Error("--generator wrk: wrk is not on the PATH");
+  if (wanted !== "autocannon" && wrkFile !== undefined) {
+    const { wrk } = await import("./wrk.ts");
+    return wrk(wrkFile, core);
+  }
+  const { autocannonGenerator } = await import("./autocannon.ts");
+  return autocannonGenerator();
 }

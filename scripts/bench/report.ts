@@ -72,8 +72,7 @@ export function target(name: string, value: number, op: ">=" | "<=", threshold: 
 
 export function targetLines(targets: Target[]): string[] {
   return targets.map(
-    (t) =>
-      `  ${t.met ? "met   " : "MISSED"}  ${t.name}: ${fmt(t.value)}${t.unit} (target ${t.op} ${t.threshold}${t.unit})`,
+    (t) => `  ${t.met ? "PASS" : "MISS"}  ${t.name}: ${fmt(t.value)}${t.unit} (target ${t.op} ${t.threshold}${t.unit})`,
   );
 }
 

@@ -46,12 +46,12 @@ export const prismSpec: ServerSpec = {
   startTimeoutMs: 60_000,
 };
 
-/** The bare node:http server answering every request with the bytes of `bodyFile`. */
-export function ceilingSpec(bodyFile: string): ServerSpec {
+/** The bare node:http server answering each request of `answersFile` with its fixed bytes (`GET /`: 204). */
+export function ceilingSpec(answersFile: string): ServerSpec {
   return {
     name: "ceiling",
     command: process.execPath,
-    args: (port) => [`${ROOT}scripts/bench/ceiling-server.js`, String(port), bodyFile],
+    args: (port) => [`${ROOT}scripts/bench/ceiling-server.js`, String(port), answersFile],
     probe: { path: "/" },
   };
 }

@@ -3,13 +3,23 @@
  * (start-up to first answer, RSS after start); the last start of each stays up. Then each scenario is run
  * at 50 connections against one server at a time, in rounds that take turns between the servers (mock,
  * Prism, ceiling, mock, ...), so that a slower spell of a shared machine falls on all of them alike; a
- * row's req/s is the median of its rounds, its latencies are pooled over them, and a ratio is the median
- * of the rounds' ratios.
+ * row's req/s and percentiles are the medians of its rounds, and a ratio is the median of the rounds'
+ * ratios. The load comes from wrk when it is on the PATH, else autocannon; where `taskset` is, the load
+ * generator runs on core 0 and the servers on core 1. A run with an error or a non-2xx answer fails.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LoadResult, type Run, type RunOptions, run, type Scenario, summarise } from "./load.ts";
+import {
+  type LoadGenerator,
+  type LoadResult,
+  loadGenerator,
+  type Run,
+  type RunOptions,
+  type Scenario,
+  summarise,
+} from "./load.ts";
+import { type Pinning, pinned, pinThisProcess, planPinning } from "./pinning.ts";
 import { probe, type RunningServer, type ServerSpec, startServer } from "./processes.ts";
 import {
   type Machine,
@@ -29,8 +39,9 @@ import { API_KEY, ceilingSpec, MOCK_BASE_PATH, mockSpec, prismSpec } from "./ser
 
 export interface SideBySideSettings {
   connections: number;
-  /** Seconds per round; a smoke run gives `amount` (requests per round) instead. */
+  /** Seconds per round (whole: wrk takes no fractions); with autocannon a smoke run gives `amount` instead. */
   durationS: number;
+  /** Requests per round (a smoke run): autocannon stops after them, wrk paces itself to send about as many in `durationS`. */
   amount?: number;
   /** Seconds of warm-up, not counted, before a server's first round of each scenario. */
   warmupS: number;
@@ -38,7 +49,7 @@ export interface SideBySideSettings {
   startupRuns: number;
 }
 
-export const FULL: SideBySideSettings = { connections: 50, durationS: 2.5, warmupS: 2, rounds: 5, startupRuns: 5 };
+export const FULL: SideBySideSettings = { connections: 50, durationS: 3, warmupS: 2, rounds: 5, startupRuns: 5 };
 export const SMOKE: SideBySideSettings = {
   connections: 4,
   durationS: 1,
@@ -61,6 +72,15 @@ interface LoadRow extends LoadResult {
   rssMB: number;
 }
 
+/** Which load generator, and whether it and the servers had cores of their own. */
+export interface LoadSetup {
+  generator: "wrk" | "autocannon";
+  generatorVersion: string;
+  /** wrk runs in its own process, one thread; autocannon in the benchmark's Node process. */
+  generatorProcess: string;
+  pinning: Pinning;
+}
+
 export interface SideBySideReport {
   kind: "side-by-side";
   date: string;
@@ -68,6 +88,7 @@ export interface SideBySideReport {
   machineAfter: Pick<Machine, "loadAverage">;
   revision: string;
   versions: Record<string, string>;
+  loadSetup: LoadSetup;
   settings: SideBySideSettings;
   startup: StartupRow[];
   load: LoadRow[];
@@ -75,43 +96,62 @@ export interface SideBySideReport {
   targets: Target[];
 }
 
-/** The ids the scenarios cycle through, and the bytes of the page the ceiling answers with. */
-interface Fixtures {
-  contacts: string[];
-  chats: string[];
-  page2: Buffer;
-}
-
 export const LIST_SCENARIO = "GET /contact?page=2&limit=20";
+export const POST_SCENARIO = "POST /contact";
+/** A new contact; every `{n}` is unique to the request, so every email is new (a repeated one is a 409). */
+const NEW_CONTACT = JSON.stringify({ name: "Bench Contact {n}", email: "bench-{n}@example.com", lang: "en" });
 
-function scenarios(fixtures: Fixtures): Scenario[] {
-  const tag = Date.now().toString(36);
+/** The scenarios, with the ids they cycle through (read from the mock). */
+function scenarios(contacts: string[], chats: string[]): Scenario[] {
   return [
     { name: LIST_SCENARIO, method: "GET", paths: ["/contact?page=2&limit=20"] },
-    { name: "GET /contact/{id}", method: "GET", paths: fixtures.contacts.map((id) => `/contact/${id}`) },
-    { name: "GET /chat/{id}/message", method: "GET", paths: fixtures.chats.map((id) => `/chat/${id}/message`) },
-    // Last: it adds contacts, and every email is new (a repeated one is a 409).
-    {
-      name: "POST /contact",
-      method: "POST",
-      paths: ["/contact"],
-      body: (n) => ({ name: `Bench Contact ${n}`, email: `bench-${tag}-${n}@example.com`, lang: "en" }),
-    },
+    { name: "GET /contact/{id}", method: "GET", paths: contacts.map((id) => `/contact/${id}`) },
+    { name: "GET /chat/{id}/message", method: "GET", paths: chats.map((id) => `/chat/${id}/message`) },
+    // Last: it adds contacts.
+    { name: POST_SCENARIO, method: "POST", paths: ["/contact"], body: NEW_CONTACT },
   ];
 }
 
-async function readFixtures(mock: RunningServer): Promise<Fixtures> {
-  const get = async (path: string) => {
-    const response = await fetch(`${mock.origin}${MOCK_BASE_PATH}${path}`, { headers: { "x-api-key": API_KEY } });
-    if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
-    return Buffer.from(await response.arrayBuffer());
+/** One answer of the ceiling: the mock's own answer to that request, as bytes (ceiling-server.js). */
+interface Answer {
+  method: string;
+  url: string;
+  status: number;
+  body: string;
+}
+
+/**
+ * The scenarios, and the mock's answer to each request they send, for the ceiling to give as fixed bytes.
+ * A write's answer is that of one contact created (with `{n}` = `sample`) and deleted again, so the pages
+ * read afterwards are those the scenarios meet.
+ */
+async function readScenarios(mock: RunningServer): Promise<{ scenarios: Scenario[]; answers: Answer[] }> {
+  const send = async (method: string, path: string, body?: string) => {
+    const response = await fetch(`${mock.origin}${MOCK_BASE_PATH}${path}`, {
+      method,
+      headers: { "x-api-key": API_KEY, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return { method, url: `${MOCK_BASE_PATH}${path}`, status: response.status, body: text };
   };
-  const guids = (bytes: Buffer) =>
-    (JSON.parse(bytes.toString()) as { data: { guid: string }[] }).data.map((x) => x.guid);
-  const contacts = guids(await get("/contact?page=1&limit=100"));
-  const chats = guids(await get("/chat?page=1&limit=100"));
+  const created = await send("POST", "/contact", NEW_CONTACT.replaceAll("{n}", `sample-${Date.now().toString(36)}`));
+  await send("DELETE", `/contact/${(JSON.parse(created.body) as { guid: string }).guid}`);
+  const guids = (answer: Answer) => (JSON.parse(answer.body) as { data: { guid: string }[] }).data.map((x) => x.guid);
+  const contacts = guids(await send("GET", "/contact?page=1&limit=100"));
+  const chats = guids(await send("GET", "/chat?page=1&limit=100"));
   if (contacts.length === 0 || chats.length === 0) throw new Error("the mock has no contacts or no chats to read");
-  return { contacts, chats, page2: await get("/contact?page=2&limit=20") };
+  const list = scenarios(contacts, chats);
+  const answers: Answer[] = [];
+  for (const scenario of list) {
+    if (scenario.body !== undefined) {
+      for (const path of scenario.paths) answers.push({ ...created, url: `${MOCK_BASE_PATH}${path}` });
+      continue;
+    }
+    for (const path of scenario.paths) answers.push(await send(scenario.method, path));
+  }
+  return { scenarios: list, answers };
 }
 
 /** Starts a server `runs` times; stops all but the last start, which is returned running. */
@@ -136,21 +176,31 @@ async function timedStarts(spec: ServerSpec, runs: number, log: (line: string) =
   return { server, row };
 }
 
-/** A server under load, and what it is asked. */
+/** A server under load, and where the API is on it: `/public/v1` on the mock and the ceiling, the root on Prism. */
 interface Contender {
   server: RunningServer;
-  /** Where the API is on it: `/public/v1` on the mock, the root on Prism. */
   basePath: string;
-  /** Which scenarios it runs (the ceiling only the list). */
-  runs: (scenario: Scenario) => boolean;
+}
+
+export interface LoadChoice {
+  /** The load generator asked for (`--generator`); by default wrk when it is on the PATH, else autocannon. */
+  generator?: "wrk" | "autocannon";
+  /** Whether to pin the generator and the servers to cores of their own, where `taskset` is (default yes). */
+  pinning?: boolean;
 }
 
 export async function sideBySide(
   settings: SideBySideSettings,
+  choice: LoadChoice = {},
   log: (line: string) => void = console.log,
 ): Promise<SideBySideReport> {
   const date = new Date().toISOString();
   const before = machine();
+  const pinning = planPinning(choice.pinning ?? true);
+  const generator = await loadGenerator(choice.generator, pinning.loadGeneratorCore ?? undefined);
+  const setup = loadSetup(generator, pinning);
+  log(`load generator: ${describeSetup(setup)}`);
+  const serverCore = pinning.serverCore;
   const options: RunOptions = {
     connections: settings.connections,
     durationS: settings.durationS,
@@ -161,48 +211,57 @@ export async function sideBySide(
   const rows: LoadRow[] = [];
   const running: RunningServer[] = [];
   const scratch = mkdtempSync(join(tmpdir(), "converseiq-bench-"));
+  // autocannon runs in this process: it takes the generator's core for the run.
+  const unpin =
+    generator.name === "autocannon" && pinning.loadGeneratorCore !== null
+      ? pinThisProcess(pinning.loadGeneratorCore)
+      : () => {};
   try {
     log("start-up to first answer:");
-    const mock = await timedStarts(mockSpec(), settings.startupRuns, log);
+    const mock = await timedStarts(pinned(mockSpec(), serverCore), settings.startupRuns, log);
     running.push(mock.server);
     startup.push(mock.row);
-    const fixtures = await readFixtures(mock.server);
-    const prism = await timedStarts(prismSpec, settings.startupRuns, log);
+    const read = await readScenarios(mock.server);
+    const prism = await timedStarts(pinned(prismSpec, serverCore), settings.startupRuns, log);
     running.push(prism.server);
     startup.push(prism.row);
     // A sanity check that Prism answers the scenarios at all (its examples), not 404s.
     const status = await probe(prism.server.origin, "/contact?page=2&limit=20", { "x-api-key": API_KEY });
     if (status !== 200) throw new Error(`prism answered ${status} to ${LIST_SCENARIO}`);
-    const bodyFile = join(scratch, "page2.json");
-    writeFileSync(bodyFile, fixtures.page2);
-    const ceiling = await timedStarts(ceilingSpec(bodyFile), settings.startupRuns, log);
+    const answersFile = join(scratch, "answers.json");
+    writeFileSync(answersFile, JSON.stringify(read.answers));
+    const ceiling = await timedStarts(pinned(ceilingSpec(answersFile), serverCore), settings.startupRuns, log);
     running.push(ceiling.server);
     startup.push(ceiling.row);
 
     const contenders: Contender[] = [
-      { server: mock.server, basePath: MOCK_BASE_PATH, runs: () => true },
-      { server: prism.server, basePath: "", runs: () => true },
-      // The ceiling answers its fixed page to anything: only the list is a like-for-like comparison.
-      { server: ceiling.server, basePath: MOCK_BASE_PATH, runs: (s) => s.name === LIST_SCENARIO },
+      { server: mock.server, basePath: MOCK_BASE_PATH },
+      { server: prism.server, basePath: "" },
+      // The mock's own answers as fixed bytes: what the mock would do if answering cost nothing.
+      { server: ceiling.server, basePath: MOCK_BASE_PATH },
     ];
-    const load = settings.amount !== undefined ? `${settings.amount} requests` : `${settings.durationS} s`;
+    const load =
+      settings.amount === undefined
+        ? `${settings.durationS} s`
+        : generator.name === "autocannon"
+          ? `${settings.amount} requests`
+          : `${settings.durationS} s paced to about ${settings.amount} requests`;
     log(
       `load: ${settings.connections} connections, ${settings.rounds} round(s) of ${load} per server and scenario, ` +
-        `taking turns (the ceiling's body: the mock's page 2, ${fixtures.page2.length} bytes)`,
+        `taking turns (the ceiling answers with the mock's own answers, ${read.answers.length} of them)`,
     );
-    for (const scenario of scenarios(fixtures)) {
-      const taking = contenders.filter((c) => c.runs(scenario));
-      const runs = new Map<RunningServer, Run[]>(taking.map((t) => [t.server, []]));
+    for (const scenario of read.scenarios) {
+      const runs = new Map<RunningServer, Run[]>(contenders.map((t) => [t.server, []]));
       for (let turn = 0; turn < settings.rounds; turn++) {
-        for (const { server, basePath } of taking) {
+        for (const { server, basePath } of contenders) {
           const base = `${server.origin}${basePath}`;
-          if (turn === 0 && settings.warmupS > 0) {
-            await run(base, scenario, { ...options, durationS: settings.warmupS }, false);
-          }
-          runs.get(server)?.push(await run(base, scenario, options));
+          const once = async (runOptions: RunOptions) =>
+            failOnErrors(server, scenario, await generator.run(base, scenario, runOptions));
+          if (turn === 0 && settings.warmupS > 0) await once({ ...options, durationS: settings.warmupS });
+          runs.get(server)?.push(await once(options));
         }
       }
-      for (const { server } of taking) {
+      for (const { server } of contenders) {
         const result = summarise(runs.get(server) ?? []);
         const row = { server: server.name, scenario: scenario.name, ...result, rssMB: mb(server.rss()) };
         log(
@@ -213,6 +272,7 @@ export async function sideBySide(
       }
     }
   } finally {
+    unpin();
     for (const server of running) await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -232,10 +292,10 @@ export async function sideBySide(
     mockOverCeiling: pairedRatio(scenario, "ceiling"),
   }));
   const list = ratios.find((r) => r.scenario === LIST_SCENARIO);
-  const post = ratios.find((r) => r.scenario === "POST /contact");
+  const post = ratios.find((r) => r.scenario === POST_SCENARIO);
   const targets = [
     target("GET list req/s, mock/Prism", list?.mockOverPrism ?? Number.NaN, ">=", 6, "×"),
-    target("GET list req/s, mock/ceiling", list?.mockOverCeiling ?? Number.NaN, ">=", 0.45, "×"),
+    target("GET list req/s, mock/ceiling", list?.mockOverCeiling ?? Number.NaN, ">=", 0.6, "×"),
     target("GET list p99", find("mock", LIST_SCENARIO)?.p99Ms ?? Number.NaN, "<=", 10, " ms"),
     target("POST req/s, mock/Prism", post?.mockOverPrism ?? Number.NaN, ">=", 5, "×"),
     target("mock start-up to first answer (median)", startup[0]?.medianMs ?? Number.NaN, "<=", 400, " ms"),
@@ -247,10 +307,11 @@ export async function sideBySide(
     machineAfter: { loadAverage: machine().loadAverage },
     revision: revision(),
     versions: {
-      autocannon: packageVersion("autocannon"),
+      [generator.name]: generator.version,
       prism: packageVersion("@stoplight/prism-cli"),
       fastify: packageVersion("fastify"),
     },
+    loadSetup: setup,
     settings,
     startup,
     load: rows.map((r) => ({
@@ -265,6 +326,36 @@ export async function sideBySide(
   };
 }
 
+/** A run with an error, a timeout or an answer that was no 2xx fails the benchmark, naming it. */
+function failOnErrors(server: RunningServer, scenario: Scenario, result: Run): Run {
+  if (result.errors + result.timeouts + result.non2xx > 0) {
+    throw new Error(
+      `${server.name} ${scenario.name}: ${result.errors} connection errors, ${result.timeouts} timeouts, ` +
+        `${result.non2xx} answers that were no 2xx, of ${result.requests} requests: the numbers would measure failures`,
+    );
+  }
+  if (result.requests === 0) throw new Error(`${server.name} ${scenario.name}: no request was answered`);
+  return result;
+}
+
+function loadSetup(generator: LoadGenerator, pinning: Pinning): LoadSetup {
+  return {
+    generator: generator.name,
+    generatorVersion: generator.version,
+    generatorProcess: generator.name === "wrk" ? "wrk, one thread" : "autocannon in the benchmark's Node process",
+    pinning,
+  };
+}
+
+/** `wrk 4.1.0 (wrk, one thread) on core 0; servers on core 1 (taskset)`, or why there was no pinning. */
+export function describeSetup(setup: LoadSetup): string {
+  const { pinning } = setup;
+  const where = pinning.used
+    ? ` on core ${pinning.loadGeneratorCore}; servers on core ${pinning.serverCore} (taskset)`
+    : `; no pinning (${pinning.reason}): generator and servers share the cores`;
+  return `${setup.generator} ${setup.generatorVersion} (${setup.generatorProcess})${where}`;
+}
+
 const LOAD_HEADER = ["server", "scenario", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "RSS MB"];
 const loadCells = (r: LoadRow) => [r.server, r.scenario, r.reqPerS, r.p50Ms, r.p99Ms, r.errors, r.non2xx, r.rssMB];
 
@@ -272,6 +363,7 @@ export function printSideBySide(report: SideBySideReport, log: (line: string) =>
   const m = report.machine;
   log(`\n${report.date}  ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, at ${report.revision}`);
   log(`load average before ${m.loadAverage.join(" ")}, after ${report.machineAfter.loadAverage.join(" ")}`);
+  log(`load generator: ${describeSetup(report.loadSetup)}`);
   const { connections, warmupS, rounds, durationS } = report.settings;
   log(
     `${connections} connections; per server and scenario ${warmupS} s warm-up, then ${rounds} round(s) of ${durationS} s taking turns\n`,

@@ -5,18 +5,13 @@
  * `{ data, page, limit, pages, total }`. A new list operation in the spec is paginable as soon as
  * the types are generated again; nothing here names a path.
  */
+import type { Page } from "../generated/rules.ts";
 import type { paths } from "../generated/types.ts";
 import type { CallArgs, CallInit, ConverseIQClient } from "./client-type.ts";
 import { PageError } from "./page-error.ts";
 
-/** The envelope of every list answer (ContactPage, ChatPage, ...). */
-interface ListEnvelope {
-  data: unknown[];
-  page: number;
-  limit: number;
-  pages: number;
-  total: number;
-}
+/** The envelope of every list answer (ContactPage, ChatPage, ...), as the spec declares it. */
+type ListEnvelope = Page<unknown>;
 
 /** The JSON body of a GET's 200 answer, matched against `Shape`. */
 type Get200<Shape> = { get: { responses: { 200: { content: { "application/json": Shape } } } } };

@@ -4,8 +4,9 @@
  */
 
 import type { oas31 } from "openapi3-ts";
-import { describe, expect, it } from "vitest";
-import { CODE_BY_STATUS, MAX_BODY_BYTES, STATUS_BY_CODE } from "../generated/rules.ts";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { CODE_BY_STATUS, MAX_BODY_BYTES, type Page, STATUS_BY_CODE } from "../generated/rules.ts";
+import type { components } from "../generated/types.ts";
 import { publicSpec, resolve } from "../lib/spec.ts";
 import { generateRules } from "./generate-rules-lib.ts";
 
@@ -63,5 +64,18 @@ describe("the rules", () => {
     expect(response.content?.["application/json"]?.example).toMatchObject({
       message: expect.stringContaining(`${MAX_BODY_BYTES}-byte`),
     });
+  });
+
+  it("type a page as the spec's page schemas do", () => {
+    type Schemas = components["schemas"];
+    expectTypeOf<Page<Schemas["Contact"]>>().branded.toEqualTypeOf<Schemas["ContactPage"]>();
+    expectTypeOf<Page<Schemas["TeamMember"]>>().branded.toEqualTypeOf<Schemas["TeamMemberPage"]>();
+    expectTypeOf<Page<string>>().branded.toEqualTypeOf<{
+      data: string[];
+      page: number;
+      limit: number;
+      pages: number;
+      total: number;
+    }>();
   });
 });

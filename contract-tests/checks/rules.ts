@@ -3,6 +3,7 @@
  * Each throws when the target breaks the rule.
  */
 import { expect } from "vitest";
+import type { Page } from "../../generated/rules.ts";
 import { ids, messagesOf, startChat } from "../support/data.ts";
 import type { Target } from "../support/target.ts";
 
@@ -32,7 +33,7 @@ export async function pagesAreCounted(target: Target, path: string, query: Recor
   for (const limit of [1, 3, 7, 20, 100]) {
     const { status, json } = await target.request({ method: "GET", path, query: { ...query, limit } });
     expect(status).toBe(200);
-    const { pages, total } = json as { pages: number; total: number };
+    const { pages, total } = json as Page<unknown>;
     expect(pages, `${path} limit ${limit}, total ${total}`).toBe(Math.ceil(total / limit));
   }
 }

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import type { Target } from "../support/target.ts";
-import { type ContactFields, type Model, type ModelChat, pageOf } from "./model.ts";
+import { type ContactFields, type Model, type ModelChat, type Page, pageOf } from "./model.ts";
 
 export interface Real {
   target: Target;
@@ -23,11 +23,7 @@ const pick = <T>(items: readonly T[], n: number): T | undefined => items[n % Mat
 /** Both lists agree with the model, totals, pages and contents (after every command). */
 async function invariants(m: Model, { target }: Real): Promise<void> {
   const get = async (path: string) =>
-    (await target.request({ method: "GET", path, query: { limit: 100 } })).json as {
-      data: Record<string, unknown>[];
-      pages: number;
-      total: number;
-    };
+    (await target.request({ method: "GET", path, query: { limit: 100 } })).json as Page<Record<string, unknown>>;
   const contacts = await get("/contact");
   expect(
     { ...contacts, data: contacts.data.map((c) => view(c as ContactFields & { guid: string })) },
@@ -153,7 +149,7 @@ class SearchContacts extends Base {
   async act(m: Model, { target }: Real) {
     const { json } = await target.request({ method: "GET", path: "/contact/search", query: { email: this.email } });
     const owner = m.emailOwner(this.email);
-    const got = json as { data: (ContactFields & { guid: string })[]; total: number };
+    const got = json as Page<ContactFields & { guid: string }>;
     expect({ total: got.total, data: got.data.map(view) }).toEqual({
       total: owner ? 1 : 0,
       data: owner ? [view(owner)] : [],

@@ -4,6 +4,7 @@
  * (case-insensitive), chats in creation order whose title is the custom one or else the contact's name,
  * messages in the order sent (listed newest first), pages as `ceil(total / limit)` slices.
  */
+import type { Page } from "../../generated/rules.ts";
 
 export const CONTACT_FIELDS = ["name", "email", "city"] as const;
 export type ContactFields = { [K in (typeof CONTACT_FIELDS)[number]]: string | null };
@@ -21,13 +22,8 @@ export interface ModelChat {
   messages: { guid: string; text: string; sender: "agent" | "bot" | "contact" }[];
 }
 
-export interface Page<T> {
-  data: T[];
-  page: number;
-  limit: number;
-  pages: number;
-  total: number;
-}
+/** A page as the spec declares it (`{ data, page, limit, pages, total }`). */
+export type { Page };
 
 export class Model {
   contacts: ModelContact[] = [];

@@ -5,6 +5,7 @@
  * as its parameters can be filled (`fillers`); one that cannot be fails the first test, naming the parameter.
  */
 import { describe, expect, it, type TestContext } from "vitest";
+import type { Page } from "../../generated/rules.ts";
 import type { Operation } from "../../lib/spec.ts";
 import { pagesAreCounted } from "../checks/rules.ts";
 import { listOperationsOf, parametersToFill } from "../support/lists.ts";
@@ -14,13 +15,7 @@ import { contractTest, need } from "../support/tests.ts";
 const target = await openTarget("pagination");
 const test = contractTest(target);
 
-interface Envelope {
-  data: { guid: string }[];
-  page: number;
-  limit: number;
-  pages: number;
-  total: number;
-}
+type Envelope = Page<{ guid: string }>;
 
 /** A value, found on the target, for each parameter a list needs besides page and limit, by its name. */
 const fillers: Record<string, (t: Target) => Promise<string | undefined>> = {

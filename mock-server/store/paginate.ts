@@ -1,4 +1,6 @@
 /** The pagination rule of the reference, as a pure function: which slice a page is, and how many pages. */
+import type { Page } from "../../generated/rules.ts";
+
 export interface PageRequest {
   /** 1-based page number. */
   page: number;
@@ -6,13 +8,8 @@ export interface PageRequest {
   limit: number;
 }
 
-export interface Envelope<T> {
-  data: T[];
-  page: number;
-  limit: number;
-  pages: number;
-  total: number;
-}
+/** A page of `T`s: the spec's envelope `{ data, page, limit, pages, total }` (ContactPage, ChatPage, ...). */
+export type Envelope<T> = Page<T>;
 
 /** The offset of a page's first item, and the page count `ceil(total / limit)` (0 when empty). */
 export function pageWindow(total: number, { page, limit }: PageRequest): { offset: number; pages: number } {

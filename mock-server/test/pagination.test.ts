@@ -4,6 +4,7 @@
  */
 import type { oas31 } from "openapi3-ts";
 import { describe, expect, it } from "vitest";
+import type { Page as ApiPage } from "../../generated/rules.ts";
 import { publicSpec, resolve } from "../../lib/spec.ts";
 import type { MockServer } from "../app.ts";
 import { call, errorOf, type Fixture, fixtureOf, operations, startMock } from "./helpers.ts";
@@ -19,13 +20,7 @@ const MAX_LIMIT = LIMIT.maximum as number;
 const DEFAULT_LIMIT = LIMIT.default as number;
 const FIRST_PAGE = PAGE.default as number;
 
-interface Page {
-  data: { guid: string }[];
-  page: number;
-  limit: number;
-  pages: number;
-  total: number;
-}
+type Page = ApiPage<{ guid: string }>;
 
 /** The path of each list operation on the seeded data, without its page and limit. */
 function listPath(id: string, f: Fixture): string {

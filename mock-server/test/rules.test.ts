@@ -3,6 +3,7 @@
  * statuses and error codes. (The rules themselves are unit-tested in store/*.test.ts.)
  */
 import { describe, expect, it } from "vitest";
+import type { Page } from "../../generated/rules.ts";
 import { buildMockServer } from "../app.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 import { call, errorOf, fixtureOf, startMock, UNKNOWN_ID } from "./helpers.ts";
@@ -18,10 +19,6 @@ interface Chat {
   title: string | null;
   contact: string | null;
   chatflow: number;
-}
-interface Page<T> {
-  data: T[];
-  total: number;
 }
 
 describe("contacts over the API", () => {

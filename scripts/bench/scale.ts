@@ -3,6 +3,8 @@
  * For each: the time from start to first answer (almost all of it seeding at 1M), RSS, and the latency of
  * single requests for page 1, a middle page, the last page, get-by-id and search-by-email.
  */
+
+import type { Page as ApiPage } from "../../generated/rules.ts";
 import type { RunningServer } from "./processes.ts";
 import { startServer } from "./processes.ts";
 import {
@@ -61,7 +63,7 @@ async function getJson<T>(server: RunningServer, path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-type Page = { data: { guid: string; email: string | null }[]; pages: number; total: number };
+type Page = ApiPage<{ guid: string; email: string | null }>;
 
 async function measureSize(
   label: string,

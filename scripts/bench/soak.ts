@@ -7,6 +7,7 @@
  * contact found by its email, and the whole state imported back (the mock's own consistency checks).
  */
 import autocannon from "autocannon";
+import type { Page as ApiPage } from "../../generated/rules.ts";
 import { startServer } from "./processes.ts";
 import { type Machine, machine, mb, revision, round, type Target, table, target, targetLines } from "./report.ts";
 import { API_KEY, MOCK_BASE_PATH, mockSpec } from "./servers.ts";
@@ -47,7 +48,7 @@ interface Fixtures {
 }
 
 type Context = { contact?: string; chat?: string; n?: number };
-type Page = { data: { guid: string; email: string | null }[]; total: number; pages: number };
+type Page = ApiPage<{ guid: string; email: string | null }>;
 
 /** The cycle each connection goes round; every step answers 2xx when the mock is right. */
 function cycle(base: string, fixtures: Fixtures, seeded: Page["data"], tag: string): autocannon.Request[] {

@@ -320,6 +320,7 @@ export async function sideBySide(
       p50Ms: round(r.p50Ms, 2),
       p99Ms: round(r.p99Ms, 2),
       maxMs: round(r.maxMs, 2),
+      roundsP99Ms: r.roundsP99Ms.map((ms) => round(ms, 2)),
     })),
     ratios,
     targets,

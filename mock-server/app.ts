@@ -12,7 +12,7 @@ import { frameworkErrors, installErrorHandler } from "./http/error-handler.ts";
 import { installFallback } from "./http/fallback.ts";
 import { installJournal, Journal } from "./http/journal.ts";
 import { registerPublicRoutes } from "./http/public-routes.ts";
-import { timeBodies } from "./http/request-body.ts";
+import { closeStalledRests, timeBodies } from "./http/request-body.ts";
 import { createValidatorCompiler } from "./http/validation.ts";
 import { ADMIN_PREFIX, BODY_LIMIT, DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
@@ -67,8 +67,10 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(createValidatorCompiler(publicSpec));
   installErrorHandler(app);
-  // A body that stops arriving is a 408; one over the limit is read to its end before its 413.
+  // A body that stops arriving is a 408 (or, if the answer went first, a closed connection); one over the
+  // limit is read to its end before its 413.
   app.addHook("preParsing", timeBodies(options.bodyTimeoutMs));
+  app.addHook("onResponse", closeStalledRests(options.bodyTimeoutMs));
   installFallback(app, PUBLIC_PREFIX, operations);
   // CORS, rate limit, faults, Prefer, latency: before auth, so CORS headers reach a 401 too.
   const behaviour = installBehaviour(app, options, operations);

@@ -9,12 +9,18 @@
  *   client is still sending: the client (Node's fetch, curl) gets EPIPE or "other side closed" instead of
  *   the answer. Past DRAIN_LIMIT the mock stops reading and closes the connection.
  *
+ * - An answer that went out before its body was read (401, 415, a GET with a body) leaves the rest to Node,
+ *   which reads and drops it to keep the connection; if that rest stops arriving, the connection is closed
+ *   after the same timeout rather than left open for good.
+ *
  * Nothing past the route's limit is kept, nothing of a refused body is parsed, and no answer quotes it.
  * The timing is a stream the preParsing hook puts between the socket and Fastify's parser; it starts only
  * when the body is read, so a request answered before its body (401, 415) costs no timer.
  */
+
+import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
-import type { FastifyReply, FastifyRequest, preParsingHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest, onResponseHookHandler, preParsingHookHandler } from "fastify";
 import { HttpError, sendError } from "./errors.ts";
 
 /**
@@ -173,4 +179,27 @@ export async function refuseTooLarge(request: FastifyRequest, reply: FastifyRepl
     code: "payload_too_large",
     message: `The request body is over the ${limit}-byte limit; nothing was changed.`,
   });
+}
+
+/** The onResponse hook: watches the rest of a body its answer did not wait for (see the top of this file). */
+export function closeStalledRests(timeoutMs: number): onResponseHookHandler {
+  return (request, _reply, done) => {
+    // `complete` is Node's; an injected request has none, and no connection to close.
+    if (request.raw.complete === false && !request.raw.destroyed) watchRest(request.raw, timeoutMs);
+    done();
+  };
+}
+
+function watchRest(raw: IncomingMessage, timeoutMs: number): void {
+  const timer = setTimeout(() => raw.socket.destroy(), timeoutMs);
+  const refresh = () => timer.refresh();
+  const stop = () => {
+    clearTimeout(timer);
+    raw.off("data", refresh);
+    raw.off("end", stop);
+    raw.off("close", stop);
+  };
+  raw.on("data", refresh);
+  raw.on("end", stop);
+  raw.on("close", stop);
 }

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { MockServer } from "./app.ts";
-import { banner } from "./cli/banner.ts";
+import { banner, headline } from "./cli/banner.ts";
 import { type CliConfig, parseCli, usage } from "./cli/flags.ts";
 import { UsageError } from "./cli/values.ts";
 
@@ -40,11 +40,12 @@ async function start(config: CliConfig): Promise<MockServer> {
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") fail(1, `cannot listen on host ${config.host} (${code}).`);
     throw error;
   }
-  if (!config.quiet) {
-    const address = app.server.address() as AddressInfo;
-    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-    process.stdout.write(banner({ origin: `http://${host}:${address.port}`, options: app.mockOptions, stateLoaded }));
-  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const origin = `http://${host}:${address.port}`;
+  // Quiet or not, where it listens is printed: with --port 0, that is the only way to know the port.
+  if (config.quiet) process.stdout.write(`${headline(origin)}\n`);
+  else process.stdout.write(banner({ origin, options: app.mockOptions, stateLoaded }));
   return app;
 }
 

@@ -1,6 +1,8 @@
 /**
  * The start-up banner: where the API is, the accepted key(s), where the fixtures are and how to reset.
- * This is the one place an API key is printed; the request log never shows one.
+ * This is the one place an API key is printed; the request log never shows one. Its first line, the
+ * headline, is printed alone with `--quiet`: a script that starts the mock on `--port 0` reads the port
+ * from it (scripts/server-port.ts).
  */
 import { DOCS_PREFIX } from "../docs/routes.ts";
 import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
@@ -14,6 +16,11 @@ export interface BannerFacts {
   stateLoaded: boolean;
 }
 
+/** `ConverseIQ mock server: http://127.0.0.1:4010/public/v1`: where the API is, on a line of its own. */
+export function headline(origin: string): string {
+  return `ConverseIQ mock server: ${origin}${PUBLIC_PREFIX}`;
+}
+
 export function banner({ origin, options, stateLoaded }: BannerFacts): string {
   const keys = options.apiKeys;
   const { seed, contacts, chats, team, channels, bots } = options.seed;
@@ -23,7 +30,7 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
       ? `loaded from ${options.stateFile}`
       : `seed ${seed}: ${contacts} contacts, ${chats} chats, ${team} team members, ${channels} channels, ${bots} bots`;
   const lines = [
-    `ConverseIQ mock server: ${origin}${PUBLIC_PREFIX}`,
+    headline(origin),
     "",
     `  ${(keys.length > 1 ? "API keys" : "API key").padEnd(12)}${keys.join(", ")}   (send it in the x-api-key header)`,
     `  Fixtures    curl${admin} ${origin}/__admin/fixtures`,

@@ -90,7 +90,7 @@ export const FLAGS: Flag[] = [
     env: "MOCK_PORT",
     group: "Server",
     value: "N",
-    help: "Port to listen on (0 picks a free one).",
+    help: "Port to listen on (0 picks a free one; the first line printed says which).",
     shown: String(DEFAULT_PORT),
     apply: (config, text) => {
       config.port = parseInteger(text, 0, 65535);
@@ -246,7 +246,7 @@ export const FLAGS: Flag[] = [
     name: "quiet",
     env: "MOCK_QUIET",
     group: "Output",
-    help: "No banner and no log line per request.",
+    help: "Only the line saying where it listens: no banner, no log line per request.",
     apply: (config, on) => {
       config.quiet = on;
     },

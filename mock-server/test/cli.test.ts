@@ -1,16 +1,17 @@
 /**
  * The command line: flags and environment variables read from one table (in process, fast), and a few
  * runs of the real `converseiq-mock` command as a child process: --help, a bad flag, serving with the
- * default key, exiting 0 on SIGTERM with the state file written, and state surviving a restart.
+ * default key, exiting 0 on SIGTERM with the state file written, and state surviving a restart. Each run
+ * listens on port 0 and the test reads the port from the line the command prints (with --quiet too).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { banner } from "../cli/banner.ts";
+import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
+import { banner, headline } from "../cli/banner.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
 import { PUBLIC_PREFIX, withDefaults } from "../options.ts";
@@ -44,6 +45,7 @@ describe("reading flags and environment variables", () => {
   it("reads every flag", () => {
     const { port, host, quiet, options } = config([
       ...["--port", "0", "--host", "0.0.0.0", "--api-key", "k1", "--api-key", "k2", "--seed=-3"],
+      ...["--body-timeout", "2500"],
       ...["--contacts", "1000000", "--chats", "7", "--team", "2", "--channels", "4", "--bots", "0"],
       ...["--admin-token", "t", "--state", "s.json", "--quiet"],
       ...["--latency", "50-200", "--error-rate", "5%", "--rate-limit", "10/s", "--cors", "http://a.test,http://b.test"],
@@ -51,6 +53,7 @@ describe("reading flags and environment variables", () => {
     expect({ port, host, quiet }).toEqual({ port: 0, host: "0.0.0.0", quiet: true });
     expect(options).toEqual({
       apiKeys: ["k1", "k2"],
+      bodyTimeoutMs: 2500,
       seed: { seed: -3, contacts: 1_000_000, chats: 7, team: 2, channels: 4, bots: 0 },
       adminToken: "t",
       stateFile: "s.json",
@@ -97,6 +100,7 @@ describe("reading flags and environment variables", () => {
     [["--port"], /argument missing/],
     [["--contacts", "3000000"], /^--contacts: must be <= 2000000$/],
     [["--team", "0"], /^--team: must be >= 1$/],
+    [["--body-timeout", "0"], /^--body-timeout: expected a number from 1 to 3600000, got 0$/],
     [["--seed", "1.5"], /^--seed: expected a whole number/],
     [["--api-key", ""], /^--api-key: an API key must not be empty/],
     [["--latency", "fast"], /^--latency: expected MIN-MAX/],
@@ -151,6 +155,9 @@ describe("the banner", () => {
     expect(text).toContain("-X POST http://127.0.0.1:4010/__admin/reset");
     expect(text).toContain("http://127.0.0.1:4010/docs");
     expect(text).not.toContain("do-not-print");
+    // Its first line is the one scripts read the origin from, with --quiet too.
+    expect(text.split("\n")[0]).toBe(headline("http://127.0.0.1:4010"));
+    expect(MOCK_LISTENING.exec(text)?.[1]).toBe("http://127.0.0.1:4010");
   });
 });
 
@@ -183,16 +190,8 @@ function run(args: string[]) {
     child,
     output: () => ({ stdout, stderr }),
     exited,
-    /** The origin the banner announces, once the server listens. */
-    listening: async (): Promise<string> => {
-      for (let waited = 0; waited < 5000; waited += 20) {
-        const match = /http:\/\/127\.0\.0\.1:(\d+)\/public\/v1/.exec(stdout);
-        if (match) return `http://127.0.0.1:${match[1]}`;
-        if (child.exitCode !== null) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error(`the server did not start: ${stdout}${stderr}`);
-    },
+    /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
+    listening: (): Promise<string> => originFromOutput(child, MOCK_LISTENING, 30_000),
   };
 }
 
@@ -204,7 +203,7 @@ async function newFolder() {
 
 const SMALL_ARGS = ["--port", "0", "--contacts", "10", "--chats", "3"];
 
-describe("the converseiq-mock command", () => {
+describe("the converseiq-mock command", { timeout: 90_000 }, () => {
   it("prints the usage and exits 0 on --help", async () => {
     const cli = run(["--help"]);
     expect(await cli.exited).toBe(0);
@@ -242,9 +241,9 @@ describe("the converseiq-mock command", () => {
 
   it("keeps what a client created across a restart with the same state file", async () => {
     const state = join(await newFolder(), "state.json");
-    const port = await freePort();
-    const first = run([...SMALL_ARGS, "--port", String(port), "--state", state, "--quiet"]);
-    const created = await fetch(`${await answering(`http://127.0.0.1:${port}`)}${PUBLIC_PREFIX}/contact`, {
+    const first = run([...SMALL_ARGS, "--state", state, "--quiet"]);
+    const origin = await first.listening();
+    const created = await fetch(`${origin}${PUBLIC_PREFIX}/contact`, {
       method: "POST",
       headers: { "x-api-key": "mock-api-key", "content-type": "application/json" },
       body: JSON.stringify({ name: "Survivor", email: "survivor@example.com" }),
@@ -252,7 +251,8 @@ describe("the converseiq-mock command", () => {
     const { guid } = (await created.json()) as { guid: string };
     first.child.kill("SIGINT");
     expect(await first.exited).toBe(0);
-    expect(first.output().stdout).toBe("");
+    // Quiet: where it listened, and nothing else.
+    expect(first.output().stdout).toBe(`${headline(origin)}\n`);
 
     const second = run([...SMALL_ARGS, "--state", state]);
     const contact = await fetch(`${await second.listening()}${PUBLIC_PREFIX}/contact/${guid}`, {
@@ -265,25 +265,3 @@ describe("the converseiq-mock command", () => {
     expect(await second.exited).toBe(0);
   });
 });
-
-/** A port that was free a moment ago: --quiet prints no banner to read a port from. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Polls the origin until the server answers. */
-async function answering(origin: string): Promise<string> {
-  for (let waited = 0; waited < 5000; waited += 25) {
-    try {
-      await fetch(`${origin}/__admin/fixtures`);
-      return origin;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-  throw new Error(`nothing answers at ${origin}`);
-}

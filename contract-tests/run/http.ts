@@ -1,8 +1,10 @@
 /**
  * `npm run test:http`: the contract suites over real HTTP, with Prism as an independent judge.
  *
- * 1. Starts the mock as a separate process on a free loopback port (`bin/converseiq-mock.js`).
- * 2. Starts `prism proxy generated/openapi.json <upstream> --errors` on another free port, so that a
+ * 1. Starts the mock as a separate process on loopback port 0 (`bin/converseiq-mock.js`), and reads the
+ *    port it got from the line it prints.
+ * 2. Starts `prism proxy generated/openapi.json <upstream> --errors` on port 0 as well (its "listening on"
+ *    line says which port), so that a
  *    request or response that breaks the spec becomes an error by Prism's validator as well as ours. Its
  *    upstream is an editing proxy in front of the mock, passing answers on untouched until the judge step.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
@@ -13,8 +15,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { API_BASE_PATH } from "../../generated/rules.ts";
+import { MOCK_LISTENING, originFromOutput, PRISM_LISTENING } from "../../scripts/server-port.ts";
 import type { DriftReport } from "../drift/report.ts";
 import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
 
@@ -22,18 +24,6 @@ const API_KEY = "mock-api-key";
 const TOTAL_TIMEOUT_MS = 8 * 60_000;
 const START_TIMEOUT_MS = 60_000;
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a long-running process in its own process group, so that it and its children can be stopped. */
 function start(name: string, command: string, args: string[]): ChildProcess {
@@ -96,32 +86,33 @@ function run(label: string, command: string, args: string[], env: Record<string,
 const vitest = (files: string[]) => ["run", ...files];
 
 async function main(): Promise<number> {
-  const [mockPort, prismPort] = [await freePort(), await freePort()];
-  const mock = `http://127.0.0.1:${mockPort}`;
-  const prism = `http://127.0.0.1:${prismPort}`;
+  // Both listen on port 0 and print the origin they got (the mock with --quiet too): no port is picked
+  // beforehand, so none can be taken by another process in between.
   // The mock's own command (bin/): the bundle when it is current, else the source through tsx.
-  start("the mock", process.execPath, [
+  const mockProcess = start("the mock", process.execPath, [
     "bin/converseiq-mock.js",
     "--port",
-    String(mockPort),
+    "0",
     "--host",
     "127.0.0.1",
     "--api-key",
     API_KEY,
     "--quiet",
   ]);
+  const mock = await originFromOutput(mockProcess, MOCK_LISTENING, START_TIMEOUT_MS);
   // One Prism (its start is the slowest part of this run), behind which the judge step breaks answers.
   const editing = await startEditingProxy(mock);
-  start("prism", "node_modules/.bin/prism", [
+  const prismProcess = start("prism", "node_modules/.bin/prism", [
     "proxy",
     "generated/openapi.json",
     `${editing.origin}${API_BASE_PATH}`,
     "--errors",
     "-p",
-    String(prismPort),
+    "0",
     "-h",
     "127.0.0.1",
   ]);
+  const prism = await originFromOutput(prismProcess, PRISM_LISTENING, START_TIMEOUT_MS);
   await waitFor("the mock", `${mock}/__admin/fixtures`);
   await waitFor("prism", `${prism}/workspace`, { "x-api-key": API_KEY });
   console.log(`mock on ${mock}, prism on ${prism}`);

@@ -2,11 +2,15 @@
  * The servers a benchmark runs, as child processes on free loopback ports: started in a process group of
  * their own, timed to their first answer, measured (resident memory of the whole group), and stopped,
  * also when the benchmark fails or is interrupted (Ctrl-C).
+ *
+ * A server that prints where it listens (the mock) starts on port 0 and its port is read from that line;
+ * the others (Prism at `-v error`, the ceiling) get a port picked just before, and start again on another
+ * if a different process took it first (../server-port.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
+import { originFromOutput, PORT_TAKEN, PortTakenError, withFreshPort } from "../server-port.ts";
 
 export const HOST = "127.0.0.1";
 
@@ -19,6 +23,8 @@ export interface ServerSpec {
   probe: { path: string; headers?: Record<string, string> };
   /** How long it may take to start. */
   startTimeoutMs?: number;
+  /** The line it prints once it listens (the first group: its origin); it is then started on port 0. */
+  announces?: RegExp;
 }
 
 export interface RunningServer {
@@ -34,18 +40,6 @@ export interface RunningServer {
 
 const running = new Set<ChildProcess>();
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** One GET with its own connection; resolves with the status, or 0 when nothing answers (yet). */
 export function probe(origin: string, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
@@ -59,11 +53,15 @@ export function probe(origin: string, path: string, headers: Record<string, stri
   });
 }
 
-export async function startServer(spec: ServerSpec): Promise<RunningServer> {
-  const port = await freePort();
-  const origin = `http://${HOST}:${port}`;
+export function startServer(spec: ServerSpec): Promise<RunningServer> {
+  return spec.announces ? launch(spec, 0) : withFreshPort((port) => launch(spec, port));
+}
+
+async function launch(spec: ServerSpec, port: number): Promise<RunningServer> {
+  let origin = `http://${HOST}:${port}`;
   const started = performance.now();
-  const child = spawn(spec.command, spec.args(port), { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const stdout = spec.announces ? "pipe" : "ignore";
+  const child = spawn(spec.command, spec.args(port), { detached: true, stdio: ["ignore", stdout, "pipe"] });
   running.add(child);
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -82,11 +80,14 @@ export async function startServer(spec: ServerSpec): Promise<RunningServer> {
   try {
     if (pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command}`);
     const deadline = started + (spec.startTimeoutMs ?? 30_000);
+    if (spec.announces) origin = await originFromOutput(child, spec.announces, deadline - performance.now());
     for (;;) {
       const status = await probe(origin, spec.probe.path, spec.probe.headers);
       if (status >= 200 && status < 300) break;
-      if (child.exitCode !== null)
-        throw new Error(`${spec.name} exited (${child.exitCode}) before answering:\n${stderr}`);
+      if (child.exitCode !== null) {
+        const why = `${spec.name} exited (${child.exitCode}) before answering:\n${stderr}`;
+        throw PORT_TAKEN.test(stderr) ? new PortTakenError(why) : new Error(why);
+      }
       if (status !== 0) throw new Error(`${spec.name} answered ${status} to ${spec.probe.path}`);
       if (performance.now() > deadline) throw new Error(`${spec.name} did not answer within ${spec.startTimeoutMs}ms`);
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { API_BASE_PATH } from "../../generated/rules.ts";
+import { MOCK_LISTENING } from "../server-port.ts";
 import type { ServerSpec } from "./processes.ts";
 
 export const API_KEY = "mock-api-key";
@@ -24,6 +25,8 @@ export function mockSpec(extraArgs: string[] = [], startTimeoutMs = 30_000): Ser
     args: (port) => [MOCK_BUNDLE, "--port", String(port), "--host", "127.0.0.1", "--quiet", ...extraArgs],
     probe: { path: `${MOCK_BASE_PATH}/workspace`, headers: auth },
     startTimeoutMs,
+    // It prints where it listens (with --quiet too): started on port 0, its port read from that line.
+    announces: MOCK_LISTENING,
   };
 }
 

@@ -2,16 +2,20 @@
  * The CI recipe (consumer.yml) works as written: its shell steps that start the mock, wait for it, smoke
  * test it and stop it are taken out of the workflow and run in bash, on a free port, against a fresh mock
  * of this checkout (standing in for the checked-out kit).
+ *
+ * The recipe's port is fixed by its consumer (MOCK_PORT), so it cannot be port 0 here: the test picks one
+ * that was free a moment ago and, should another process take it before the mock binds it, starts again
+ * on another (scripts/server-port.ts).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { root } from "../../scripts/generate-lib.ts";
+import { MOCK_LISTENING, PORT_TAKEN, PortTakenError, withFreshPort } from "../../scripts/server-port.ts";
 
 interface Step {
   name?: string;
@@ -32,19 +36,6 @@ function step(name: string): string {
   const run = mockJob?.steps.find((s) => s.name === name)?.run;
   if (!run) throw new Error(`consumer.yml has no run step named "${name}"`);
   return run;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** Runs one step as GitHub runs a `run:` step on Linux (`bash --noprofile --norc -eo pipefail`). */
@@ -75,6 +66,30 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Waits until the mock started in the background writes, to its log, that it listens on `origin`; fails
+ * when it exits first (a PortTakenError when its port was taken). Checks the log every 50 ms, for at most
+ * 30 s: far longer than the mock takes to start, even from source on a busy machine.
+ */
+async function listening(pid: number, logFile: string, origin: string): Promise<void> {
+  const read = () => readFile(logFile, "utf8").catch(() => "");
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    const log = await read();
+    const said = MOCK_LISTENING.exec(log)?.[1];
+    if (said !== undefined) {
+      expect(said).toBe(origin);
+      return;
+    }
+    if (!alive(pid)) {
+      const last = await read();
+      const why = `the mock exited before listening; its log:\n${last}`;
+      throw PORT_TAKEN.test(last) ? new PortTakenError(why) : new Error(why);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the mock did not say it listens within 30 s; its log:\n${await read()}`);
+}
+
 describe("the recipe's shell steps, against a fresh mock", () => {
   let workdir: string;
   let env: NodeJS.ProcessEnv;
@@ -85,9 +100,6 @@ describe("the recipe's shell steps, against a fresh mock", () => {
     // The consumer's checkout, with converseiq-kit where the workflow checks it out (this repo, installed).
     workdir = await mkdtemp(join(tmpdir(), "ciq-consumer-"));
     await symlink(root, join(workdir, ".converseiq-kit"));
-    const port = await freePort();
-    env = { ...process.env, ...workflow.env, MOCK_PORT: String(port) };
-    origin = `http://127.0.0.1:${port}`;
   });
 
   afterAll(async () => {
@@ -96,11 +108,16 @@ describe("the recipe's shell steps, against a fresh mock", () => {
   });
 
   it("starts the mock in the background", async () => {
-    const result = await runStep(step("Start the mock"), workdir, env, 10_000);
-    expect(result).toMatchObject({ code: 0 });
-    pid = Number(await readFile(join(workdir, "converseiq-mock.pid"), "utf8"));
-    expect(alive(pid)).toBe(true);
-  });
+    await withFreshPort(async (port) => {
+      env = { ...process.env, ...workflow.env, MOCK_PORT: String(port) };
+      origin = `http://127.0.0.1:${port}`;
+      const result = await runStep(step("Start the mock"), workdir, env, 10_000);
+      expect(result).toMatchObject({ code: 0 });
+      pid = Number(await readFile(join(workdir, "converseiq-mock.pid"), "utf8"));
+      await listening(pid, join(workdir, "converseiq-mock.log"), origin);
+    });
+    expect(pid !== undefined && alive(pid)).toBe(true);
+  }, 60_000);
 
   it("waits until the mock answers", async () => {
     const result = await runStep(step("Wait for the mock"), workdir, env);
@@ -117,10 +134,11 @@ describe("the recipe's shell steps, against a fresh mock", () => {
   it("stops it, leaving no process and a closed port", async () => {
     const result = await runStep(step("Stop the mock"), workdir, env);
     expect(result.code).toBe(0);
-    for (let i = 0; i < 50 && pid !== undefined && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    // Waits for the process to end (SIGTERM: it closes, writes nothing, exits), for at most 20 s.
+    for (let i = 0; i < 200 && pid !== undefined && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(pid !== undefined && alive(pid)).toBe(false);
     await expect(fetch(`${origin}/public/v1/workspace`)).rejects.toThrow();
-  });
+  }, 30_000);
 });
 
 describe("the recipe", () => {

@@ -9,8 +9,9 @@
 import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/options.ts";
+import { DEFAULT_BODY_TIMEOUT_MS } from "../http/request-body.ts";
 import { InvalidInputError } from "../invalid-input.ts";
-import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, MAX_BODY_TIMEOUT_MS, type MockOptions, PUBLIC_PREFIX } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {
@@ -122,6 +123,18 @@ export const FLAGS: Flag[] = [
         throw new UsageError("an API key must not be empty or start or end with spaces");
       }
       config.options.apiKeys = items;
+    },
+  },
+  {
+    kind: "value",
+    name: "body-timeout",
+    env: "MOCK_BODY_TIMEOUT",
+    group: "Server",
+    value: "MS",
+    help: "When a request body stops arriving for this long, answer 408 and close the connection.",
+    shown: String(DEFAULT_BODY_TIMEOUT_MS),
+    apply: (config, text) => {
+      config.options.bodyTimeoutMs = parseInteger(text, 1, MAX_BODY_TIMEOUT_MS);
     },
   },
   {

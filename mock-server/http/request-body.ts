@@ -8,16 +8,15 @@
  *   `payload_too_large`. Left to itself, Fastify answers at once and closes the connection while the
  *   client is still sending: the client (Node's fetch, curl) gets EPIPE or "other side closed" instead of
  *   the answer. Past DRAIN_LIMIT the mock stops reading and closes the connection.
- *
  * - An answer that went out before its body was read (401, 415, a GET with a body) leaves the rest to Node,
  *   which reads and drops it to keep the connection; if that rest stops arriving, the connection is closed
  *   after the same timeout rather than left open for good.
  *
  * Nothing past the route's limit is kept, nothing of a refused body is parsed, and no answer quotes it.
  * The timing is a stream the preParsing hook puts between the socket and Fastify's parser; it starts only
- * when the body is read, so a request answered before its body (401, 415) costs no timer.
+ * when the body is read, so a request answered before its body is read (401, 415) starts no timer there;
+ * the onResponse hook watches what such an answer leaves, only when the rest has not all come.
  */
-
 import type { IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest, onResponseHookHandler, preParsingHookHandler } from "fastify";

@@ -13,7 +13,7 @@ import {
 /** What each language's files are called and how quicktype is told to write them. */
 export const modelLanguages = [
   { lang: "python", dir: "models/python", file: "converseiq_models.py", options: { "python-version": "3.7" } },
-  { lang: "go", dir: "models/go", file: "models.go", options: { package: "converseiq" } },
+  { lang: "go", dir: "models/go", file: "models.go", options: { package: "converseiq", "omit-empty": true } },
   {
     lang: "java",
     dir: "models/java/au/com/converseiq/models",

@@ -656,32 +656,32 @@ type ContactCreate struct {
 // workspace is refused with 409.
 type ContactUpdate struct {
 	// Address. Null clears it.
-	Address                                                                                  *string `json:"address"`
+	Address                                                                                  *string `json:"address,omitempty"`
 	// City. Null clears it.
-	City                                                                                     *string `json:"city"`
+	City                                                                                     *string `json:"city,omitempty"`
 	// Company name. Null clears it.
-	Company                                                                                  *string `json:"company"`
+	Company                                                                                  *string `json:"company,omitempty"`
 	// Country. Null clears it.
-	Country                                                                                  *string `json:"country"`
+	Country                                                                                  *string `json:"country,omitempty"`
 	// Description. Null clears it.
-	Description                                                                              *string `json:"description"`
+	Description                                                                              *string `json:"description,omitempty"`
 	// Contact email address; unique within the workspace (compared case-insensitively). Null
 	// clears it.
-	Email                                                                                    *string `json:"email"`
+	Email                                                                                    *string `json:"email,omitempty"`
 	// Contact IPv4 address. Null clears it.
-	IP                                                                                       *string `json:"ip"`
+	IP                                                                                       *string `json:"ip,omitempty"`
 	// Contact language (a language tag such as `en`). Null clears it.
-	Lang                                                                                     *string `json:"lang"`
+	Lang                                                                                     *string `json:"lang,omitempty"`
 	// Contact name. Null clears it.
-	Name                                                                                     *string `json:"name"`
+	Name                                                                                     *string `json:"name,omitempty"`
 	// Origin URL: the page the contact came from. Null clears it.
-	Origin                                                                                   *string `json:"origin"`
+	Origin                                                                                   *string `json:"origin,omitempty"`
 	// Contact phone number. Null clears it.
-	Phone                                                                                    *string `json:"phone"`
+	Phone                                                                                    *string `json:"phone,omitempty"`
 	// State. Null clears it.
-	State                                                                                    *string `json:"state"`
+	State                                                                                    *string `json:"state,omitempty"`
 	// ZIP code. Null clears it.
-	ZipCode                                                                                  *string `json:"zip_code"`
+	ZipCode                                                                                  *string `json:"zip_code,omitempty"`
 }
 
 // A page of Chat objects, in the pagination envelope every list operation returns.

@@ -1,8 +1,9 @@
 /**
  * A fixed-window rate limit per API key: each key may make `limit` requests in a window of `windowMs`
- * that starts at its first request. Keys are kept as SHA-256 digests, never as they were sent.
+ * that starts at its first request. Keys are kept as sent: auth runs first, so each is one of the accepted
+ * keys the mock holds in its options anyway (a digest hid nothing, and needed node:crypto, which a browser
+ * lacks, on every request); so the map has at most one entry per accepted key.
  */
-import { createHash } from "node:crypto";
 
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -15,12 +16,11 @@ export class RateLimiter {
 
   /** Counts one request with this key: 0 when it is allowed, else the whole seconds until it would be. */
   hit(apiKey: string): number {
-    const id = createHash("sha256").update(apiKey).digest("base64");
     const now = this.clock();
-    let window = this.windows.get(id);
+    let window = this.windows.get(apiKey);
     if (!window || now >= window.start + this.windowMs) {
       window = { start: now, count: 0 };
-      this.windows.set(id, window);
+      this.windows.set(apiKey, window);
     }
     window.count++;
     if (window.count <= this.limit) return 0;

@@ -6,7 +6,6 @@
  * the changes the public API cannot make (a chat's states, editing messages, the team) are methods too,
  * for the admin API.
  */
-import { randomUUID } from "node:crypto";
 import type { oas31 } from "openapi3-ts";
 import { publicSpec } from "../../lib/spec.ts";
 import { CHAT_ACTIONS, type ChatAction, changeChatState } from "./chat-states.ts";
@@ -52,6 +51,12 @@ function isoNow(): string {
   return lastIso;
 }
 
+/**
+ * A v4 UUID from WebCrypto, which Node and browsers both have (the store runs in either). Called through
+ * `crypto`, not passed around bare: a browser's `randomUUID` throws when called without it as `this`.
+ */
+const newUuid = () => globalThis.crypto.randomUUID();
+
 export interface StoreOptions {
   now?: () => string;
   newId?: () => string;
@@ -66,7 +71,7 @@ export class Store {
     this.ctx = {
       state: State.fromSnapshot(snapshot),
       now: options.now ?? isoNow,
-      newId: options.newId ?? randomUUID,
+      newId: options.newId ?? newUuid,
     };
   }
 

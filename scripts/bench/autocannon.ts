@@ -4,7 +4,7 @@
  * their fractions.
  */
 import autocannon from "autocannon";
-import { type LoadGenerator, percentile, type Run, type RunOptions, type Scenario } from "./load.ts";
+import { type LoadGenerator, percentile, type Run, type RunOptions, type Scenario } from "./load-types.ts";
 import { packageVersion } from "./report.ts";
 
 /** Numbers the bodies of writes across every run of the process, so that each `{n}` is new. */

@@ -4,7 +4,7 @@
  * around each request with `performance.now()`, so they keep their fractions of a millisecond.
  */
 import { Agent, request } from "node:http";
-import { percentile } from "./load.ts";
+import { percentile } from "./load-types.ts";
 
 export interface Latency {
   requests: number;

@@ -10,15 +10,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type LoadGenerator,
-  type LoadResult,
-  loadGenerator,
-  type Run,
-  type RunOptions,
-  type Scenario,
-  summarise,
-} from "./load.ts";
+import { type LoadResult, loadGenerator, summarise } from "./load.ts";
+import type { LoadGenerator, Run, RunOptions, Scenario } from "./load-types.ts";
 import { type Pinning, pinned, pinThisProcess, planPinning } from "./pinning.ts";
 import { probe, type RunningServer, type ServerSpec, startServer } from "./processes.ts";
 import {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { LoadGenerator, Run, RunOptions, Scenario } from "./load.ts";
+import type { LoadGenerator, Run, RunOptions, Scenario } from "./load-types.ts";
 
 const SCRIPT = fileURLToPath(new URL("wrk-scenario.lua", import.meta.url));
 

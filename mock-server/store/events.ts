@@ -22,6 +22,21 @@ export interface StoreChange {
 
 export type ChangeListener = (change: StoreChange) => void;
 
+/**
+ * A change's webhook body as the spec describes it, `{event, id, ts, data}` in that order: `id` a new
+ * UUID, `ts` the Unix seconds of `at` (the mock's clock, ISO text, read right after the change). The one
+ * stamping for every way the events leave the mock: POSTed by the webhooks, or handed over in process.
+ */
+export function stampChange(
+  change: StoreChange,
+  at: string,
+  id: string = globalThis.crypto.randomUUID(),
+): WebhookPayload {
+  const { event, data } = change.event;
+  // Rebuilt, not spread, for the spec's key order; the cast joins back what the destructuring set apart.
+  return { event, id, ts: Math.floor(Date.parse(at) / 1000), data } as WebhookPayload;
+}
+
 type EventOf<Data> = Extract<WebhookPayload, { data: Data }>["event"];
 type ContactEvent = EventOf<{ contact: Contact }>;
 type ChatEvent = EventOf<{ chat: Chat }>;

@@ -4,11 +4,10 @@
  * Publishing never throws and never waits, so the request that caused the change answers as if there were
  * no webhooks at all.
  */
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { components } from "../../generated/admin-types.ts";
 import type { Scheduler } from "../scheduler.ts";
-import type { StoreChange } from "../store/events.ts";
+import { type StoreChange, stampChange } from "../store/events.ts";
 import type { Store } from "../store/store.ts";
 import { DeliveryLog } from "./delivery-log.ts";
 import { Dispatcher } from "./dispatcher.ts";
@@ -47,20 +46,19 @@ export class Webhooks {
   /** Queues the change's event for every subscription that wants it. */
   publish(change: StoreChange): void {
     try {
-      const { event, data } = change.event;
+      const { event } = change.event;
       const targets = this.subscriptions.matching(event);
       if (targets.length === 0) return;
-      const id = randomUUID();
-      // Told right after the change, on the same turn: now is when it happened, in Unix seconds.
-      const ts = Math.floor(Date.parse(this.now()) / 1000);
-      // The envelope in the spec's order; serialised now, so later changes cannot alter what is sent.
-      const body = JSON.stringify({ event, id, ts, data });
+      // Told right after the change, on the same turn: now is when it happened.
+      const payload = stampChange(change, this.now());
+      // Serialised now, so later changes cannot alter what is sent.
+      const body = JSON.stringify(payload);
       const queuedAt = new Date().toISOString();
       for (const target of targets) {
         const entry = this.log.add({
-          id: randomUUID(),
+          id: globalThis.crypto.randomUUID(),
           event,
-          eventId: id,
+          eventId: payload.id,
           webhook: target.id,
           url: target.url,
           attempts: 0,

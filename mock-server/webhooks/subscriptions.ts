@@ -1,5 +1,4 @@
 /** The endpoints subscribed to the mock's webhooks, in the order they were added. Not part of the state. */
-import { randomUUID } from "node:crypto";
 import type { components } from "../../generated/admin-types.ts";
 import { checkPatterns, matches } from "./filters.ts";
 
@@ -11,7 +10,7 @@ export class Subscriptions {
   /** Adds an endpoint; throws an InvalidInputError when a pattern matches no event. */
   add(url: string, events: readonly string[] = ["*"]): Subscription {
     checkPatterns(events);
-    const subscription = { id: randomUUID(), url, events: [...events] };
+    const subscription = { id: globalThis.crypto.randomUUID(), url, events: [...events] };
     this.items.set(subscription.id, subscription);
     return subscription;
   }

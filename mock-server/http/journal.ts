@@ -1,23 +1,21 @@
 /**
  * The request journal behind `GET /__admin/requests`: the most recent requests the mock answered, in a
  * fixed-size ring buffer (constant memory, O(1) per request). It records the method, path, status, time
- * and operation; never a header, so never an API key or admin token.
+ * and operation; never a header, so never an API key or admin token. No framework here (what records
+ * into it is the transport's or the engine's), so it runs in a browser too.
  */
-import type { FastifyInstance } from "fastify";
 import type { components } from "../../generated/admin-types.ts";
 
 export type JournalEntry = components["schemas"]["JournalEntry"];
 export type JournalPage = components["schemas"]["Journal"];
 
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** Leave this route's requests out of the journal (the journal's own routes, so reading it adds nothing). */
-    skipJournal?: boolean;
-  }
-}
-
 /** A URL longer than this is cut, so one odd request cannot make the journal large. */
 const MAX_PATH = 2048;
+
+/** The path and query as the journal keeps them: cut at `MAX_PATH` characters, marked by an ellipsis. */
+export function journalPath(url: string): string {
+  return url.length > MAX_PATH ? `${url.slice(0, MAX_PATH)}…` : url;
+}
 
 /**
  * An entry as kept: its time as a number, written out as text only when the journal is read (formatting
@@ -63,23 +61,4 @@ export class Journal {
     this.count = 0;
     this.dropped = 0;
   }
-}
-
-/** Records every answered request (except those of routes marked `skipJournal`) once its response is sent. */
-export function installJournal(app: FastifyInstance, journal: Journal): void {
-  // A callback hook, not an async one: no promise per request.
-  app.addHook("onResponse", (request, reply, done) => {
-    const config = request.routeOptions.config;
-    if (config.skipJournal) return done();
-    const duration = reply.elapsedTime;
-    journal.record({
-      at: Date.now() - duration,
-      method: request.method,
-      path: request.url.length > MAX_PATH ? `${request.url.slice(0, MAX_PATH)}…` : request.url,
-      status: reply.statusCode,
-      durationMs: Math.round(duration * 1000) / 1000,
-      operationId: config.operationId ?? null,
-    });
-    done();
-  });
 }

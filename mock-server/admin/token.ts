@@ -4,7 +4,7 @@
  * keys), never echoed or logged.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "../engine/errors.ts";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 

@@ -16,7 +16,7 @@ import type {
   RouteOptions,
 } from "fastify";
 import type { Operation } from "../../lib/spec.ts";
-import { HttpError } from "../http/errors.ts";
+import { HttpError } from "../engine/errors.ts";
 import { realScheduler, type Scheduler } from "../scheduler.ts";
 import { cannedResponses } from "./canned-responses.ts";
 import { installCors } from "./cors.ts";

@@ -5,24 +5,11 @@
  */
 import type { FastifyReply } from "fastify";
 import { STATUS_BY_CODE } from "../../generated/rules.ts";
-import type { ErrorBody, ErrorCode, ErrorDetail } from "../store/types.ts";
+import { errorBody, HttpError } from "../engine/errors.ts";
+import type { ErrorCode, ErrorDetail } from "../store/types.ts";
 
-/** An error raised in the HTTP layer (auth, routing, parsing), already in the spec's terms. */
-export class HttpError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
-
-export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorBody {
-  return details.length > 0 ? { code, message, details } : { code, message };
-}
+// HttpError lives in the engine now (no Fastify in it); kept reachable from here for the Fastify app.
+export { errorBody, HttpError };
 
 export function sendError(reply: FastifyReply, error: { code: ErrorCode; message: string; details?: ErrorDetail[] }) {
   return reply

@@ -109,7 +109,7 @@ function untestedGlobals(text: string): string[] {
 async function measure(entry: string): Promise<Bundle> {
   const checked = await bundle({ entryPoints: [entry] });
   if (checked.errors.length > 0) return checked;
-  const minified = (await build({ ...common, entryPoints: [entry], minify: true })).outputFiles[0]?.contents;
+  const minified = (await build({ ...common, entryPoints: [entry], minify: true })).outputFiles?.[0]?.contents;
   const bytes = minified ?? new Uint8Array();
   return { ...checked, size: { minified: bytes.length, gzipped: gzipSync(bytes).length } };
 }

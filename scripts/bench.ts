@@ -1,16 +1,18 @@
 /**
- * `npm run bench`: the mock beside Prism and a bare node:http ceiling, under the same load
+ * `npm run bench`: the mock beside the mock of an earlier commit (the baseline, `--baseline REF`), Prism
+ * and a bare node:http ceiling, under the same load, and GET list through the fetch adapter in process
  * (scripts/bench/side-by-side.ts). `--scale`: the mock at 1,000,000 contacts beside the default seed
  * (scale.ts). `--soak SECONDS`: mixed reads and writes for that long, memory and consistency (soak.ts).
- * `--smoke`: the side-by-side run in a few seconds, no thresholds (what `npm test` runs). The side-by-side
- * load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one), and where `taskset`
- * is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
+ * `--smoke`: the side-by-side run in a few seconds, no thresholds and no baseline (what `npm test` runs).
+ * The side-by-side load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one),
+ * and where `taskset` is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
  *
  * Builds the mock's bundle first (the one `npm start` runs), starts every server on a free loopback port,
  * prints tables and the targets, writes the JSON report under `reports/` (or `--out FILE`), and stops every
  * server it started, also on failure or Ctrl-C.
  */
 import { parseArgs } from "node:util";
+import { type Baseline, ENGINE_CONTRACT, isSkipped, prepareBaseline, type SkippedBaseline } from "./bench/baseline.ts";
 import { killAll, stopServersOnExit } from "./bench/processes.ts";
 import { writeReport } from "./bench/report.ts";
 import { ROOT } from "./bench/servers.ts";
@@ -18,15 +20,20 @@ import { FULL, markdownSideBySide, printSideBySide, SMOKE, sideBySide } from "./
 import { buildMock } from "./build.ts";
 
 const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --smoke] [--out FILE] [--markdown]
-                                [--generator wrk|autocannon] [--no-pinning]
-  (no flag)        the mock, Prism and a node:http ceiling side by side (about 4 minutes)
+                                [--generator wrk|autocannon] [--no-pinning] [--baseline REF | --no-baseline]
+  (no flag)        the mock, the baseline, Prism and a node:http ceiling side by side, and GET list
+                   through the fetch adapter in process (about 6 minutes)
   --scale          the mock at 1,000,000 contacts beside the default seed
   --soak SECONDS   mixed reads and writes at 50 connections for SECONDS, RSS every 10 s, consistency at the end
-  --smoke          the side-by-side run in a few seconds, no thresholds (npm test runs it)
+  --smoke          the side-by-side run in a few seconds, no thresholds, no baseline (npm test runs it)
   --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json)
   --markdown       also print the tables as Markdown
   --generator G    side by side: load from wrk or autocannon (default: wrk when it is on the PATH)
   --no-pinning     side by side: no taskset (by default the generator runs on core 0, the servers on core 1)
+  --baseline REF   side by side: the mock of commit REF as a server of its own, mock@REF, in the same rounds
+                   (default: the parent of the commit that added ${ENGINE_CONTRACT}, the server before
+                   the engine; not in --smoke unless given)
+  --no-baseline    side by side: no baseline
 `;
 
 async function main(): Promise<void> {
@@ -39,6 +46,8 @@ async function main(): Promise<void> {
       markdown: { type: "boolean" },
       generator: { type: "string" },
       "no-pinning": { type: "boolean" },
+      baseline: { type: "string" },
+      "no-baseline": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -51,8 +60,11 @@ async function main(): Promise<void> {
   const generator = values.generator;
   if (generator !== undefined && generator !== "wrk" && generator !== "autocannon")
     throw new Error(`--generator takes wrk or autocannon, not ${generator}`);
+  if (values.baseline !== undefined && values["no-baseline"])
+    throw new Error("pick one of --baseline and --no-baseline");
 
   const removeHandlers = stopServersOnExit();
+  let baseline: Baseline | SkippedBaseline | undefined;
   const built = await buildMock();
   console.log(`built the mock's bundle (${built.inputs.length} source files)`);
   try {
@@ -70,9 +82,18 @@ async function main(): Promise<void> {
       printSoak(report);
       save(values.out ?? `${ROOT}reports/bench-soak.json`, report);
     } else {
+      // A smoke run has no time for building another commit: a baseline there only when asked for.
+      const wantBaseline = values.baseline !== undefined || (!values.smoke && !values["no-baseline"]);
+      if (wantBaseline) {
+        baseline = await prepareBaseline(values.baseline, console.log);
+        if (isSkipped(baseline)) {
+          console.error(`\nbench: BASELINE SKIPPED (${baseline.commit ?? baseline.asked}): ${baseline.skipped}\n`);
+        }
+      }
       const report = await sideBySide(values.smoke ? SMOKE : FULL, {
         ...(generator !== undefined ? { generator } : {}),
         pinning: !values["no-pinning"],
+        ...(baseline !== undefined ? { baseline } : {}),
       });
       printSideBySide(report);
       if (values.markdown) console.log(`\n${markdownSideBySide(report)}`);
@@ -81,6 +102,7 @@ async function main(): Promise<void> {
     }
   } finally {
     killAll();
+    if (baseline !== undefined && !isSkipped(baseline)) baseline.remove();
     removeHandlers();
   }
 }

@@ -58,15 +58,16 @@ export function packageVersion(name: string): string {
 export interface Target {
   name: string;
   value: number;
-  /** `>=` or `<=` the threshold. */
-  op: ">=" | "<=";
+  /** `>=`, `>` or `<=` the threshold. */
+  op: ">=" | ">" | "<=";
   threshold: number;
   unit: string;
   met: boolean;
 }
 
-export function target(name: string, value: number, op: ">=" | "<=", threshold: number, unit = ""): Target {
-  const met = Number.isFinite(value) && (op === ">=" ? value >= threshold : value <= threshold);
+export function target(name: string, value: number, op: Target["op"], threshold: number, unit = ""): Target {
+  const met =
+    Number.isFinite(value) && (op === ">=" ? value >= threshold : op === ">" ? value > threshold : value <= threshold);
   return { name, value: round(value, 3), op, threshold, unit, met };
 }
 

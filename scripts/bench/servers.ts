@@ -1,7 +1,8 @@
 /**
- * The three servers of the side-by-side benchmark: the mock (its built bundle, as `npm start` and the
- * `converseiq-mock` bin run it), Prism's static mock of the same spec, and the ceiling (a bare node:http
- * server with a fixed body). Each is a separate process on a free loopback port.
+ * The servers of the side-by-side benchmark: the mock (its built bundle, as `npm start` and the
+ * `converseiq-mock` bin run it), the same mock built from an earlier commit (the baseline), Prism's static
+ * mock of the same spec, and the ceiling (a bare node:http server with a fixed body). Each is a separate
+ * process on a free loopback port.
  */
 import { fileURLToPath } from "node:url";
 import { API_BASE_PATH } from "../../generated/rules.ts";
@@ -17,12 +18,19 @@ export const MOCK_BASE_PATH: string = API_BASE_PATH;
 
 const auth = { "x-api-key": API_KEY };
 
-/** The mock at the default seed, or with other flags (`--contacts 1000000`). */
-export function mockSpec(extraArgs: string[] = [], startTimeoutMs = 30_000): ServerSpec {
+/**
+ * The mock at the default seed, or with other flags (`--contacts 1000000`). `bundle` and `name`: another
+ * build of it, as the baseline (`mock@REF`, an earlier commit's bundle: baseline.ts).
+ */
+export function mockSpec(
+  extraArgs: string[] = [],
+  startTimeoutMs = 30_000,
+  { bundle = MOCK_BUNDLE, name = "mock" }: { bundle?: string; name?: string } = {},
+): ServerSpec {
   return {
-    name: "mock",
+    name,
     command: process.execPath,
-    args: (port) => [MOCK_BUNDLE, "--port", String(port), "--host", "127.0.0.1", "--quiet", ...extraArgs],
+    args: (port) => [bundle, "--port", String(port), "--host", "127.0.0.1", "--quiet", ...extraArgs],
     probe: { path: `${MOCK_BASE_PATH}/workspace`, headers: auth },
     startTimeoutMs,
     // It prints where it listens (with --quiet too): started on port 0, its port read from that line.

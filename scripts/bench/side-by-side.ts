@@ -1,15 +1,22 @@
 /**
- * `npm run bench`: the mock, Prism and the ceiling. Each is started `startupRuns` times, one after another
- * (start-up to first answer, RSS after start); the last start of each stays up. Then each scenario is run
- * at 50 connections against one server at a time, in rounds that take turns between the servers (mock,
- * Prism, ceiling, mock, ...), so that a slower spell of a shared machine falls on all of them alike; a
- * row's req/s and percentiles are the medians of its rounds, and a ratio is the median of the rounds'
- * ratios. The load comes from wrk when it is on the PATH, else autocannon; where `taskset` is, the load
- * generator runs on core 0 and the servers on core 1. A run with an error or a non-2xx answer fails.
+ * `npm run bench`: the mock, the baseline (the mock built from an earlier commit, `mock@REF`: baseline.ts),
+ * Prism and the ceiling. Each is started `startupRuns` times, one after another (start-up to first answer,
+ * RSS after start); the last start of each stays up. Then each scenario is run at 50 connections against
+ * one server at a time, in rounds that take turns between the servers (mock, mock@REF, Prism, ceiling,
+ * mock, ...), so that a slower spell of a shared machine falls on all of them alike; a row's req/s and
+ * percentiles are the medians of its rounds, and a ratio is the median of the rounds' ratios. The load
+ * comes from wrk when it is on the PATH, else autocannon; where `taskset` is, the load generator runs on
+ * core 0 and the servers on core 1. A run with an error or a non-2xx answer fails.
+ *
+ * GET list also has its turn in the fetch adapter, in process (`fetch in-process`: in-process.ts, started
+ * by fetch-contender.ts): 50 requests in flight through `createMockFetch`'s fetch, with no socket, in a
+ * process on the servers' core.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Baseline, isSkipped, type SkippedBaseline } from "./baseline.ts";
+import { FETCH_CONTENDER, type FetchContender, startFetchContender } from "./fetch-contender.ts";
 import { type LoadResult, loadGenerator, summarise } from "./load.ts";
 import type { LoadGenerator, Run, RunOptions, Scenario } from "./load-types.ts";
 import { type Pinning, pinned, pinThisProcess, planPinning } from "./pinning.ts";
@@ -85,8 +92,23 @@ export interface SideBySideReport {
   settings: SideBySideSettings;
   startup: StartupRow[];
   load: LoadRow[];
-  ratios: { scenario: string; mockOverPrism: number; mockOverCeiling: number | null }[];
+  /** The earlier commit's mock run beside today's, or why it was not; null when none was asked for. */
+  baseline: { asked: string; commit: string | null; server: string | null; skipped: string | null } | null;
+  /** The fetch adapter in process: start to a seeded mock, and the seeding alone; null when not run. */
+  inProcess: { startupMs: number; seededMs: number } | null;
+  ratios: Ratio[];
   targets: Target[];
+}
+
+/** Paired ratios of req/s for one scenario (null where one side did not run it). */
+export interface Ratio {
+  scenario: string;
+  mockOverPrism: number;
+  mockOverCeiling: number | null;
+  /** Today's mock over the earlier commit's (`mock@REF`). */
+  mockOverBaseline: number | null;
+  /** The fetch adapter in process over the HTTP mock. */
+  fetchOverMock: number | null;
 }
 
 export const LIST_SCENARIO = "GET /contact?page=2&limit=20";
@@ -169,10 +191,13 @@ async function timedStarts(spec: ServerSpec, runs: number, log: (line: string) =
   return { server, row };
 }
 
-/** A server under load, and where the API is on it: `/public/v1` on the mock and the ceiling, the root on Prism. */
+/** What takes turns in the rounds: a server under a load generator, or the fetch adapter in process. */
 interface Contender {
-  server: RunningServer;
-  basePath: string;
+  name: string;
+  /** The scenarios it is loaded with, by name: a baseline's with its own ids; one it lacks is not run on it. */
+  scenarios: Map<string, Scenario>;
+  run(scenario: Scenario, options: RunOptions): Promise<Run>;
+  rss(): number | undefined;
 }
 
 export interface LoadChoice {
@@ -180,6 +205,10 @@ export interface LoadChoice {
   generator?: "wrk" | "autocannon";
   /** Whether to pin the generator and the servers to cores of their own, where `taskset` is (default yes). */
   pinning?: boolean;
+  /** The earlier commit's mock, built (baseline.ts), to run beside today's; or why it could not be. */
+  baseline?: Baseline | SkippedBaseline;
+  /** Whether GET list also runs through the fetch adapter in process (default yes). */
+  inProcess?: boolean;
 }
 
 export async function sideBySide(
@@ -203,6 +232,9 @@ export async function sideBySide(
   const startup: StartupRow[] = [];
   const rows: LoadRow[] = [];
   const running: RunningServer[] = [];
+  let fetchContender: FetchContender | undefined;
+  const baseline = choice.baseline !== undefined && !isSkipped(choice.baseline) ? choice.baseline : undefined;
+  const baselineName = choice.baseline?.commit ? `mock@${choice.baseline.commit}` : null;
   const scratch = mkdtempSync(join(tmpdir(), "converseiq-bench-"));
   // autocannon runs in this process: it takes the generator's core for the run.
   const unpin =
@@ -215,24 +247,45 @@ export async function sideBySide(
     running.push(mock.server);
     startup.push(mock.row);
     const read = await readScenarios(mock.server);
+    const http = (server: RunningServer, basePath: string, list: Scenario[]): Contender => ({
+      name: server.name,
+      scenarios: new Map(list.map((scenario) => [scenario.name, scenario])),
+      run: (scenario, runOptions) => generator.run(`${server.origin}${basePath}`, scenario, runOptions),
+      rss: () => server.rss(),
+    });
+    const contenders: Contender[] = [http(mock.server, MOCK_BASE_PATH, read.scenarios)];
+    if (baseline && baselineName) {
+      const spec = mockSpec([], 30_000, { bundle: baseline.bundle, name: baselineName });
+      const old = await timedStarts(pinned(spec, serverCore), settings.startupRuns, log);
+      running.push(old.server);
+      startup.push(old.row);
+      // Its own ids: the same seed should give the same ones, but an earlier store need not.
+      contenders.push(http(old.server, MOCK_BASE_PATH, (await readScenarios(old.server)).scenarios));
+    }
+    if (choice.inProcess ?? true) {
+      fetchContender = await startFetchContender(scratch, serverCore);
+      log(
+        `  ${FETCH_CONTENDER}: seeded in ${Math.round(fetchContender.seededMs)} ms, ` +
+          `ready ${Math.round(fetchContender.startupMs)} ms after start (GET list only)`,
+      );
+      const list = read.scenarios.filter((scenario) => scenario.name === LIST_SCENARIO);
+      contenders.push({ ...fetchContender, scenarios: new Map(list.map((scenario) => [scenario.name, scenario])) });
+    }
     const prism = await timedStarts(pinned(prismSpec, serverCore), settings.startupRuns, log);
     running.push(prism.server);
     startup.push(prism.row);
     // A sanity check that Prism answers the scenarios at all (its examples), not 404s.
     const status = await probe(prism.server.origin, "/contact?page=2&limit=20", { "x-api-key": API_KEY });
     if (status !== 200) throw new Error(`prism answered ${status} to ${LIST_SCENARIO}`);
+    contenders.push(http(prism.server, "", read.scenarios));
     const answersFile = join(scratch, "answers.json");
     writeFileSync(answersFile, JSON.stringify(read.answers));
     const ceiling = await timedStarts(pinned(ceilingSpec(answersFile), serverCore), settings.startupRuns, log);
     running.push(ceiling.server);
     startup.push(ceiling.row);
+    // The mock's own answers as fixed bytes: what the mock would do if answering cost nothing.
+    contenders.push(http(ceiling.server, MOCK_BASE_PATH, read.scenarios));
 
-    const contenders: Contender[] = [
-      { server: mock.server, basePath: MOCK_BASE_PATH },
-      { server: prism.server, basePath: "" },
-      // The mock's own answers as fixed bytes: what the mock would do if answering cost nothing.
-      { server: ceiling.server, basePath: MOCK_BASE_PATH },
-    ];
     const load =
       settings.amount === undefined
         ? `${settings.durationS} s`
@@ -243,22 +296,24 @@ export async function sideBySide(
       `load: ${settings.connections} connections, ${settings.rounds} round(s) of ${load} per server and scenario, ` +
         `taking turns (the ceiling answers with the mock's own answers, ${read.answers.length} of them)`,
     );
-    for (const scenario of read.scenarios) {
-      const runs = new Map<RunningServer, Run[]>(contenders.map((t) => [t.server, []]));
+    for (const { name: scenarioName } of read.scenarios) {
+      const turns = contenders.filter((contender) => contender.scenarios.has(scenarioName));
+      const runs = new Map<Contender, Run[]>(turns.map((contender) => [contender, []]));
       for (let turn = 0; turn < settings.rounds; turn++) {
-        for (const { server, basePath } of contenders) {
-          const base = `${server.origin}${basePath}`;
+        for (const contender of turns) {
+          const scenario = contender.scenarios.get(scenarioName);
+          if (!scenario) continue;
           const once = async (runOptions: RunOptions) =>
-            failOnErrors(server, scenario, await generator.run(base, scenario, runOptions));
+            failOnErrors(contender.name, scenario, await contender.run(scenario, runOptions));
           if (turn === 0 && settings.warmupS > 0) await once({ ...options, durationS: settings.warmupS });
-          runs.get(server)?.push(await once(options));
+          runs.get(contender)?.push(await once(options));
         }
       }
-      for (const { server } of contenders) {
-        const result = summarise(runs.get(server) ?? []);
-        const row = { server: server.name, scenario: scenario.name, ...result, rssMB: mb(server.rss()) };
+      for (const contender of turns) {
+        const result = summarise(runs.get(contender) ?? []);
+        const row = { server: contender.name, scenario: scenarioName, ...result, rssMB: mb(contender.rss()) };
         log(
-          `  ${server.name} ${scenario.name}: ${Math.round(row.reqPerS)} req/s (rounds ${row.roundsReqPerS.join(", ")}), ` +
+          `  ${contender.name} ${scenarioName}: ${Math.round(row.reqPerS)} req/s (rounds ${row.roundsReqPerS.join(", ")}), ` +
             `p99 ${row.p99Ms.toFixed(2)} ms, ${row.errors} errors, ${row.non2xx} non-2xx`,
         );
         rows.push(row);
@@ -266,23 +321,26 @@ export async function sideBySide(
     }
   } finally {
     unpin();
+    await fetchContender?.stop();
     for (const server of running) await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 
   const find = (server: string, scenario: string) => rows.find((r) => r.server === server && r.scenario === scenario);
-  // A ratio is the median of the rounds' ratios: each round of the mock is paired with the round of the
-  // other server that ran right after it, so a busy spell of the machine falls on both sides of a pair.
-  const pairedRatio = (scenario: string, other: string): number | null => {
-    const mine = find("mock", scenario)?.roundsReqPerS;
-    const theirs = find(other, scenario)?.roundsReqPerS;
-    if (!mine || !theirs) return null;
-    return round(median(mine.map((rate, i) => rate / (theirs[i] ?? Number.NaN))), 2);
+  // A ratio is the median of the rounds' ratios: each round of one side is paired with the other side's
+  // round of the same turn, which ran a few seconds from it, so a busy spell of the machine falls on both.
+  const pairedRatio = (scenario: string, mine: string, other: string | null): number | null => {
+    const ours = find(mine, scenario)?.roundsReqPerS;
+    const theirs = other === null ? undefined : find(other, scenario)?.roundsReqPerS;
+    if (!ours || !theirs) return null;
+    return round(median(ours.map((rate, i) => rate / (theirs[i] ?? Number.NaN))), 2);
   };
-  const ratios = [...new Set(rows.map((r) => r.scenario))].map((scenario) => ({
+  const ratios: Ratio[] = [...new Set(rows.map((r) => r.scenario))].map((scenario) => ({
     scenario,
-    mockOverPrism: pairedRatio(scenario, "prism") ?? Number.NaN,
-    mockOverCeiling: pairedRatio(scenario, "ceiling"),
+    mockOverPrism: pairedRatio(scenario, "mock", "prism") ?? Number.NaN,
+    mockOverCeiling: pairedRatio(scenario, "mock", "ceiling"),
+    mockOverBaseline: pairedRatio(scenario, "mock", baseline ? baselineName : null),
+    fetchOverMock: pairedRatio(scenario, FETCH_CONTENDER, "mock"),
   }));
   const list = ratios.find((r) => r.scenario === LIST_SCENARIO);
   const post = ratios.find((r) => r.scenario === POST_SCENARIO);
@@ -292,6 +350,28 @@ export async function sideBySide(
     target("GET list p99", find("mock", LIST_SCENARIO)?.p99Ms ?? Number.NaN, "<=", 10, " ms"),
     target("POST req/s, mock/Prism", post?.mockOverPrism ?? Number.NaN, ">=", 5, "×"),
     target("mock start-up to first answer (median)", startup[0]?.medianMs ?? Number.NaN, "<=", 400, " ms"),
+    // Within 10% of the earlier commit's server, measured in the same rounds (a skipped baseline: a MISS).
+    ...(choice.baseline
+      ? [
+          target(
+            `GET list req/s, mock/${baselineName ?? "baseline"}`,
+            list?.mockOverBaseline ?? Number.NaN,
+            ">=",
+            0.9,
+            "×",
+          ),
+          target(
+            `POST req/s, mock/${baselineName ?? "baseline"}`,
+            post?.mockOverBaseline ?? Number.NaN,
+            ">=",
+            0.9,
+            "×",
+          ),
+        ]
+      : []),
+    ...(fetchContender
+      ? [target(`GET list req/s, ${FETCH_CONTENDER}/HTTP mock`, list?.fetchOverMock ?? Number.NaN, ">", 1, "×")]
+      : []),
   ];
   return {
     kind: "side-by-side",
@@ -306,6 +386,17 @@ export async function sideBySide(
     },
     loadSetup: setup,
     settings,
+    baseline: choice.baseline
+      ? {
+          asked: choice.baseline.asked,
+          commit: choice.baseline.commit,
+          server: baseline ? baselineName : null,
+          skipped: isSkipped(choice.baseline) ? choice.baseline.skipped : null,
+        }
+      : null,
+    inProcess: fetchContender
+      ? { startupMs: round(fetchContender.startupMs, 1), seededMs: round(fetchContender.seededMs, 1) }
+      : null,
     startup,
     load: rows.map((r) => ({
       ...r,
@@ -321,14 +412,14 @@ export async function sideBySide(
 }
 
 /** A run with an error, a timeout or an answer that was no 2xx fails the benchmark, naming it. */
-function failOnErrors(server: RunningServer, scenario: Scenario, result: Run): Run {
+function failOnErrors(name: string, scenario: Scenario, result: Run): Run {
   if (result.errors + result.timeouts + result.non2xx > 0) {
     throw new Error(
-      `${server.name} ${scenario.name}: ${result.errors} connection errors, ${result.timeouts} timeouts, ` +
+      `${name} ${scenario.name}: ${result.errors} connection errors, ${result.timeouts} timeouts, ` +
         `${result.non2xx} answers that were no 2xx, of ${result.requests} requests: the numbers would measure failures`,
     );
   }
-  if (result.requests === 0) throw new Error(`${server.name} ${scenario.name}: no request was answered`);
+  if (result.requests === 0) throw new Error(`${name} ${scenario.name}: no request was answered`);
   return result;
 }
 
@@ -350,6 +441,27 @@ export function describeSetup(setup: LoadSetup): string {
   return `${setup.generator} ${setup.generatorVersion} (${setup.generatorProcess})${where}`;
 }
 
+/** The ratios as a table: a column for the baseline and one for the fetch adapter when they ran. */
+function ratioTable(report: SideBySideReport): [string[], (string | number)[][]] {
+  const withBaseline = report.baseline?.server != null;
+  const withFetch = report.inProcess !== null;
+  const header = [
+    "scenario",
+    "mock/Prism",
+    "mock/ceiling",
+    ...(withBaseline ? [`mock/${report.baseline?.server}`] : []),
+    ...(withFetch ? ["fetch in-process/mock"] : []),
+  ];
+  const rows = report.ratios.map((r) => [
+    r.scenario,
+    r.mockOverPrism,
+    r.mockOverCeiling ?? "—",
+    ...(withBaseline ? [r.mockOverBaseline ?? "—"] : []),
+    ...(withFetch ? [r.fetchOverMock ?? "—"] : []),
+  ]);
+  return [header, rows];
+}
+
 const LOAD_HEADER = ["server", "scenario", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "RSS MB"];
 const loadCells = (r: LoadRow) => [r.server, r.scenario, r.reqPerS, r.p50Ms, r.p99Ms, r.errors, r.non2xx, r.rssMB];
 
@@ -362,14 +474,17 @@ export function printSideBySide(report: SideBySideReport, log: (line: string) =>
   log(
     `${connections} connections; per server and scenario ${warmupS} s warm-up, then ${rounds} round(s) of ${durationS} s taking turns\n`,
   );
+  const { baseline } = report;
+  if (baseline) {
+    log(
+      baseline.skipped === null
+        ? `baseline: ${baseline.server} (${baseline.asked})`
+        : `BASELINE SKIPPED (${baseline.asked}${baseline.commit ? `, ${baseline.commit}` : ""}): ${baseline.skipped}`,
+    );
+  }
   log(table(LOAD_HEADER, report.load.map(loadCells)));
   log("");
-  log(
-    table(
-      ["scenario", "mock/Prism", "mock/ceiling"],
-      report.ratios.map((r) => [r.scenario, r.mockOverPrism, r.mockOverCeiling ?? "—"]),
-    ),
-  );
+  log(table(...ratioTable(report)));
   log("");
   log(
     table(
@@ -395,10 +510,7 @@ export function markdownSideBySide(report: SideBySideReport): string {
   return [
     markdownTable(LOAD_HEADER, report.load.map(loadCells)),
     "",
-    markdownTable(
-      ["scenario", "mock/Prism", "mock/ceiling"],
-      report.ratios.map((r) => [r.scenario, r.mockOverPrism, r.mockOverCeiling ?? "—"]),
-    ),
+    markdownTable(...ratioTable(report)),
     "",
     markdownTable(
       ["server", "start-up to first answer, median ms", "RSS after start MB"],

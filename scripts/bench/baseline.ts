@@ -118,7 +118,7 @@ export async function prepareBaseline(
   }
 }
 
-interface PackageJson {
+export interface PackageJson {
   dependencies?: Record<string, string>;
 }
 
@@ -127,14 +127,13 @@ interface PackageJson {
  * holds at another major version (`^1.2` and `~1.2` want 1; `^0.17` wants 0.17): a rough check, enough to
  * tell a removed or replaced package from a patch release.
  */
-function missingDependencies(pkg: PackageJson): string[] {
+export function missingDependencies(pkg: PackageJson, nodeModules = join(ROOT, "node_modules")): string[] {
   const missing: string[] = [];
   for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
     let installed: string;
     try {
-      installed = (
-        JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }
-      ).version;
+      installed = (JSON.parse(readFileSync(join(nodeModules, name, "package.json"), "utf8")) as { version: string })
+        .version;
     } catch {
       missing.push(`${name} ${range} is not installed`);
       continue;

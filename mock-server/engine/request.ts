@@ -7,19 +7,19 @@ import type { EngineRequest } from "./types.ts";
 
 export interface ParsedRequest {
   /** Upper case: `GET`. */
-  method: string;
+  readonly method: string;
   /** The path and query as sent, origin left out (`/public/v1/contact?page=2`): what the journal records. */
-  url: string;
+  readonly url: string;
   /** The path, still percent-encoded, without the query (`/public/v1/contact`). */
-  path: string;
-  /** The query string's parameters, decoded. */
-  query: URLSearchParams;
+  readonly path: string;
+  /** The query string's parameters, decoded (made on first read). */
+  readonly query: URLSearchParams;
   /** The query string as sent, without its `?` (empty when there is none). */
-  search: string;
+  readonly search: string;
   /** Header names in lower case. */
-  headers: Readonly<Record<string, string | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body as sent, or undefined when there was none. */
-  body: Uint8Array | string | undefined;
+  readonly body: Uint8Array | string | undefined;
 }
 
 /** `https://host:1/a?b` is `/a?b`; a URL that is already a path is kept as it is. */
@@ -33,18 +33,33 @@ function pathAndQuery(url: string): string {
   return url.slice(slash);
 }
 
+class Parsed implements ParsedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly path: string;
+  readonly search: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Uint8Array | string | undefined;
+  private params: URLSearchParams | undefined;
+
+  constructor(request: EngineRequest) {
+    this.method = request.method.toUpperCase();
+    // A fragment is the client's own; it is never sent, and a whole URL handed in may still hold one.
+    const hash = request.url.indexOf("#");
+    this.url = pathAndQuery(hash < 0 ? request.url : request.url.slice(0, hash));
+    const mark = this.url.indexOf("?");
+    this.path = mark < 0 ? this.url : this.url.slice(0, mark);
+    this.search = mark < 0 ? "" : this.url.slice(mark + 1);
+    this.headers = request.headers;
+    this.body = request.body;
+  }
+
+  get query(): URLSearchParams {
+    this.params ??= new URLSearchParams(this.search);
+    return this.params;
+  }
+}
+
 export function parseRequest(request: EngineRequest): ParsedRequest {
-  const url = pathAndQuery(request.url);
-  const mark = url.indexOf("?");
-  const path = mark < 0 ? url : url.slice(0, mark);
-  const search = mark < 0 ? "" : url.slice(mark + 1);
-  return {
-    method: request.method.toUpperCase(),
-    url,
-    path,
-    query: new URLSearchParams(search),
-    search,
-    headers: request.headers,
-    body: request.body,
-  };
+  return new Parsed(request);
 }

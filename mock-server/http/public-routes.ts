@@ -4,50 +4,15 @@
  * and the compiler checks that every operation has one.
  */
 import type { FastifyInstance, preParsingHookHandler } from "fastify";
-import type { operations } from "../../generated/types.ts";
 import type { Operation, OperationId } from "../../lib/spec.ts";
-import type { PageRequest } from "../store/paginate.ts";
+import { type Handler, handlers, type Input } from "../engine/stages/handler.ts";
+import { serialize } from "../engine/stages/serialize.ts";
 import type { Store } from "../store/store.ts";
 import { toRoutePath } from "./route-path.ts";
-import { serialize } from "./serialize.ts";
 import { routeSchema } from "./validation.ts";
 
-type Params<Id extends OperationId> = operations[Id]["parameters"];
-type Body<Id extends OperationId> = operations[Id] extends { requestBody: { content: { "application/json": infer B } } }
-  ? B
-  : undefined;
-
-export interface Input<Id extends OperationId> {
-  path: NonNullable<Params<Id>["path"]>;
-  query: NonNullable<Params<Id>["query"]>;
-  body: Body<Id>;
-}
-
-type Handler<Id extends OperationId> = (store: Store, input: Input<Id>) => unknown;
-
-/** Validation has filled in the spec's defaults for `page` and `limit`, so both are there. */
-const page = (query: { page?: number; limit?: number }) => query as PageRequest;
-
-export const handlers: { [Id in OperationId]: Handler<Id> } = {
-  getWorkspace: (store) => store.getWorkspace(),
-  getWorkspaceOwner: (store) => store.getWorkspaceOwner(),
-  listContacts: (store, { query }) => store.listContacts(page(query)),
-  searchContacts: (store, { query }) => store.searchContacts(query.email, page(query)),
-  getContact: (store, { path }) => store.getContact(path.contactId),
-  createContact: (store, { body }) => store.createContact(body),
-  updateContact: (store, { path, body }) => store.updateContact(path.contactId, body),
-  deleteContact: (store, { path }) => store.deleteContact(path.contactId),
-  listChats: (store, { query }) => store.listChats(page(query)),
-  getChat: (store, { path }) => store.getChat(path.chatId),
-  createChat: (store, { body }) => store.createChat(body),
-  updateChat: (store, { path, body }) => store.updateChat(path.chatId, body),
-  deleteChat: (store, { path }) => store.deleteChat(path.chatId),
-  listChatMessages: (store, { path, query }) => store.listChatMessages(path.chatId, page(query)),
-  getChatMessage: (store, { path }) => store.getChatMessage(path.chatId, path.messageId),
-  createChatMessage: (store, { path, body }) => store.createChatMessage(path.chatId, body),
-  listTeamMembers: (store, { query }) => store.listTeamMembers(page(query)),
-  getTeamMember: (store, { path }) => store.getTeamMember(path.memberId),
-};
+// The handler table lives in the engine (engine/stages/handler.ts); these routes are its Fastify face.
+export { handlers };
 
 export function registerPublicRoutes(
   app: FastifyInstance,

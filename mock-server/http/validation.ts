@@ -8,7 +8,7 @@ import type { FastifySchema, FastifySchemaCompiler } from "fastify";
 import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import type { Operation } from "../../lib/spec.ts";
-import { withDecimalIntegers } from "./integer-parameters.ts";
+import { withDecimalIntegers } from "../engine/integer-parameters.ts";
 
 type Validator = ReturnType<FastifySchemaCompiler<oas31.SchemaObject>>;
 
@@ -55,7 +55,11 @@ export function createValidatorCompiler(
           verbose: true,
           validateSchema: false,
         });
-        return withDecimalIntegers(forParameters.compile(schema), schema, doc, id);
+        const check = withDecimalIntegers(forParameters.compile(schema), schema, doc, id);
+        return (data: unknown) => {
+          const errors = check(data);
+          return errors ? { error: errors } : true;
+        };
       });
       compiled.set(key, validate);
     }

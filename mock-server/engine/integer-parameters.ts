@@ -5,13 +5,13 @@
  * and refuses those, with the error Ajv gives for a value that is not an integer.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import type { FastifySchemaCompiler } from "fastify";
 import type { oas31 } from "openapi3-ts";
 import { pointer } from "../../lib/spec.ts";
 
 const DECIMAL_INTEGER = /^-?\d+$/;
 
-type Validator = ReturnType<FastifySchemaCompiler<oas31.SchemaObject>>;
+/** A parameters validator: the errors found, or undefined when the parameters pass. */
+export type ParametersCheck = (data: unknown) => ErrorObject[] | undefined;
 
 /** The names of the properties of a parameters schema whose schema (followed through `$ref`) is an integer. */
 function integerProperties(schema: oas31.SchemaObject, doc: oas31.OpenAPIObject, id: string): string[] {
@@ -32,9 +32,10 @@ export function withDecimalIntegers(
   schema: oas31.SchemaObject,
   doc: oas31.OpenAPIObject,
   id: string,
-): Validator {
+): ParametersCheck {
   const integers = integerProperties(schema, doc, id);
-  if (integers.length === 0) return validate;
+  const plain: ParametersCheck = (data) => (validate(data) ? undefined : (validate.errors ?? []));
+  if (integers.length === 0) return plain;
   return (data: unknown) => {
     const values = (data ?? {}) as Record<string, unknown>;
     const refused: ErrorObject[] = integers
@@ -46,14 +47,11 @@ export function withDecimalIntegers(
         params: { type: "integer" },
         message: "must be integer",
       }));
-    if (refused.length === 0) {
-      const ok = validate(data);
-      return ok ? true : { error: validate.errors ?? [] };
-    }
+    if (refused.length === 0) return plain(data);
     // Still judge the other parameters, so that the answer names every failing one at once.
     const refusedPaths = new Set(refused.map((e) => e.instancePath));
     validate(data);
     const others = (validate.errors ?? []).filter((e) => !refusedPaths.has(e.instancePath));
-    return { error: [...refused, ...others] };
+    return [...refused, ...others];
   };
 }

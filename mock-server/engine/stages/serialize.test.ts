@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SEED } from "../store/seed.ts";
-import { Store } from "../store/store.ts";
+import { DEFAULT_SEED } from "../../store/seed.ts";
+import { Store } from "../../store/store.ts";
 import { serialize } from "./serialize.ts";
 
 describe("the public API's JSON text", () => {

@@ -1,0 +1,59 @@
+/**
+ * Stage 2, CORS, for browser apps: any origin by default, or only the listed ones, or off. Browsers may
+ * send `x-api-key`, `Prefer` and `x-admin-token`, and may read `Retry-After`. The headers are the ones
+ * `@fastify/cors` sent (same names, values and order), so that answers stay byte for byte as they were.
+ *
+ * A preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) answers 204 on any path. Any
+ * other OPTIONS is an undocumented method: it goes to the fallback (405 with `Allow` on the spec's paths,
+ * else 404) without CORS headers, as it did.
+ */
+import type { Operation } from "../../../lib/spec.ts";
+import type { ParsedRequest } from "../request.ts";
+import type { EngineResponse } from "../types.ts";
+
+export type CorsOutcome =
+  /** The CORS headers every answer to this request starts with (empty when CORS is off). */
+  | { kind: "headers"; headers: Record<string, string> }
+  /** A preflight, answered. */
+  | { kind: "preflight"; response: EngineResponse }
+  /** An OPTIONS that is not a preflight: the fallback answers it, with no CORS headers. */
+  | { kind: "not-preflight" };
+
+export type CorsStage = (request: ParsedRequest) => CorsOutcome;
+
+const ALLOWED_HEADERS = "content-type, x-api-key, prefer, x-admin-token";
+const EXPOSED_HEADERS = "retry-after";
+const MAX_AGE = "600";
+
+export function createCorsStage(origins: boolean | string[], operations: readonly Operation[]): CorsStage {
+  const methods = [...new Set(operations.map((op) => op.method.toUpperCase()))].join(", ");
+  const anyOrigin = origins === true || (Array.isArray(origins) && origins.includes("*"));
+  const listed = new Set(Array.isArray(origins) ? origins : []);
+  // With a list, the answer depends on the Origin: caches are told so.
+  const headersFor = (origin: string | undefined): Record<string, string> => {
+    if (anyOrigin) return { "access-control-allow-origin": "*", "access-control-expose-headers": EXPOSED_HEADERS };
+    return origin !== undefined && listed.has(origin)
+      ? { vary: "Origin", "access-control-allow-origin": origin, "access-control-expose-headers": EXPOSED_HEADERS }
+      : { vary: "Origin", "access-control-expose-headers": EXPOSED_HEADERS };
+  };
+
+  return (request) => {
+    const { headers } = request;
+    if (request.method !== "OPTIONS") {
+      return { kind: "headers", headers: origins === false ? {} : headersFor(headers.origin) };
+    }
+    const origin = headers.origin;
+    const method = headers["access-control-request-method"];
+    if (origins === false || origin === undefined || !method) return { kind: "not-preflight" };
+    const answer = headersFor(origin);
+    // An empty Origin is no origin: @fastify/cors refused it in plain text.
+    if (origin === "") {
+      answer["content-type"] = "text/plain";
+      return { kind: "preflight", response: { status: 400, headers: answer, body: "Invalid Preflight Request" } };
+    }
+    answer["access-control-allow-methods"] = methods;
+    answer["access-control-allow-headers"] = ALLOWED_HEADERS;
+    answer["access-control-max-age"] = MAX_AGE;
+    return { kind: "preflight", response: { status: 204, headers: answer } };
+  };
+}

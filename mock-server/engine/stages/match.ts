@@ -1,0 +1,87 @@
+/**
+ * Stage 1, match: which operation a request is, from its method and path, by the one matcher
+ * (lib/match-operation.ts), as Fastify's router found it before: the path under the public prefix, one
+ * trailing slash allowed, percent-encoding decoded in parameters. `/__admin` and below go to the admin API.
+ *
+ * Two requests are refused here, before any other stage (so with no CORS headers, as Fastify's router
+ * refused them): a path with bad percent-encoding, and a path parameter over 2048 characters (an id that
+ * long cannot be one; the router's `maxParamLength`).
+ */
+import { createOperationMatcher } from "../../../lib/match-operation.ts";
+import type { Operation } from "../../../lib/spec.ts";
+import { ADMIN_PREFIX } from "../../options.ts";
+import { errorResponse } from "../errors.ts";
+import type { EngineResponse } from "../types.ts";
+
+/** The longest path parameter routed, decoded; longer ones are refused (400). */
+export const MAX_PARAM_LENGTH = 2048;
+
+export type Match =
+  /** A public operation, with its path parameters decoded. */
+  | { kind: "operation"; operation: Operation; params: Record<string, string> }
+  /** Under `/__admin`: the admin API's. */
+  | { kind: "admin" }
+  /** No operation: `allowed` lists the methods of the path when it is one of the spec's (a 405), else empty (404). */
+  | { kind: "none"; allowed: string[] }
+  /** Refused before routing: a malformed URL. */
+  | { kind: "refused"; response: EngineResponse };
+
+export type MatchStage = (method: string, path: string) => Match;
+
+const badUrl = () =>
+  errorResponse({ code: "invalid_request", message: "The URL is not well-formed (bad percent-encoding)." });
+const unroutable = () =>
+  errorResponse({
+    code: "invalid_request",
+    message: "The request could not be routed: the URL is malformed or too long.",
+  });
+
+/**
+ * The path with percent-encoding decoded as the router read it: all but the characters a path segment
+ * reserves (`%2F` stays a slash inside a parameter, decoded later with it), and `%25` kept for the
+ * parameters' own decoding; undefined when the encoding is malformed.
+ */
+function decodePath(path: string): string | undefined {
+  if (!path.includes("%")) return path;
+  try {
+    return decodeURI(path.replace(/%25/g, "%2525"));
+  } catch {
+    return undefined;
+  }
+}
+
+export function createMatchStage(operations: readonly Operation[], prefix: string): MatchStage {
+  const matcher = createOperationMatcher(operations, prefix);
+  // The spec's literal paths, for the common request: a literal path beats any template, so an exact hit
+  // needs no regular expression.
+  const literal = new Map<string, { byMethod: Map<string, Operation>; allowed: string[] }>();
+  for (const template of matcher.paths) {
+    if (template.templated) continue;
+    const entry = {
+      byMethod: new Map(
+        operations.filter((op) => op.path === template.path).map((op) => [op.method.toUpperCase(), op]),
+      ),
+      allowed: template.methods,
+    };
+    literal.set(`${prefix}${template.path}`, entry);
+    literal.set(`${prefix}${template.path}/`, entry);
+  }
+  const adminSlash = `${ADMIN_PREFIX}/`;
+
+  return (method, rawPath) => {
+    const path = decodePath(rawPath);
+    if (path === undefined) return { kind: "refused", response: badUrl() };
+    if (path === ADMIN_PREFIX || path.startsWith(adminSlash)) return { kind: "admin" };
+    const exact = literal.get(path);
+    if (exact) {
+      const operation = exact.byMethod.get(method);
+      return operation ? { kind: "operation", operation, params: {} } : { kind: "none", allowed: exact.allowed };
+    }
+    const found = matcher.match(method, path);
+    if (!found.operation) return { kind: "none", allowed: found.allowed };
+    for (const name in found.params) {
+      if ((found.params[name] as string).length > MAX_PARAM_LENGTH) return { kind: "refused", response: unroutable() };
+    }
+    return { kind: "operation", operation: found.operation, params: found.params };
+  };
+}

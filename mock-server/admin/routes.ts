@@ -1,69 +1,27 @@
 /**
- * The admin API under `/__admin`, as its own spec (admin-openapi.yaml) describes it: fixtures, reset,
- * state export and import, the request journal, webhook subscriptions and deliveries
- * (webhooks/admin-handlers.ts), and the triggers of changes the public API cannot make (triggers.ts). A
- * Fastify plugin, so that its validator (the admin spec's schemas), its token check and its 404/405
- * answers apply to these routes only. Each route is one call; the store, the seeding, the journal and the
- * webhooks do the work.
+ * The admin API under `/__admin` as a Fastify plugin, for the Fastify app: the handler table
+ * (handlers.ts), the admin spec's validator, the token check and the 404/405 answers, applied to these
+ * routes only. The engine serves the same table through engine/admin.ts.
  */
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { sendError } from "../http/errors.ts";
 import { toRoutePath } from "../http/route-path.ts";
 import { routeSchema } from "../http/validation.ts";
 import { ADMIN_PREFIX } from "../options.ts";
-import { seedState } from "../store/seed.ts";
-import { webhookHandlers } from "../webhooks/admin-handlers.ts";
-import { fixturesOf } from "./fixtures.ts";
-import { stateJsonStream } from "./state-json.ts";
+import { BODY_LIMITS, CHECKED_IN_HANDLER, handlers, JOURNAL_ROUTES } from "./handlers.ts";
+import { JsonChunks } from "./state-json.ts";
 import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "./token.ts";
-import { triggerHandlers } from "./triggers.ts";
 import type { AdminBody, AdminContext, AdminOperationId, AdminRequest, Handler } from "./types.ts";
-import { ADMIN_SPEC_ID, adminOperations, checkState, createAdminValidatorCompiler } from "./validation.ts";
+import { ADMIN_SPEC_ID, adminOperations, createAdminValidatorCompiler } from "./validation.ts";
 
-/** The largest state `PUT /__admin/state` takes: far above the public API's 1 MiB, for large data sets. */
-export const STATE_BODY_LIMIT = 512 * 1024 * 1024;
-
-const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
-
-export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
-  getFixtures: (ctx) => fixtures(ctx),
-  resetState: (ctx, body) => {
-    // Each size not given is the one the mock started with, not the one of the last reset.
-    const seed = { ...ctx.options.seed, ...body };
-    ctx.store().replace(seedState(seed));
-    // The faults too start again from the seed: after a reset, a run replays as after a start.
-    ctx.reseed(seed.seed);
-    return fixtures(ctx);
-  },
-  exportState: (ctx) => stateJsonStream(ctx.store().snapshot()),
-  importState: (ctx, body) => {
-    // The schema and what it cannot say are checked here, the rest by the store; each throws before the
-    // current state is touched.
-    ctx.store().replace(checkState(body));
-    return fixtures(ctx);
-  },
-  listRequests: (ctx) => ctx.journal.list(),
-  clearRequests: (ctx) => {
-    ctx.journal.clear();
-  },
-  ...webhookHandlers,
-  ...triggerHandlers,
-};
+// The handler table moved to handlers.ts (no framework), which the engine serves too.
+export { handlers };
 
 async function emptyBodyWhenLeftOut(request: FastifyRequest): Promise<void> {
   if (request.body === undefined) request.body = {};
 }
-
-/**
- * Validated in the handler, not by the route: the State schema is the largest there is, and compiling it
- * at start-up would slow every start for a route that is seldom called. `checkState` compiles it on first
- * use and is the same check the state file gets.
- */
-const CHECKED_IN_HANDLER = new Set<AdminOperationId>(["importState"]);
-
-/** The journal's own routes stay out of it: reading the journal should not change it. */
-const JOURNAL_ROUTES = new Set<AdminOperationId>(["listRequests", "clearRequests"]);
 
 export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) => {
   app.setValidatorCompiler(createAdminValidatorCompiler());
@@ -79,13 +37,20 @@ export const adminRoutes: FastifyPluginAsync<AdminContext> = async (app, ctx) =>
       url: toRoutePath(op.path.slice(ADMIN_PREFIX.length)),
       schema: CHECKED_IN_HANDLER.has(id) ? {} : routeSchema(op, ADMIN_SPEC_ID),
       config: { skipJournal: JOURNAL_ROUTES.has(id) },
-      ...(id === "importState" ? { bodyLimit: STATE_BODY_LIMIT } : {}),
+      ...(BODY_LIMITS[id] !== undefined ? { bodyLimit: BODY_LIMITS[id] } : {}),
       // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
       ...(op.requestBody && !op.requestBody.required ? { preValidation: emptyBodyWhenLeftOut } : {}),
       handler: async (request, reply) => {
         const parts = { path: request.params, query: request.query } as AdminRequest<AdminOperationId>;
         const result = handler(ctx, request.body as AdminBody<AdminOperationId>, parts);
         if (result === undefined) return reply.code(200).send();
+        // A large state is written out piece by piece.
+        if (result instanceof JsonChunks) {
+          return reply
+            .code(200)
+            .type("application/json")
+            .send(Readable.from(result.chunks, { objectMode: false }));
+        }
         return reply.code(200).type("application/json").send(result);
       },
     });

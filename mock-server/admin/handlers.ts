@@ -1,0 +1,63 @@
+/**
+ * The admin API's handler table, one entry per operation of its spec, and what each route asks of whoever
+ * serves it (a larger body limit, validation left to the handler, staying out of the journal). No
+ * framework here: the engine's dispatcher (engine/admin.ts) serves it, and so did the Fastify plugin.
+ * Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
+ */
+import { seedState } from "../store/seed.ts";
+import { webhookHandlers } from "../webhooks/admin-handlers.ts";
+import { fixturesOf } from "./fixtures.ts";
+import { JsonChunks, stateJsonChunks } from "./state-json.ts";
+import { triggerHandlers } from "./triggers.ts";
+import type { AdminContext, AdminOperationId, Handler } from "./types.ts";
+import { checkState } from "./validation.ts";
+
+/** The largest state `PUT /__admin/state` takes: far above the public API's 1 MiB, for large data sets. */
+export const STATE_BODY_LIMIT = 512 * 1024 * 1024;
+
+/** The body limit of an admin route, when it is not the public API's. */
+export const BODY_LIMITS: Partial<Record<AdminOperationId, number>> = { importState: STATE_BODY_LIMIT };
+
+/**
+ * Validated in the handler, not by the route: the State schema is the largest there is, and compiling it
+ * at start-up would slow every start for a route that is seldom called. `checkState` compiles it on first
+ * use and is the same check the state file gets.
+ */
+export const CHECKED_IN_HANDLER: ReadonlySet<AdminOperationId> = new Set<AdminOperationId>(["importState"]);
+
+/** The journal's own routes stay out of it: reading the journal should not change it. */
+export const JOURNAL_ROUTES: ReadonlySet<AdminOperationId> = new Set<AdminOperationId>([
+  "listRequests",
+  "clearRequests",
+]);
+
+const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
+
+/**
+ * A handler's result is the 200 answer's JSON body; `undefined` is a 200 with no body; `JsonChunks` is JSON
+ * text in pieces (a large state).
+ */
+export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
+  getFixtures: (ctx) => fixtures(ctx),
+  resetState: (ctx, body) => {
+    // Each size not given is the one the mock started with, not the one of the last reset.
+    const seed = { ...ctx.options.seed, ...body };
+    ctx.store().replace(seedState(seed));
+    // The faults too start again from the seed: after a reset, a run replays as after a start.
+    ctx.reseed(seed.seed);
+    return fixtures(ctx);
+  },
+  exportState: (ctx) => new JsonChunks(stateJsonChunks(ctx.store().snapshot())),
+  importState: (ctx, body) => {
+    // The schema and what it cannot say are checked here, the rest by the store; each throws before the
+    // current state is touched.
+    ctx.store().replace(checkState(body));
+    return fixtures(ctx);
+  },
+  listRequests: (ctx) => ctx.journal.list(),
+  clearRequests: (ctx) => {
+    ctx.journal.clear();
+  },
+  ...webhookHandlers,
+  ...triggerHandlers,
+};

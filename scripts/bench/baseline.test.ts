@@ -38,7 +38,7 @@ describe("a baseline's runtime dependencies against this node_modules", () => {
     writeFileSync(join(nodeModules, name, "package.json"), JSON.stringify({ name, version }));
   }
 
-  it.each([
+  it.each<{ wants: Record<string, string>; missing: string[] }>([
     { wants: { one: "^1.0.0" }, missing: [] },
     { wants: { one: "~1.2" }, missing: [] },
     { wants: { "@scope/pkg": "^5.0.0" }, missing: [] },

@@ -1,7 +1,6 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
-import { DEFAULT_BODY_TIMEOUT_MS } from "./http/request-body.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/options.ts";
@@ -45,6 +44,13 @@ export const ADMIN_PREFIX = "/__admin";
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
 /** The largest request body accepted (the spec's `x-max-body-bytes`); larger ones answer 413. */
 export const BODY_LIMIT: number = MAX_BODY_BYTES;
+
+/**
+ * How long the mock waits for more of a body that has stopped arriving, by default (`--body-timeout`).
+ * Here, with the other defaults, not beside the Node stream code that uses it: the engine and the browser
+ * read these options too.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
   return {

@@ -9,9 +9,14 @@
 import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/options.ts";
-import { DEFAULT_BODY_TIMEOUT_MS } from "../http/request-body.ts";
 import { InvalidInputError } from "../invalid-input.ts";
-import { DEFAULT_API_KEY, MAX_BODY_TIMEOUT_MS, type MockOptions, PUBLIC_PREFIX } from "../options.ts";
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_BODY_TIMEOUT_MS,
+  MAX_BODY_TIMEOUT_MS,
+  type MockOptions,
+  PUBLIC_PREFIX,
+} from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {

@@ -32,9 +32,6 @@ import { HttpError, sendError } from "./errors.ts";
  */
 export const DRAIN_LIMIT = 64 * 1024 * 1024;
 
-/** How long the mock waits for more of a body that has stopped arriving, by default (`--body-timeout`). */
-export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-
 const noop = () => {};
 
 /** The body as Fastify reads it: the same bytes, destroyed with a 408 when none has come for `timeoutMs`. */

@@ -7,10 +7,13 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { createContext, runInContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Message } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { root } from "../../scripts/generate-lib.ts";
+import { DEFAULT_SEED } from "../store/seed.ts";
+import { Store } from "../store/store.ts";
 
 /** The entry points that run in a browser. The engine's joins once it exists. */
 const ENTRIES = [
@@ -126,6 +129,37 @@ describe("the code that runs in a browser bundles for one (esbuild, platform bro
       console.log(`browser bundle of ${entry}: ${kB(minified)} minified, ${kB(gzipped)} gzipped`);
     });
   }
+
+  it("runs the store's bundle with only a browser's globals: the same seeded data, byte for byte, and new ids from WebCrypto", async () => {
+    const script = await build({
+      ...common,
+      entryPoints: ["mock-server/store/store.ts"],
+      format: "iife",
+      globalName: "bundled",
+    });
+    // A context of its own has the language's built-ins and nothing of Node's; it gets what a browser has.
+    const { crypto, TextEncoder, TextDecoder, URL, setTimeout, clearTimeout, queueMicrotask, performance } = globalThis;
+    const page = createContext({
+      crypto,
+      TextEncoder,
+      TextDecoder,
+      URL,
+      setTimeout,
+      clearTimeout,
+      queueMicrotask,
+      performance,
+    });
+    runInContext(script.outputFiles?.[0]?.text ?? "", page);
+    const inPage = runInContext(
+      `const store = bundled.Store.seeded(${JSON.stringify(DEFAULT_SEED)});
+       const seeded = JSON.stringify(store.snapshot());
+       ({ seeded, made: store.createContact({ name: "Made in a page" }).guid, node: [typeof process, typeof Buffer] })`,
+      page,
+    );
+    expect([...inPage.node]).toEqual(["undefined", "undefined"]);
+    expect(inPage.seeded).toBe(JSON.stringify(Store.seeded(DEFAULT_SEED).snapshot()));
+    expect(inPage.made).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 
   it("names what breaks it: a node:* import, an unbundled require, and Node globals read untested", async () => {
     const broken = await bundle({

@@ -6,6 +6,7 @@
  * benchmark exits first.
  */
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { build } from "esbuild";
@@ -26,9 +27,14 @@ export interface FetchContender {
   stop(): Promise<void>;
 }
 
-/** Bundles in-process.ts into `folder` and starts it (through `taskset -c core` when a core is given). */
-export async function startFetchContender(folder: string, core: number | null): Promise<FetchContender> {
-  const outfile = join(folder, "in-process.js");
+/**
+ * Bundles in-process.ts and starts it (through `taskset -c core` when a core is given). The bundle goes
+ * under `dist/bench/`, inside the repository, because a dependency may resolve files from its own place at
+ * run time (`require.resolve`), which finds this `node_modules` only from there; named after this process,
+ * so that two benchmarks at once do not overwrite each other's, and removed when it stops.
+ */
+export async function startFetchContender(core: number | null): Promise<FetchContender> {
+  const outfile = join(ROOT, "dist", "bench", `in-process-${process.pid}.js`);
   await build({
     absWorkingDir: ROOT,
     entryPoints: ["scripts/bench/in-process.ts"],
@@ -48,7 +54,10 @@ export async function startFetchContender(folder: string, core: number | null): 
     core === null ? [process.execPath, [outfile]] : ["taskset", ["-c", String(core), process.execPath, outfile]];
   const started = performance.now();
   const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
-  const kill = () => child.kill("SIGKILL");
+  const kill = () => {
+    child.kill("SIGKILL");
+    rmSync(outfile, { force: true });
+  };
   process.on("exit", kill);
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
@@ -68,6 +77,7 @@ export async function startFetchContender(folder: string, core: number | null): 
   const exited = new Promise<void>((resolve) => {
     child.once("exit", (code, signal) => {
       process.off("exit", kill);
+      rmSync(outfile, { force: true });
       const error = new Error(`${FETCH_CONTENDER} exited (${code ?? signal}):\n${stderr}`);
       failed(error);
       for (const round of waiting.splice(0)) round.reject(error);

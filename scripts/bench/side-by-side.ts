@@ -263,7 +263,7 @@ export async function sideBySide(
       contenders.push(http(old.server, MOCK_BASE_PATH, (await readScenarios(old.server)).scenarios));
     }
     if (choice.inProcess ?? true) {
-      fetchContender = await startFetchContender(scratch, serverCore);
+      fetchContender = await startFetchContender(serverCore);
       log(
         `  ${FETCH_CONTENDER}: seeded in ${Math.round(fetchContender.seededMs)} ms, ` +
           `ready ${Math.round(fetchContender.startupMs)} ms after start (GET list only)`,

@@ -1,0 +1,323 @@
+/**
+ * The admin API as the engine serves it (engine/admin.ts), called directly with a context of its own: no
+ * server, no framework. The answers are the Fastify routes' (mock-server/test/admin.test.ts holds the
+ * same API to its spec over the whole app): statuses, headers and the words of each error.
+ */
+import { describe, expect, it } from "vitest";
+import { JsonChunks, jsonBody } from "../admin/state-json.ts";
+import { sameBytes } from "../admin/token.ts";
+import type { AdminContext } from "../admin/types.ts";
+import { Journal } from "../http/journal.ts";
+import { type MockOptions, withDefaults } from "../options.ts";
+import { Store } from "../store/store.ts";
+import type { Fixtures } from "../store/types.ts";
+import { Webhooks } from "../webhooks/index.ts";
+import { adminRefusal, createAdminApi, skipsJournal } from "./admin.ts";
+import { parseRequest } from "./request.ts";
+
+const SMALL = { seed: 7, contacts: 12, chats: 4, team: 3, channels: 5, bots: 2 };
+const JSON_TYPE = { "content-type": "application/json" };
+
+function setUp(options: Partial<MockOptions> = {}) {
+  const mock = withDefaults({ seed: SMALL, ...options });
+  const store = Store.seeded(mock.seed);
+  const reseeds: number[] = [];
+  const ctx: AdminContext = {
+    store: () => store,
+    journal: new Journal(mock.journalCapacity),
+    options: mock,
+    webhooks: new Webhooks({}),
+    reseed: (seed) => reseeds.push(seed),
+  };
+  const api = createAdminApi(ctx);
+  const call = async (method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
+    const answer = await api(parseRequest({ method, url, headers: init.headers ?? {}, body: init.body }));
+    const text = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : decode(answer.body);
+    return { ...answer, text, json: () => JSON.parse(text) };
+  };
+  return { store, ctx, call, reseeds };
+}
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("GET /__admin/fixtures", () => {
+  it("answers the store's ids and the accepted keys as JSON", async () => {
+    const { call, store } = setUp({ apiKeys: ["key-one", "key-two"] });
+    const answer = await call("GET", "/__admin/fixtures");
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toEqual({ "content-type": "application/json; charset=utf-8" });
+    const fixtures = answer.json() as Fixtures;
+    expect(fixtures.workspace).toBe(store.state.workspace.guid);
+    expect(fixtures.team[0]).toBe(fixtures.owner);
+    expect(fixtures.apiKeys).toEqual(["key-one", "key-two"]);
+  });
+
+  it("is routed with one trailing slash and with percent-encoded letters, as the router read them", async () => {
+    const { call } = setUp();
+    expect((await call("GET", "/__admin/fixtures/")).status).toBe(200);
+    expect((await call("GET", "/__admin/%66ixtures")).status).toBe(200);
+  });
+});
+
+describe("POST /__admin/reset", () => {
+  it("with no body, brings back the seeded state and starts the faults again from the seed", async () => {
+    const { call, store, reseeds } = setUp();
+    const seeded = JSON.stringify(store.snapshot());
+    store.createContact({ name: "Temporary", email: "temp@example.com" });
+    expect(JSON.stringify(store.snapshot())).not.toBe(seeded);
+
+    const answer = await call("POST", "/__admin/reset");
+    expect(answer.status).toBe(200);
+    expect(JSON.stringify(store.snapshot())).toBe(seeded);
+    expect(reseeds).toEqual([SMALL.seed]);
+  });
+
+  it("seeds with the sizes of its body, the others as the mock started", async () => {
+    const { call, store } = setUp();
+    const answer = await call("POST", "/__admin/reset", { headers: JSON_TYPE, body: '{"seed": 99, "contacts": 3}' });
+    expect(answer.status).toBe(200);
+    expect(store.snapshot().contacts).toHaveLength(3);
+    expect(store.snapshot().team).toHaveLength(SMALL.team);
+  });
+
+  it("refuses sizes outside the spec's limits with a 400 naming each field, in Ajv's words, and changes nothing", async () => {
+    const { call, store } = setUp();
+    const before = JSON.stringify(store.snapshot());
+    const answer = await call("POST", "/__admin/reset", {
+      headers: JSON_TYPE,
+      body: '{"team": 0, "contacts": -1, "colour": "red"}',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toEqual({
+      code: "invalid_request",
+      message:
+        "The request body is invalid: /colour is not a known property; /contacts must be >= 0; /team must be >= 1.",
+      details: [
+        { in: "body", field: "/colour", message: "is not a known property" },
+        { in: "body", field: "/contacts", message: "must be >= 0" },
+        { in: "body", field: "/team", message: "must be >= 1" },
+      ],
+    });
+    expect(JSON.stringify(store.snapshot())).toBe(before);
+  });
+
+  it("refuses a body that is not JSON (400) or not sent as JSON (415)", async () => {
+    const { call } = setUp();
+    const broken = await call("POST", "/__admin/reset", { headers: JSON_TYPE, body: "{bad" });
+    expect(broken.status).toBe(400);
+    expect(broken.json()).toMatchObject({ code: "invalid_json" });
+    const text = await call("POST", "/__admin/reset", { headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(text.status).toBe(415);
+    expect(text.json()).toEqual({
+      code: "unsupported_media_type",
+      message: "Send the body as application/json; got text/plain.",
+    });
+  });
+});
+
+describe("path and query parameters", () => {
+  it("refuses a path parameter that is not a UUID, naming it", async () => {
+    const { call } = setUp();
+    const answer = await call("DELETE", "/__admin/team/not-an-id");
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toEqual({
+      code: "invalid_request",
+      message: 'A path parameter is invalid: memberId must match format "uuid".',
+      details: [{ in: "path", field: "memberId", message: 'must match format "uuid"' }],
+    });
+  });
+
+  it("refuses a query parameter given twice, and bracket syntax, naming the parameter", async () => {
+    const { call } = setUp();
+    const twice = await call("DELETE", "/__admin/webhooks?url=a&url=b");
+    expect(twice.status).toBe(400);
+    expect(twice.json()).toMatchObject({ message: "A query parameter is invalid: url must be string." });
+    const brackets = await call("GET", "/__admin/fixtures?x[]=1");
+    expect(brackets.status).toBe(400);
+    expect(brackets.json()).toMatchObject({ details: [{ in: "query", field: "x[]" }] });
+  });
+
+  it("judges the path before the body, and the body before the query", async () => {
+    const { call } = setUp();
+    const id = "00000000-0000-4000-8000-000000000000";
+    const badAll = await call("PUT", "/__admin/team/x?z[x]=1", { headers: JSON_TYPE, body: '{"nam": "B"}' });
+    expect(badAll.json().details[0].in).toBe("path");
+    const badBodyAndQuery = await call("PUT", `/__admin/team/${id}?z[x]=1`, {
+      headers: JSON_TYPE,
+      body: '{"nam": "B"}',
+    });
+    expect(badBodyAndQuery.json().details[0].in).toBe("body");
+  });
+
+  it("refuses a malformed path, and a path parameter over 2048 characters, before the token", async () => {
+    const { call } = setUp({ adminToken: "s3cret" });
+    const malformed = await call("POST", "/__admin/chats/%zz/mute");
+    expect(malformed.status).toBe(400);
+    expect(malformed.json().message).toBe("The URL is not well-formed (bad percent-encoding).");
+    const long = await call("DELETE", `/__admin/team/${"a".repeat(2049)}`);
+    expect(long.status).toBe(400);
+    expect(long.json().message).toBe("The request could not be routed: the URL is malformed or too long.");
+  });
+
+  it("tells the engine which requests the router refuses, so that it answers them before CORS", () => {
+    const refused = (method: string, url: string) => adminRefusal(parseRequest({ method, url, headers: {} }))?.status;
+    expect(refused("DELETE", `/__admin/team/${"a".repeat(2049)}`)).toBe(400);
+    expect(refused("GET", "/__admin/%zz")).toBe(400);
+    expect(refused("DELETE", `/__admin/team/${"a".repeat(2048)}`)).toBeUndefined();
+    // No route for GET on that path, so no parameter was read: a 405 later, not a refusal.
+    expect(refused("GET", `/__admin/team/${"a".repeat(2049)}`)).toBeUndefined();
+  });
+});
+
+describe("GET and PUT /__admin/state", () => {
+  it("exports exactly the store's snapshot as JSON", async () => {
+    const { call, store } = setUp();
+    const answer = await call("GET", "/__admin/state");
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toEqual({ "content-type": "application/json" });
+    expect(answer.text).toBe(JSON.stringify(store.snapshot()));
+  });
+
+  it("imports an exported state, answering its fixtures; a bad one is a 400 and changes nothing", async () => {
+    const source = setUp({ seed: { ...SMALL, seed: 1234 } });
+    const exported = (await source.call("GET", "/__admin/state")).text;
+    const { call, store } = setUp();
+    const imported = await call("PUT", "/__admin/state", { headers: JSON_TYPE, body: exported });
+    expect(imported.status).toBe(200);
+    expect((imported.json() as Fixtures).workspace).toBe(source.store.state.workspace.guid);
+    expect(JSON.stringify(store.snapshot())).toBe(exported);
+
+    const refused = await call("PUT", "/__admin/state", { headers: JSON_TYPE, body: "{}" });
+    expect(refused.status).toBe(400);
+    expect(refused.json().message).toMatch(/^The state is invalid: \/workspace is required;/);
+    expect(JSON.stringify(store.snapshot())).toBe(exported);
+  });
+
+  it("writes a text past the string limit as its UTF-8 bytes, the same text", () => {
+    const pieces = ['{"name":"Zoë ', "😀".repeat(40), '","n":[', "1,".repeat(500), "2]}"];
+    const joined = pieces.join("");
+    expect(jsonBody(pieces)).toBe(joined);
+    const bytes = jsonBody(pieces, 16);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(decode(bytes as Uint8Array)).toBe(joined);
+    expect(new JsonChunks(pieces).chunks).toBe(pieces);
+  });
+});
+
+describe("the journal's routes", () => {
+  it("empty the journal on DELETE with a 200 and no body", async () => {
+    const { call, ctx } = setUp();
+    ctx.journal.record({ at: 0, method: "GET", path: "/x", status: 200, durationMs: 1, operationId: null });
+    const answer = await call("DELETE", "/__admin/requests");
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toEqual({});
+    expect(answer.body).toBeUndefined();
+    expect(ctx.journal.list().data).toEqual([]);
+  });
+
+  it.each([
+    ["GET", "/__admin/requests", true],
+    ["DELETE", "/__admin/requests/", true],
+    ["GET", "/__admin/fixtures", false],
+    ["PUT", "/__admin/requests", false],
+    ["GET", "/__admin/requests//", false],
+  ])("%s %s stays out of the journal: %s", (method, url, skipped) => {
+    expect(skipsJournal(parseRequest({ method, url, headers: {} }))).toBe(skipped);
+  });
+});
+
+describe("a failure in the mock itself", () => {
+  it("is a 500 in the spec's shape, reported, and the API serves on", async () => {
+    const { ctx } = setUp();
+    const reported: unknown[] = [];
+    let broken = true;
+    const api = createAdminApi(
+      {
+        ...ctx,
+        store: () => {
+          if (broken) throw new Error("boom");
+          return ctx.store();
+        },
+      },
+      (error) => reported.push(error),
+    );
+    const request = parseRequest({ method: "GET", url: "/__admin/fixtures", headers: {} });
+    const answer = api(request);
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.body as string)).toEqual({
+      code: "internal_error",
+      message: "The mock failed unexpectedly; this is a bug in the mock.",
+    });
+    expect(reported).toEqual([new Error("boom")]);
+    broken = false;
+    expect(api(request).status).toBe(200);
+  });
+});
+
+describe("unknown admin routes", () => {
+  it.each([
+    ["PATCH", "/__admin/state", "GET, PUT"],
+    ["POST", "/__admin/fixtures", "GET"],
+    ["GET", "/__admin/team/00000000-0000-4000-8000-000000000000", "PUT, DELETE"],
+  ])("%s %s answers 405 with Allow: %s", async (method, url, allow) => {
+    const { call } = setUp();
+    const answer = await call(method, url);
+    expect(answer.status).toBe(405);
+    expect(answer.headers).toEqual({ allow, "content-type": "application/json; charset=utf-8" });
+    expect(answer.json()).toEqual({
+      code: "method_not_allowed",
+      message: `${method} is not allowed on ${url}; allowed: ${allow}.`,
+    });
+  });
+
+  it("answers 404 naming the admin routes, reading no body of another media type", async () => {
+    const { call } = setUp();
+    const answer = await call("POST", "/__admin/nothing-here/", {
+      headers: { "content-type": "text/plain" },
+      body: "x",
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.json().message).toMatch(
+      /^No admin route POST \/__admin\/nothing-here\. The admin API has: GET \/__admin\/fixtures, POST \/__admin\/reset, /,
+    );
+    const badJson = await call("POST", "/__admin/nothing-here", { headers: JSON_TYPE, body: "{bad" });
+    expect(badJson.status).toBe(400);
+  });
+});
+
+describe("the admin token", () => {
+  it("when set, is needed on every admin path: 401 without it, or with a wrong one that is never echoed", async () => {
+    const { call } = setUp({ adminToken: "s3cret" });
+    for (const url of ["/__admin/fixtures", "/__admin/nothing-here"]) {
+      const missing = await call("GET", url);
+      expect(missing.status).toBe(401);
+      expect(missing.json()).toMatchObject({
+        code: "unauthorized",
+        details: [{ in: "header", field: "x-admin-token", message: "is required" }],
+      });
+      const wrong = await call("GET", url, { headers: { "x-admin-token": "s3cret!" } });
+      expect(wrong.status).toBe(401);
+      expect(wrong.json().details[0].message).toBe("is not the admin token");
+      expect(wrong.text).not.toContain("s3cret");
+    }
+    expect((await call("GET", "/__admin/fixtures", { headers: { "x-admin-token": "s3cret" } })).status).toBe(200);
+  });
+
+  it("when not set, is not needed", async () => {
+    const { call } = setUp();
+    expect((await call("GET", "/__admin/fixtures")).status).toBe(200);
+  });
+
+  it.each([
+    ["s3cret", "s3cret", true],
+    ["s3cret", "s3cres", false],
+    ["s3cret", "s3cre", false],
+    ["s3cret", "s3crets3cret", false],
+    ["s3cret", "", false],
+    ["tökén", "tökén", true],
+    ["", "", true],
+  ])("compares %j with %j byte for byte: %s", (token, given, same) => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    expect(sameBytes(encode(token), encode(given))).toBe(same);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The admin API (`/__admin`, its own spec: admin/admin-openapi.yaml) as the engine serves it: a request in,
+ * an answer out, the same answers the Fastify plugin gave. The engine hands over every request under
+ * `/__admin` (CORS is its own, around this); what happens here, in Fastify's order:
+ *
+ * 1. route: the path decoded as the router decoded it, matched by the one matcher; a malformed path, or a
+ *    path parameter over 2048 characters, is refused 400 before anything else, as the router refused it;
+ * 2. the admin token, when the mock has one (401), on known and unknown admin paths alike;
+ * 3. the body (stages/body.ts: JSON only, the route's limit, well-formed); an optional body left out is `{}`;
+ * 4. validation of path, body and query by the admin spec (stages/validation.ts), except `PUT
+ *    /__admin/state`, whose handler checks the whole state itself;
+ * 5. the handler (admin/handlers.ts), one call; its result is the 200's JSON body, or no body;
+ * 6. for no route: 405 with `Allow` when the path is the spec's with another method, else 404 naming the
+ *    admin routes. The body is read first there too (bad JSON is still a 400), but any media type passes.
+ *
+ * The engine asks `adminRefusal` first, before its CORS stage (step 1's refusals carry no CORS headers and
+ * stay out of the journal), and `skipsJournal` after: the journal's own two routes stay out of it.
+ */
+import { MAX_BODY_BYTES } from "../../generated/rules.ts";
+import { createOperationMatcher, type OperationMatcher } from "../../lib/match-operation.ts";
+import { adminSpec, type Operation } from "../../lib/spec.ts";
+import { BODY_LIMITS, CHECKED_IN_HANDLER, handlers, JOURNAL_ROUTES } from "../admin/handlers.ts";
+import { JsonChunks, jsonBody } from "../admin/state-json.ts";
+import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "../admin/token.ts";
+import type { AdminBody, AdminContext, AdminOperationId, AdminRequest, Handler } from "../admin/types.ts";
+import { ADMIN_SPEC_ID, adminOperations } from "../admin/validation.ts";
+import { errorResponse, HttpError } from "./errors.ts";
+import { parseQuery } from "./query.ts";
+import type { ParsedRequest } from "./request.ts";
+import { readBody } from "./stages/body.ts";
+import { errorToResponse } from "./stages/errors.ts";
+import { MAX_PARAM_LENGTH } from "./stages/match.ts";
+import { createOperationValidator, type SpecRef } from "./stages/validation.ts";
+import type { EngineResponse } from "./types.ts";
+
+const ADMIN_SPEC: SpecRef = { doc: adminSpec, id: ADMIN_SPEC_ID };
+
+/** The routes, as the 404 lists them. */
+const ROUTES = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
+
+let matcher: OperationMatcher<Operation> | undefined;
+const adminMatcher = () => {
+  matcher ??= createOperationMatcher(adminOperations);
+  return matcher;
+};
+
+/** Where a request goes: an operation with its decoded path parameters, none, or refused before routing. */
+type Route =
+  | { kind: "operation"; op: Operation; params: Record<string, string> }
+  | { kind: "none" }
+  | { kind: "refused"; error: HttpError };
+
+/**
+ * The path with percent-encoding decoded as Fastify's router (find-my-way) read it: all but the characters
+ * a segment reserves (`%2F` stays a slash inside a parameter, decoded with it), `%25` kept for the
+ * parameters' own decoding; undefined when the encoding is malformed.
+ */
+function decodePath(path: string): string | undefined {
+  if (!path.includes("%")) return path;
+  try {
+    return decodeURI(path.replace(/%25/g, "%2525"));
+  } catch {
+    return undefined;
+  }
+}
+
+function routeOf(request: ParsedRequest): Route {
+  const path = decodePath(request.path);
+  if (path === undefined) {
+    return {
+      kind: "refused",
+      error: new HttpError("invalid_request", "The URL is not well-formed (bad percent-encoding)."),
+    };
+  }
+  const found = adminMatcher().match(request.method, path);
+  if (!found.operation) return { kind: "none" };
+  for (const name in found.params) {
+    if ((found.params[name] as string).length > MAX_PARAM_LENGTH) {
+      return {
+        kind: "refused",
+        error: new HttpError("invalid_request", "The request could not be routed: the URL is malformed or too long."),
+      };
+    }
+  }
+  return { kind: "operation", op: found.operation, params: found.params };
+}
+
+/**
+ * The answer to an admin request that the router refused, before any other stage (so with no CORS headers
+ * and out of the journal, as Fastify's router refused it): a malformed path, or a path parameter over 2048
+ * characters. Undefined for any other request.
+ */
+export function adminRefusal(request: ParsedRequest): EngineResponse | undefined {
+  const route = routeOf(request);
+  return route.kind === "refused" ? errorResponse(route.error) : undefined;
+}
+
+/** True for the journal's own routes (`GET` and `DELETE /__admin/requests`), which it does not record. */
+export function skipsJournal(request: ParsedRequest): boolean {
+  const route = routeOf(request);
+  return route.kind === "operation" && JOURNAL_ROUTES.has(route.op.id as AdminOperationId);
+}
+
+/**
+ * The admin API over `ctx`. `report` is told of each unexpected error (a bug in the mock), which is
+ * answered 500 `internal_error`; the API serves on.
+ */
+export function createAdminApi(
+  ctx: AdminContext,
+  report: (error: unknown) => void = () => undefined,
+): (request: ParsedRequest) => EngineResponse {
+  const token = ctx.options.adminToken;
+  const checkToken = token === undefined ? undefined : createAdminTokenCheck(token);
+  return (request) => {
+    try {
+      const route = routeOf(request);
+      if (route.kind === "refused") return errorResponse(route.error);
+      checkToken?.(request.headers[ADMIN_TOKEN_HEADER]);
+      if (route.kind === "none") return noRoute(request);
+      return serve(ctx, route.op, route.params, request);
+    } catch (error) {
+      return errorToResponse(error, {}, report);
+    }
+  };
+}
+
+function serve(ctx: AdminContext, op: Operation, params: Record<string, string>, request: ParsedRequest) {
+  const id = op.id as AdminOperationId;
+  let body = readBody(request, { limit: BODY_LIMITS[id] ?? MAX_BODY_BYTES, ignoreEmpty: false });
+  // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
+  if (body === undefined && op.requestBody && !op.requestBody.required) body = {};
+  const parts = { path: { ...params }, query: parseQuery(request.search) as Record<string, unknown>, body };
+  if (!CHECKED_IN_HANDLER.has(id)) createOperationValidator(op, ADMIN_SPEC)(parts);
+  const handler = handlers[id] as Handler<AdminOperationId>;
+  const request_ = { path: parts.path, query: parts.query } as AdminRequest<AdminOperationId>;
+  return ok(handler(ctx, parts.body as AdminBody<AdminOperationId>, request_));
+}
+
+/** A handler's result as the 200 it is: JSON, JSON text in pieces (no charset, as Fastify sent a stream), or no body. */
+function ok(result: unknown): EngineResponse {
+  if (result === undefined) return { status: 200, headers: {} };
+  if (result instanceof JsonChunks) {
+    return { status: 200, headers: { "content-type": "application/json" }, body: jsonBody(result.chunks) };
+  }
+  return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(result) };
+}
+
+/** No operation for this method and path: 405 with `Allow` on a path of the spec, else 404. */
+function noRoute(request: ParsedRequest): EngineResponse {
+  try {
+    readBody(request, { limit: MAX_BODY_BYTES, ignoreEmpty: false });
+  } catch (error) {
+    // As Fastify's not-found route: a body of another media type is not read, but bad JSON is refused.
+    if (!(error instanceof HttpError && error.code === "unsupported_media_type")) throw error;
+  }
+  // As sent (not decoded), without the trailing slashes.
+  const path = request.path.replace(/\/+$/, "");
+  const allowed = adminMatcher().match(request.method, path).allowed;
+  if (allowed.length > 0) {
+    const allow = allowed.join(", ");
+    return errorResponse(
+      { code: "method_not_allowed", message: `${request.method} is not allowed on ${path}; allowed: ${allow}.` },
+      { allow },
+    );
+  }
+  return errorResponse({
+    code: "not_found",
+    message: `No admin route ${request.method} ${path}. The admin API has: ${ROUTES}.`,
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * The mock as MSW 2 request handlers: `createHandlers(options)` answers requests to the spec's server
+ * (`https://api.converseiq.com.au/public/v1/...`, or `options.baseUrl`) and to the admin API at that
+ * origin's `/__admin/...`, all from one stateful engine (the fetch adapter's, fetch.ts). Only `msw`'s core is
+ * imported, so the same handlers serve `setupServer` (msw/node) and `setupWorker` (msw/browser).
+ *
+ * ```ts
+ * const mock = createHandlers({ seed: { seed: 7 } });
+ * const server = setupServer(...mock.handlers);
+ * mock.store; mock.events.list(); // the state and the webhook events, in process
+ * ```
+ *
+ * `msw` is an optional peer dependency: only this file imports it.
+ */
+import { type HttpHandler, http } from "msw";
+import { ADMIN_PREFIX } from "../options.ts";
+import { createMockFetch, type MockFetch, type MockFetchOptions } from "./fetch.ts";
+
+export interface MockHandlers extends Omit<MockFetch, "fetch"> {
+  /** The public API's handlers (the base URL and below it), then the admin API's: spread them into `setupServer` or `setupWorker`. */
+  handlers: HttpHandler[];
+  /** The engine as a fetch, for requests a test wants to make without MSW in between. */
+  fetch: MockFetch["fetch"];
+}
+
+export function createHandlers(options: MockFetchOptions = {}): MockHandlers {
+  const mock = createMockFetch(options);
+  const { origin } = new URL(mock.baseUrl);
+  // MSW hands the resolver a Request of its own; the engine answers it as any other.
+  const resolver = ({ request }: { request: Request }) => mock.fetch(request);
+  return {
+    ...mock,
+    handlers: [
+      // The base URL itself too: the engine answers it (404), as the server would, rather than MSW.
+      http.all(mock.baseUrl, resolver),
+      http.all(`${mock.baseUrl}/*`, resolver),
+      http.all(`${origin}${ADMIN_PREFIX}/*`, resolver),
+    ],
+  };
+}

@@ -22,7 +22,7 @@ const GENERATORS = onPath("wrk") === undefined ? ["autocannon"] : ["wrk", "autoc
 // sent and answered, and the report is written. A few requests each: no numbers are judged here.
 describe("npm run bench -- --smoke", () => {
   it.each(GENERATORS)(
-    "starts the mock, Prism and the ceiling, loads every scenario with %s, and writes its report",
+    "starts the mock, Prism and the ceiling, loads every scenario with %s, reads GET list through the fetch adapter in process, and writes its report",
     async (generator) => {
       const folder = await mkdtemp(join(tmpdir(), "converseiq-bench-smoke-"));
       folders.push(folder);
@@ -37,9 +37,18 @@ describe("npm run bench -- --smoke", () => {
       const report = JSON.parse(await readFile(out, "utf8")) as SideBySideReport;
       expect(report.loadSetup.generator).toBe(generator);
       expect(report.startup.map((s) => s.server)).toEqual(["mock", "prism", "ceiling"]);
+      // No baseline in a smoke run (building another commit takes too long); the fetch adapter reads GET list only.
+      expect(report.baseline).toBeNull();
+      expect(report.inProcess?.seededMs).toBeGreaterThan(0);
       expect(report.load.map((r) => `${r.server} ${r.scenario}`)).toEqual(
-        SCENARIOS.flatMap((scenario) => ["mock", "prism", "ceiling"].map((server) => `${server} ${scenario}`)),
+        SCENARIOS.flatMap((scenario) =>
+          (scenario === SCENARIOS[0]
+            ? ["mock", "fetch in-process", "prism", "ceiling"]
+            : ["mock", "prism", "ceiling"]
+          ).map((server) => `${server} ${scenario}`),
+        ),
       );
+      expect(report.ratios[0]?.fetchOverMock).toBeGreaterThan(0);
       for (const row of report.load) {
         expect(row.requests, `${row.server} ${row.scenario}`).toBeGreaterThan(0);
         expect([row.errors, row.timeouts, row.non2xx], `${row.server} ${row.scenario}`).toEqual([0, 0, 0]);

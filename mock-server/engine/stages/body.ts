@@ -87,6 +87,12 @@ export interface BodyOptions {
   limit: number;
   /** The operation takes no body: one absent or empty is ignored, whatever the Content-Type says. */
   ignoreEmpty: boolean;
+  /**
+   * No route answers the request (a 404 or 405 to come): a body whose Content-Type is a well-formed media
+   * type other than JSON is left unread instead of refused, as Fastify's not-found route left it. A JSON
+   * body is still read (bad JSON is still a 400), and a malformed Content-Type is still a 415.
+   */
+  noRoute?: boolean;
 }
 
 /**
@@ -97,12 +103,12 @@ export function readBody(request: ParsedRequest, options: BodyOptions): unknown 
   if (BODYLESS.has(request.method)) return undefined;
   const { body } = request;
   const empty = body === undefined || body.length === 0;
-  let contentType = request.headers["content-type"];
+  const contentType = request.headers["content-type"];
   if (empty && (options.ignoreEmpty || contentType === undefined)) return undefined;
-  // A sent OPTIONS may have a Content-Type and no body.
-  if (empty && request.method === "OPTIONS") return undefined;
-  if (contentType === "undefined") contentType = undefined;
-  if (contentType === undefined || mediaType(contentType) !== "application/json") {
+  // The text "undefined" was no media type to Fastify either.
+  const type = contentType === undefined || contentType === "undefined" ? undefined : mediaType(contentType);
+  if (type !== "application/json") {
+    if (options.noRoute && (contentType === undefined || type !== undefined)) return undefined;
     throw new HttpError(
       "unsupported_media_type",
       `Send the body as application/json; got ${request.headers["content-type"] ?? "no Content-Type"}.`,

@@ -4,8 +4,9 @@
  * `@fastify/cors` sent (same names, values and order), so that answers stay byte for byte as they were.
  *
  * A preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) answers 204 on any path. Any
- * other OPTIONS is an undocumented method: it goes to the fallback (405 with `Allow` on the spec's paths,
- * else 404) without CORS headers, as it did.
+ * other OPTIONS is an undocumented method: it goes to the public fallback (405 with `Allow` on the spec's
+ * paths, else 404, even under `/__admin`) without CORS headers and unread, as it did. With CORS off, OPTIONS
+ * is a method like any other.
  */
 import type { Operation } from "../../../lib/spec.ts";
 import type { ParsedRequest } from "../request.ts";
@@ -39,12 +40,12 @@ export function createCorsStage(origins: boolean | string[], operations: readonl
 
   return (request) => {
     const { headers } = request;
-    if (request.method !== "OPTIONS") {
-      return { kind: "headers", headers: origins === false ? {} : headersFor(headers.origin) };
-    }
+    // Off, OPTIONS is a method like any other: no CORS header, and the routes and fallbacks answer it.
+    if (origins === false) return { kind: "headers", headers: {} };
+    if (request.method !== "OPTIONS") return { kind: "headers", headers: headersFor(headers.origin) };
     const origin = headers.origin;
     const method = headers["access-control-request-method"];
-    if (origins === false || origin === undefined || !method) return { kind: "not-preflight" };
+    if (origin === undefined || !method) return { kind: "not-preflight" };
     const answer = headersFor(origin);
     // An empty Origin is no origin: @fastify/cors refused it in plain text.
     if (origin === "") {

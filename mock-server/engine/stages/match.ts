@@ -21,8 +21,12 @@ export type Match =
   | { kind: "operation"; operation: Operation; params: Record<string, string> }
   /** Under `/__admin`: the admin API's. */
   | { kind: "admin" }
-  /** No operation: `allowed` lists the methods of the path when it is one of the spec's (a 405), else empty (404). */
-  | { kind: "none"; allowed: string[] }
+  /**
+   * No operation: `allowed` lists the methods of the path when it is one of the spec's (a 405), else empty
+   * (404). `shadowed` is the literal path, when a template with this method also matches it (the 405 of
+   * `PUT /contact/search` names `/public/v1/contact/search`, and reads the body first, as a route would).
+   */
+  | { kind: "none"; allowed: string[]; shadowed?: string }
   /** Refused before routing: a malformed URL. */
   | { kind: "refused"; response: EngineResponse };
 
@@ -50,23 +54,59 @@ function decodePath(path: string): string | undefined {
   }
 }
 
+/** Stands for an empty path segment while matching: no decoded path holds it (see matchWithEmptyParameters). */
+const EMPTY = "\u0000\u0001";
+
+/** A path of the spec with no parameter: its operations by method, and the methods a template shadows. */
+interface LiteralPath {
+  byMethod: Map<string, Operation>;
+  allowed: string[];
+  /** Methods of a template that also matches this path, which this path does not have. */
+  shadowed: Set<string>;
+  /** With the prefix: `/public/v1/contact/search`. */
+  path: string;
+}
+
 export function createMatchStage(operations: readonly Operation[], prefix: string): MatchStage {
   const matcher = createOperationMatcher(operations, prefix);
   // The spec's literal paths, for the common request: a literal path beats any template, so an exact hit
   // needs no regular expression.
-  const literal = new Map<string, { byMethod: Map<string, Operation>; allowed: string[] }>();
+  const literal = new Map<string, LiteralPath>();
   for (const template of matcher.paths) {
     if (template.templated) continue;
-    const entry = {
+    const path = `${prefix}${template.path}`;
+    const shadowed = matcher
+      .candidates(path)
+      .filter((p) => p.templated)
+      .flatMap((p) => p.methods)
+      .filter((m) => !template.methods.includes(m));
+    const entry: LiteralPath = {
       byMethod: new Map(
         operations.filter((op) => op.path === template.path).map((op) => [op.method.toUpperCase(), op]),
       ),
       allowed: template.methods,
+      shadowed: new Set(shadowed),
+      path,
     };
-    literal.set(`${prefix}${template.path}`, entry);
-    literal.set(`${prefix}${template.path}/`, entry);
+    literal.set(path, entry);
+    literal.set(`${path}/`, entry);
   }
   const adminSlash = `${ADMIN_PREFIX}/`;
+
+  /**
+   * Fastify's router took an empty segment as an empty parameter (`/chat//message` is listChatMessages
+   * with chatId "", a 400), where the matcher wants one character at least: an empty inner segment stands
+   * in as a placeholder no path holds, and comes back as "".
+   */
+  const matchWithEmptyParameters = (method: string, path: string) => {
+    const found = matcher.match(method, path);
+    if (found.path !== undefined || !path.includes("//")) return found;
+    const segments = path.split("/");
+    for (let i = 1; i < segments.length - 1; i++) if (segments[i] === "") segments[i] = EMPTY;
+    const again = matcher.match(method, segments.join("/"));
+    for (const name in again.params) if (again.params[name] === EMPTY) again.params[name] = "";
+    return again;
+  };
 
   return (method, rawPath) => {
     const path = decodePath(rawPath);
@@ -75,9 +115,12 @@ export function createMatchStage(operations: readonly Operation[], prefix: strin
     const exact = literal.get(path);
     if (exact) {
       const operation = exact.byMethod.get(method);
-      return operation ? { kind: "operation", operation, params: {} } : { kind: "none", allowed: exact.allowed };
+      if (operation) return { kind: "operation", operation, params: {} };
+      return exact.shadowed.has(method)
+        ? { kind: "none", allowed: exact.allowed, shadowed: exact.path }
+        : { kind: "none", allowed: exact.allowed };
     }
-    const found = matcher.match(method, path);
+    const found = matchWithEmptyParameters(method, path);
     if (!found.operation) return { kind: "none", allowed: found.allowed };
     for (const name in found.params) {
       if ((found.params[name] as string).length > MAX_PARAM_LENGTH) return { kind: "refused", response: unroutable() };

@@ -1,0 +1,217 @@
+/**
+ * `createEngine(options)`: the mock's whole behaviour as one function from a request to its response, with
+ * no transport in it. Wiring only: each stage is a file of stages/, called here in the order a request
+ * meets it (README.md has the table); the store holds the data and the rules.
+ *
+ * The HTTP server, the in-process fetch and the MSW handlers are adapters around `engine.handle`. What the
+ * engine does not do is theirs: reading a body off a socket (and its 408), content-length, the request
+ * log, the state file, and sending webhooks (they subscribe to `engine.store.onChange`).
+ */
+import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
+import type { AdminContext } from "../admin/types.ts";
+import { cannedResponses } from "../behaviour/canned-responses.ts";
+import { seededRandom } from "../behaviour/random.ts";
+import { BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../options.ts";
+import { realScheduler } from "../scheduler.ts";
+import { Store } from "../store/store.ts";
+import { Webhooks } from "../webhooks/index.ts";
+import type { WebhookOptions } from "../webhooks/options.ts";
+import { createAdminApi, skipsJournal } from "./admin.ts";
+import { parseQuery } from "./query.ts";
+import { type ParsedRequest, parseRequest } from "./request.ts";
+import { createKeyCheck } from "./stages/auth.ts";
+import { type BodyOptions, readBody } from "./stages/body.ts";
+import { createCorsStage } from "./stages/cors.ts";
+import { errorToResponse } from "./stages/errors.ts";
+import { createFaultStage, type FaultStage } from "./stages/faults.ts";
+import { type Handler, handlers, type Input } from "./stages/handler.ts";
+import { createJournalStage, Journal } from "./stages/journal.ts";
+import { createLatencyStage } from "./stages/latency.ts";
+import { createMatchStage } from "./stages/match.ts";
+import { createNotFoundStage } from "./stages/not-found.ts";
+import { cannedResponse, createPreferStage, type PreferStage } from "./stages/prefer.ts";
+import { createRateLimitStage } from "./stages/rate-limit.ts";
+import { resultResponse } from "./stages/serialize.ts";
+import { createOperationValidator, type OperationValidator } from "./stages/validation.ts";
+import type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
+
+export type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
+
+export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
+  /**
+   * The webhook subscriptions and delivery log the admin API shows: a `Webhooks` to share one with a
+   * sender, or its options to have the engine make one (it then sends nothing until someone subscribes it
+   * to the store's changes).
+   */
+  webhooks?: Webhooks | Partial<WebhookOptions>;
+  /** Told of each unexpected error (a bug in the mock), which is answered 500. Default: none. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Engine {
+  /** Turns a request into its response; never rejects. */
+  handle: HandleRequest;
+  /** The data and the rules. The same object for the engine's life: a reset or an import replaces its state. */
+  readonly store: Store;
+  /** Recent requests (`GET /__admin/requests`). */
+  readonly journal: Journal;
+  /** The options, with their defaults. */
+  readonly options: MockOptions;
+  /** Webhook subscriptions and the delivery log (`/__admin/webhooks`). */
+  readonly webhooks: Webhooks;
+  /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
+  reseed(seed: number): void;
+}
+
+/** What a public operation needs at each stage, made once. */
+interface PublicRoute {
+  id: OperationId;
+  fault: FaultStage | undefined;
+  prefer: PreferStage;
+  body: BodyOptions;
+  validate: OperationValidator;
+  handler: Handler<OperationId>;
+  /** A GET: its answer is made from the records' kept texts. */
+  read: boolean;
+}
+
+export function createEngine(input: EngineOptions = {}): Engine {
+  const { webhooks: webhooksOption, onError, ...rest } = input;
+  const given = webhooksOption instanceof Webhooks ? webhooksOption : undefined;
+  const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
+  const options = withDefaults({ ...rest, ...delivery });
+  const report = onError ?? (() => undefined);
+  const scheduler = options.scheduler ?? realScheduler;
+  const store = Store.seeded(options.seed, {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.newId ? { newId: options.newId } : {}),
+  });
+  const webhooks = given ?? new Webhooks(options.webhooks, { now: options.now, scheduler });
+  const journal = new Journal(options.journalCapacity);
+
+  // One random source for faults and latency, seeded by the data's seed so that a run replays.
+  let source = options.random ?? seededRandom(options.seed.seed);
+  const random = () => source();
+  const reseed = (seed: number) => {
+    if (options.random === undefined) source = seededRandom(seed);
+  };
+
+  const operations = listOperations(publicSpec);
+  const match = createMatchStage(operations, PUBLIC_PREFIX);
+  const cors = createCorsStage(options.cors ?? true, operations);
+  const notFound = createNotFoundStage(PUBLIC_PREFIX);
+  const checkKey = createKeyCheck(options.apiKeys);
+  const rateLimit = createRateLimitStage(options.rateLimit, options.clock ?? (() => scheduler.now()));
+  const latency = createLatencyStage(options.latency, random, scheduler);
+  const record = createJournalStage(journal, scheduler);
+  const ctx: AdminContext = { store: () => store, journal, options, webhooks, reseed };
+  const admin = createAdminApi(ctx);
+  const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
+
+  function publicRoute(op: Operation): PublicRoute {
+    const table = cannedResponses(op);
+    return {
+      id: op.id,
+      fault: createFaultStage(table, options.errorRate ?? 0, random),
+      prefer: createPreferStage(table, scheduler),
+      body: { limit: BODY_LIMIT, ignoreEmpty: op.requestBody === null },
+      validate: createOperationValidator(op),
+      handler: handlers[op.id] as Handler<OperationId>,
+      read: op.method === "get",
+    };
+  }
+
+  /** A public operation: auth, rate limit, faults, Prefer, body, validation, then Prefer's answer or the handler. */
+  async function operate(
+    route: PublicRoute,
+    params: Record<string, string>,
+    request: ParsedRequest,
+    headers: Record<string, string>,
+  ): Promise<EngineResponse> {
+    let response: EngineResponse;
+    try {
+      const key = request.headers["x-api-key"];
+      checkKey(key);
+      rateLimit?.(key as string);
+      route.fault?.();
+      let answer = route.prefer(request.headers.prefer);
+      if (answer instanceof Promise) answer = await answer;
+      const body = readBody(request, route.body);
+      const parts = { path: params, query: parseQuery(request.search), body };
+      route.validate(parts);
+      response = answer
+        ? cannedResponse(answer, headers)
+        : resultResponse(route.handler(store, parts as unknown as Input<OperationId>), route.read, headers);
+    } catch (error) {
+      response = errorToResponse(error, headers, report);
+    }
+    if (latency) await latency();
+    return response;
+  }
+
+  /** Every request but a public operation's: refused URLs, preflights, the admin API, 404 and 405. */
+  function answer(request: ParsedRequest): { response: EngineResponse; journal: boolean } | PublicCall {
+    const found = match(request.method, request.path);
+    // Refused by the router, before any hook: no CORS headers, no journal.
+    if (found.kind === "refused") return { response: found.response, journal: false };
+    const allowed = cors(request);
+    if (allowed.kind === "preflight") return { response: allowed.response, journal: true };
+    if (allowed.kind === "not-preflight") {
+      const methods = found.kind === "none" ? found.allowed : [];
+      return { response: notFound(request.method, request.path, methods, {}), journal: true };
+    }
+    const { headers } = allowed;
+    if (found.kind === "operation") {
+      return { route: routes.get(found.operation) as PublicRoute, params: found.params, headers };
+    }
+    if (found.kind === "admin") {
+      const response = admin(request);
+      response.headers = { ...headers, ...response.headers };
+      return { response, journal: !skipsJournal(request) };
+    }
+    // No operation: a body is still read first, as Fastify's not-found route and explicit 405s read it.
+    const shadowed = found.shadowed;
+    try {
+      readBody(request, { limit: BODY_LIMIT, ignoreEmpty: false, noRoute: shadowed === undefined });
+    } catch (error) {
+      return { response: errorToResponse(error, headers, report), journal: true };
+    }
+    return { response: notFound(request.method, shadowed ?? request.path, found.allowed, headers), journal: true };
+  }
+
+  const handle: HandleRequest = async (raw: EngineRequest) => {
+    const startedAt = scheduler.now();
+    let request: ParsedRequest | undefined;
+    try {
+      request = parseRequest(raw);
+      const outcome = answer(request);
+      if ("route" in outcome) {
+        const response = await operate(outcome.route, outcome.params, request, outcome.headers);
+        record(request, response.status, startedAt, outcome.route.id);
+        return response;
+      }
+      if (outcome.journal) record(request, outcome.response.status, startedAt, null);
+      return outcome.response;
+    } catch (error) {
+      // A bug in a stage itself: still an answer, and the engine serves on.
+      const response = errorToResponse(error, {}, report);
+      if (request) record(request, response.status, startedAt, null);
+      return response;
+    }
+  };
+
+  return {
+    handle,
+    store,
+    journal,
+    options,
+    webhooks,
+    reseed,
+  };
+}
+
+interface PublicCall {
+  route: PublicRoute;
+  params: Record<string, string>;
+  headers: Record<string, string>;
+}

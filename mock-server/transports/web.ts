@@ -59,11 +59,19 @@ export async function toEngineRequest(request: Request, base: BaseUrl): Promise<
   return engineRequest;
 }
 
+const encoder = new TextEncoder();
+
 export function toResponse(response: EngineResponse, method: string): Response {
-  const noBody = NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === "HEAD";
-  // A copy typed as BodyInit: TypeScript's DOM types take only ArrayBuffer-backed views.
-  const body = noBody || response.body === undefined ? null : (response.body as BodyInit);
-  return new Response(body, { status: response.status, headers: response.headers });
+  if (NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === "HEAD") {
+    return new Response(null, { status: response.status, headers: response.headers });
+  }
+  // Bytes, so that the length is known: a Content-Length as the HTTP server sends (and clients read), 0
+  // for no body (a DELETE's 200).
+  const body = response.body ?? "";
+  const bytes = typeof body === "string" ? encoder.encode(body) : body;
+  const headers = { ...response.headers, "content-length": String(bytes.byteLength) };
+  // TypeScript's DOM types take only ArrayBuffer-backed views as a body; the engine's are.
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
 }
 
 /** Answers a `Request` from the engine; rejects only as fetch does, when the request's signal aborts. */

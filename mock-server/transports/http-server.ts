@@ -1,0 +1,132 @@
+/**
+ * The HTTP transport: a plain `node:http` server that turns each request into an `EngineRequest` and the
+ * `EngineResponse` back into its answer. No rule of the API lives here; only what a real socket adds:
+ * bodies read with a limit and a timeout (http-body.ts) and the answers to those too large or too slow
+ * (http-refusals.ts), `content-length` on every answer, and the one-line request log.
+ *
+ * (Fastify did this before. Plain `node:http` does the same with less per request: see the README's
+ * Performance section for the figures.)
+ */
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { Readable } from "node:stream";
+import { errorResponse } from "../engine/errors.ts";
+import type { EngineRequest, EngineResponse, HandleRequest } from "../engine/types.ts";
+import { hasBody, readBody, watchRest } from "./http-body.ts";
+import type { RefuseBody } from "./http-refusals.ts";
+
+export interface HttpServerOptions {
+  /** Answers every request whose body was read whole (the engine, with the docs page in front of it). */
+  handle: HandleRequest;
+  /** Answers a request whose body was refused (408, 413), as the engine frames its answers. */
+  refuse: RefuseBody;
+  /** The largest body a request may carry, by method and path (see body-limits.ts). */
+  bodyLimitFor(method: string, path: string): number;
+  /** How long (ms) a body may stop arriving before its 408 (`--body-timeout`). */
+  bodyTimeoutMs: number;
+  /** Gets one line per answered request, `GET /public/v1/contact 200 1.4ms`; none when absent. */
+  log?: (line: string) => void;
+}
+
+/** Methods whose body no route reads: answered at once, the body left to Node to read and drop. */
+const BODY_IGNORED = new Set(["GET", "HEAD", "TRACE"]);
+
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer((request, response) => {
+    serve(options, request, response).catch((error: unknown) => failed(response, error));
+  });
+  // As Fastify had them: an idle keep-alive connection lasts 72 s, and a request as long as its body keeps
+  // coming (the body timeout is ours).
+  server.keepAliveTimeout = 72_000;
+  server.requestTimeout = 0;
+  return server;
+}
+
+async function serve(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const answered = await respond(options, request, request.headers, request);
+  // The client went away before its body was whole: nobody to answer.
+  if (answered === null) return;
+  const { answer, close } = answered;
+  write(response, answer, close);
+  // Whatever of the body was not read (a GET's, one refused at once) is Node's to drop; a stall closes it.
+  if (!close) watchRest(request, options.bodyTimeoutMs);
+  if (options.log) {
+    const url = request.url as string;
+    const path = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
+    options.log(`${request.method} ${path} ${answer.status} ${(performance.now() - started).toFixed(1)}ms`);
+  }
+}
+
+/** An answer, and whether the connection must close after it. */
+export interface Answered {
+  answer: EngineResponse;
+  close: boolean;
+}
+
+/**
+ * Reads the body of a request from `source` as the server does (limit, timeout) and answers it: through
+ * the engine when the body came whole, else the refusal. Null when the source ended before the body did.
+ */
+export async function respond(
+  options: HttpServerOptions,
+  head: { method?: string | undefined; url?: string | undefined },
+  rawHeaders: IncomingHttpHeaders,
+  source: Readable,
+): Promise<Answered | null> {
+  const started = performance.now();
+  const method = head.method as string;
+  const url = head.url as string;
+  const headers = headersOf(rawHeaders);
+  if (!hasBody(rawHeaders) || BODY_IGNORED.has(method)) {
+    return { answer: await options.handle({ method, url, headers }), close: false };
+  }
+  const mark = url.indexOf("?");
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const read = await readBody(source, rawHeaders, options.bodyLimitFor(method, path), options.bodyTimeoutMs);
+  if (read === null) return null;
+  if ("refused" in read) {
+    const answer = options.refuse({ method, url, headers }, read.refused, performance.now() - started);
+    return { answer, close: read.refused.close };
+  }
+  return { answer: await options.handle({ method, url, headers, body: read.body }), close: false };
+}
+
+/** Node's headers: lower case already, joined with ", " when sent twice; only `set-cookie` is a list. */
+function headersOf(headers: IncomingHttpHeaders): EngineRequest["headers"] {
+  const cookies = headers["set-cookie"];
+  if (cookies === undefined) return headers as EngineRequest["headers"];
+  return { ...headers, "set-cookie": cookies.join(", ") };
+}
+
+/** Statuses that never carry a body, so no content-length either. */
+const BODILESS = new Set([204, 304]);
+
+function write(response: ServerResponse, answer: EngineResponse, close: boolean): void {
+  const { status, body } = answer;
+  const headers: Record<string, string> = { ...answer.headers };
+  if (body !== undefined) {
+    headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  } else if (!BODILESS.has(status)) {
+    headers["content-length"] = "0";
+  }
+  // After this answer, what is left of the request could not be told from the next one.
+  if (close) headers.connection = "close";
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+/** The engine never rejects: this is for a bug in the transport itself, still answered in the spec's shape. */
+function failed(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const message = `The mock failed to answer: ${error instanceof Error ? error.message : String(error)}`;
+  write(response, errorResponse({ code: "internal_error", message }), true);
+}

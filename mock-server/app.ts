@@ -1,33 +1,38 @@
 /**
- * `buildMockServer(options)`: the Fastify app of the mock. Wiring only: the store holds the data and the
- * rules, `http/` turns requests into store calls and failures into the spec's errors.
+ * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the engine (engine/) answers every
+ * request; around it, what only a server has: the HTTP transport (transports/http-server.ts) with the
+ * `/docs` page in front of the engine, the webhook sender fed by the store's changes, and the state file.
+ * `inject` answers a request in process, with no socket, as the tests use it.
  */
-import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { listOperations, publicSpec } from "../lib/spec.ts";
-import { adminRoutes } from "./admin/routes.ts";
-import { installBehaviour } from "./behaviour/index.ts";
-import { DOCS_PREFIX, docsRoutes } from "./docs/routes.ts";
-import { createKeyCheck } from "./http/auth.ts";
-import { frameworkErrors, installErrorHandler } from "./http/error-handler.ts";
-import { installFallback } from "./http/fallback.ts";
-import { Journal } from "./http/journal.ts";
-import { installJournal } from "./http/journal-hook.ts";
-import { registerPublicRoutes } from "./http/public-routes.ts";
-import { closeStalledRests, timeBodies } from "./http/request-body.ts";
-import { createValidatorCompiler } from "./http/validation.ts";
-import { ADMIN_PREFIX, BODY_LIMIT, DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { publicSpec } from "../lib/spec.ts";
+import { createDocsHandler } from "./docs/routes.ts";
+import { createEngine, type Engine } from "./engine/index.ts";
+import type { Journal } from "./engine/stages/journal.ts";
+import type { HandleRequest } from "./engine/types.ts";
+import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
-import { Store } from "./store/store.ts";
-import { installWebhooks, type Webhooks } from "./webhooks/index.ts";
+import type { Store } from "./store/store.ts";
+import { bodyLimitFor } from "./transports/body-limits.ts";
+import { createBodyRefusals } from "./transports/http-refusals.ts";
+import { createHttpServer, type HttpServerOptions } from "./transports/http-server.ts";
+import { createInject, type Inject } from "./transports/inject.ts";
+import { Webhooks } from "./webhooks/index.ts";
 
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** The spec's operationId of a public route. */
-    operationId?: string;
-  }
-}
+export type { InjectOptions, InjectResponse } from "./transports/inject.ts";
 
-export interface MockServer extends FastifyInstance {
+export interface MockServer {
+  /** Answers a request in process, no socket (the shape of Fastify's `inject()`). */
+  inject: Inject;
+  /** Starts listening (port 0 picks a free one); resolves to the origin, `http://127.0.0.1:4010`. */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** Stops listening, writes the state file if there is one, stops the webhook deliveries. */
+  close(): Promise<void>;
+  /** The `node:http` server (`server.address()` once listening). */
+  server: Server;
+  /** The engine that answers every request. */
+  engine: Engine;
   store: Store;
   mockOptions: MockOptions;
   /** Recent requests, for `GET /__admin/requests`. */
@@ -38,78 +43,93 @@ export interface MockServer extends FastifyInstance {
   stateFile: StateFileWriter | undefined;
 }
 
+/** Methods that never change the state: their answers never call for a state-file write. */
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
   const options = withDefaults(partial);
-  const operations = listOperations(publicSpec);
-  const store = Store.seeded(options.seed, {
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.newId ? { newId: options.newId } : {}),
+  const reportError = options.logger
+    ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
+    : () => undefined;
+  const webhooks = new Webhooks(options.webhooks, {
+    now: options.now,
+    scheduler: options.scheduler,
+    onError: reportError,
   });
-
-  const app = Fastify({
-    logger: options.logger ? { level: "info" } : false,
-    // Fastify's two lines per request are replaced by our one (below).
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
-    // Long ids reach validation (a clear 400) instead of failing to route (a puzzling 404).
-    routerOptions: { maxParamLength: 2048, ignoreTrailingSlash: true },
-    // HEAD is not in the spec: it answers 405 like any other undocumented method.
-    exposeHeadRoutes: false,
-    frameworkErrors,
-  }) as unknown as MockServer;
-  app.decorate("store", store);
-  app.decorate("mockOptions", options);
-  app.decorate("journal", new Journal(options.journalCapacity));
-  // Every change the store makes is sent to the subscribed endpoints, off the request's path.
-  const clocks = { now: options.now, scheduler: options.scheduler };
-  app.decorate("webhooks", installWebhooks(app, store, options.webhooks, clocks));
-
-  // Only JSON bodies: anything else is 415, not silently read as text.
-  app.removeContentTypeParser("text/plain");
-  app.setValidatorCompiler(createValidatorCompiler(publicSpec));
-  installErrorHandler(app);
-  // A body that stops arriving is a 408 (or, if the answer went first, a closed connection); one over the
-  // limit is read to its end before its 413.
-  app.addHook("preParsing", timeBodies(options.bodyTimeoutMs));
-  app.addHook("onResponse", closeStalledRests(options.bodyTimeoutMs));
-  installFallback(app, PUBLIC_PREFIX, operations);
-  // CORS, rate limit, faults, Prefer, latency: before auth, so CORS headers reach a 401 too.
-  const behaviour = installBehaviour(app, options, operations);
-
-  const checkKey = createKeyCheck(options.apiKeys);
-  // A callback hook, not an async one: no promise per request. A throw here is passed on as the error.
-  app.addHook("onRequest", (request, _reply, done) => {
-    if (request.routeOptions.config.operationId) checkKey(request.headers["x-api-key"]);
-    done();
-  });
-  if (options.logger) {
-    // One line per request; headers (and so the API key) are never logged.
-    app.addHook("onResponse", async (request, reply) => {
-      request.log.info(
-        `${request.method} ${request.url.split("?")[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
-      );
-    });
-  }
-
-  registerPublicRoutes(app, { prefix: PUBLIC_PREFIX, operations, store: () => app.store });
-  installJournal(app, app.journal);
-  await app.register(adminRoutes, {
-    prefix: ADMIN_PREFIX,
-    store: () => app.store,
-    journal: app.journal,
-    options,
-    webhooks: app.webhooks,
-    reseed: behaviour.reseed,
-  });
-  // The API reference page (no key needed; "Try it out" points at this mock with its first key).
-  const apiKey = options.apiKeys[0] ?? DEFAULT_API_KEY;
-  await app.register(docsRoutes, { prefix: DOCS_PREFIX, spec: publicSpec, publicPrefix: PUBLIC_PREFIX, apiKey });
+  const engine = createEngine({ ...options, webhooks, onError: reportError });
+  const { store } = engine;
+  // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
+  // builds a change only while someone is subscribed.
+  const stopSending = store.onChange(
+    (change) => webhooks.publish(change),
+    () => webhooks.subscriptions.size > 0,
+  );
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
   const stateFile =
     options.stateFile === undefined
       ? undefined
-      : await attachStateFile(app, app.store, options.stateFile, { scheduler: options.scheduler });
-  app.decorate("stateFile", stateFile);
-  await app.ready();
-  return app;
+      : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
+
+  // The API reference page (no key needed; "Try it out" points at this mock with its first key).
+  const docs = createDocsHandler({
+    spec: publicSpec,
+    publicPrefix: PUBLIC_PREFIX,
+    apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
+  });
+  const handle: HandleRequest = async (request) => {
+    const page = docs(request);
+    if (page) return page;
+    const response = await engine.handle(request);
+    // Any request that may have changed the state (a reset and an import included) is written back soon.
+    if (stateFile && response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile.changed();
+    return response;
+  };
+  const transport: HttpServerOptions = {
+    handle,
+    refuse: createBodyRefusals(engine),
+    bodyLimitFor,
+    bodyTimeoutMs: options.bodyTimeoutMs,
+    // One line per request; headers (and so the API key) are never logged.
+    ...(options.logger ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+  };
+  const server = createHttpServer(transport);
+
+  return {
+    inject: createInject(transport),
+    server,
+    engine,
+    store,
+    mockOptions: options,
+    journal: engine.journal,
+    webhooks,
+    stateFile,
+    listen: ({ port = 0, host = "127.0.0.1" } = {}) => listen(server, port, host),
+    close: async () => {
+      await closeServer(server);
+      stopSending();
+      await Promise.all([stateFile?.flush(), webhooks.close()]);
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve(`http://${shown}:${address.port}`);
+    });
+  });
+}
+
+/** Stops taking connections, closes the idle ones, and waits for the answers under way. */
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
 }

@@ -58,7 +58,7 @@ function stopOnSignals(app: MockServer): void {
     }
     stopping = true;
     try {
-      // Closing runs the app's onClose hooks: the state file is written there.
+      // Closing stops the server, writes the state file if there is one and stops the webhook deliveries.
       await app.close();
       process.exit(0);
     } catch (error) {

@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { stateJsonChunks } from "./admin/state-json.ts";
 import { checkState } from "./admin/validation.ts";
 import { InvalidInputError } from "./invalid-input.ts";
@@ -171,10 +170,10 @@ export class StateFileWriter {
 
 /**
  * Serves the state of `path`: loads it into the store now (a bad file throws StateFileError and changes
- * nothing), writes it after each successful request that may change it, and flushes it when the app closes.
+ * nothing), and returns the writer that keeps the file up to date. Its owner tells it of each change
+ * (`changed()`; the mock does after each answered request that may change the state) and flushes it on close.
  */
 export async function attachStateFile(
-  app: FastifyInstance,
   store: Store,
   path: string,
   options: StateFileWriterOptions = {},
@@ -187,16 +186,8 @@ export async function attachStateFile(
       throw asFileError(path, error);
     }
   }
-  const writer = new StateFileWriter(path, () => store.snapshot(), options);
-  app.addHook("onResponse", async (request, reply) => {
-    if (!READS.has(request.method) && reply.statusCode < 400) writer.changed();
-  });
-  app.addHook("onClose", async () => writer.flush());
-  return writer;
+  return new StateFileWriter(path, () => store.snapshot(), options);
 }
-
-/** Methods that never change the state. */
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function asFileError(path: string, error: unknown): Error {
   // The admin spec's checks (InvalidInputError) or the store's own (StoreError, when the state is loaded).

@@ -14,11 +14,11 @@
  * roundtrip.test.ts fails, naming the schema, when an object schema has no sample.
  */
 import { randomUUID } from "node:crypto";
-import type { InjectOptions } from "fastify";
 import type { oas31 } from "openapi3-ts";
 import type { operations } from "../generated/types.ts";
 import { isRef, listOperations, type Operation, type OperationId, publicSpec, resolve } from "../lib/spec.ts";
 import { listWebhooks } from "../lib/webhooks.ts";
+import type { InjectOptions } from "../mock-server/app.ts";
 import { buildMockServer } from "../mock-server/app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/options.ts";
 

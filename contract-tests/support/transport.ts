@@ -1,9 +1,9 @@
 /**
  * How requests reach a target, as plain data (no web streams, which cost more than the mock does):
- * in process through Fastify's `inject()` (the app's whole HTTP stack, no socket), or over HTTP with
+ * in process through the mock's `inject()` (its engine, no socket), or over HTTP with
  * `fetch`. `toFetch` turns a transport back into a `fetch` for the typed client.
  */
-import type { FastifyInstance, InjectOptions } from "fastify";
+import type { InjectOptions, MockServer } from "../../mock-server/app.ts";
 
 export interface WireRequest {
   method: string;
@@ -24,7 +24,7 @@ export interface WireResponse {
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
 export type Fetch = (input: Request) => Promise<Response>;
 
-export function injectTransport(app: Pick<FastifyInstance, "inject">): Transport {
+export function injectTransport(app: Pick<MockServer, "inject">): Transport {
   return async (request) => {
     const url = new URL(request.url);
     const reply = await app.inject({
@@ -80,4 +80,4 @@ export function toFetch(transport: Transport): Fetch {
 }
 
 /** The client's `fetch` routed into a Fastify app's `inject()`. */
-export const injectFetch = (app: Pick<FastifyInstance, "inject">): Fetch => toFetch(injectTransport(app));
+export const injectFetch = (app: Pick<MockServer, "inject">): Fetch => toFetch(injectTransport(app));

@@ -1,10 +1,11 @@
 /**
  * `/docs` on the mock: the API reference page, its assets from `node_modules`, and the spec it shows.
- * Outside the public API (no key needed) and adding no hook, so public routes do not pay for it.
+ * Served by the HTTP server only, in front of the engine (it reads files, which the engine never does):
+ * outside the public API (no key needed), and out of the request journal, since the page is no API call.
  * "Try it out" points at this mock's own origin, with its first accepted key filled in.
  */
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { oas31 } from "openapi3-ts";
+import type { EngineRequest, EngineResponse } from "../engine/types.ts";
 import { assetFiles, type PageOptions, readAsset, renderPage } from "./page.ts";
 
 export interface DocsRoutesOptions {
@@ -15,12 +16,11 @@ export interface DocsRoutesOptions {
   apiKey: string;
 }
 
+/** Where the page lives on the mock. */
+export const DOCS_PREFIX = "/docs";
+
 /** The page as the mock serves it to one request: servers and assets on the origin the browser used. */
-export function mockPageOptions(
-  request: Pick<FastifyRequest, "protocol" | "host">,
-  options: DocsRoutesOptions,
-): PageOptions {
-  const origin = `${request.protocol}://${request.host}`;
+export function mockPageOptions(origin: string, options: DocsRoutesOptions): PageOptions {
   return {
     spec: options.spec,
     servers: [{ url: `${origin}${options.publicPrefix}`, description: "This mock server (converseiq-kit)" }],
@@ -35,25 +35,49 @@ export function mockPageOptions(
   };
 }
 
-/** Where the page lives on the mock. */
-export const DOCS_PREFIX = "/docs";
+/** Answers a request for the page, or its spec or assets; undefined (at once, no promise) for any other. */
+export type DocsHandler = (request: EngineRequest) => Promise<EngineResponse> | undefined;
 
-export const docsRoutes: FastifyPluginAsync<DocsRoutesOptions> = async (app, options) => {
-  // The page is no API call: the request journal (`GET /__admin/requests`) leaves it out.
-  const config = { skipJournal: true };
+const ASSETS = "/assets/";
 
-  app.get("/", { config }, async (request, reply) => {
-    const page = mockPageOptions(request, options);
-    return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(renderPage(page));
-  });
+export function createDocsHandler(options: DocsRoutesOptions): DocsHandler {
+  let specJson: string | undefined;
+  return (request) => {
+    if (!request.url.startsWith(DOCS_PREFIX) || request.method.toUpperCase() !== "GET") return undefined;
+    const path = request.url.split("?")[0] ?? "";
+    // One trailing slash is the same route, as everywhere on the mock.
+    const rest = path.slice(DOCS_PREFIX.length).replace(/\/$/, "");
+    if (rest === "") return Promise.resolve(page(request, options));
+    if (rest === "/openapi.json") {
+      specJson ??= JSON.stringify(options.spec);
+      return Promise.resolve({ status: 200, headers: { "content-type": "application/json" }, body: specJson });
+    }
+    if (rest.startsWith(ASSETS) && !rest.includes("/", ASSETS.length)) return asset(rest.slice(ASSETS.length));
+    return undefined;
+  };
+}
 
-  app.get("/openapi.json", { config }, async (_request, reply) => reply.type("application/json").send(options.spec));
+function page(request: EngineRequest, options: DocsRoutesOptions): EngineResponse {
+  // The origin the browser used: the mock serves plain HTTP, on whatever host and port it was reached.
+  const origin = `http://${request.headers.host ?? "localhost"}`;
+  return {
+    status: 200,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+    body: renderPage(mockPageOptions(origin, options)),
+  };
+}
 
-  app.get<{ Params: { name: string } }>("/assets/:name", { config }, async (request, reply) => {
-    const { name } = request.params;
-    const bytes = await readAsset(name);
-    const file = assetFiles[name];
-    if (!bytes || !file) return reply.code(404).type("text/plain; charset=utf-8").send(`No asset ${name}.`);
-    return reply.type(file.type).header("cache-control", "public, max-age=3600").send(bytes);
-  });
-};
+async function asset(encoded: string): Promise<EngineResponse> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    name = encoded;
+  }
+  const bytes = await readAsset(name);
+  const file = assetFiles[name];
+  if (!bytes || !file) {
+    return { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: `No asset ${name}.` };
+  }
+  return { status: 200, headers: { "content-type": file.type, "cache-control": "public, max-age=3600" }, body: bytes };
+}

@@ -7,12 +7,11 @@
  * which closing each object schema cannot express, so it is checked openly and then for undocumented
  * fields by the same function that guards imports.
  */
-import type { InjectOptions } from "fastify";
 import { expect } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { adminSpec, listOperations, publicSpec } from "../../lib/spec.ts";
 import { undocumentedFields } from "../admin/validation.ts";
-import type { MockServer } from "../app.ts";
+import type { InjectOptions, MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import type { Fixtures, StateSnapshot } from "../store/types.ts";
 

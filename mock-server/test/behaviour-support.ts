@@ -4,12 +4,11 @@
  * to the spec for that operation (documented status, JSON, valid body, required headers); and
  * `sendWaiting`, which reads the delay a request asks of a manual scheduler instead of timing it.
  */
-import type { InjectOptions } from "fastify";
 import type { oas31 } from "openapi3-ts";
 import { expect } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec, resolve } from "../../lib/spec.ts";
-import type { MockServer } from "../app.ts";
+import type { InjectOptions, MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import type { ManualScheduler } from "../scheduler.ts";
 

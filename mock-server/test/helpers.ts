@@ -5,13 +5,12 @@
  * No 5xx is ever acceptable here: faults are off, so a 5xx is a bug in the mock.
  */
 import type { Readable } from "node:stream";
-import type { InjectOptions } from "fastify";
 import { expect } from "vitest";
 import { closeObjects, createAjv } from "../../lib/ajv.ts";
 import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
-import { buildMockServer, type MockServer } from "../app.ts";
+import { buildMockServer, type InjectOptions, type MockServer } from "../app.ts";
 import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";

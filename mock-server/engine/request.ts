@@ -1,20 +1,18 @@
 /**
  * A request as the stages read it: the `EngineRequest` a transport hands in, with its URL cut once into
- * path and query. Nothing is decoded or checked here; each stage reads what it needs (the matcher the
- * path, validation the query, the body stage the body).
+ * path and query string, and its method in upper case. Nothing is decoded or checked here; each stage
+ * reads what it needs (the matcher the path, validation the query through query.ts, the body stage the body).
  */
 import type { EngineRequest } from "./types.ts";
 
 export interface ParsedRequest {
   /** Upper case: `GET`. */
   readonly method: string;
-  /** The path and query as sent, origin left out (`/public/v1/contact?page=2`): what the journal records. */
+  /** The path and query as sent, origin and fragment left out (`/public/v1/contact?page=2`): what the journal records. */
   readonly url: string;
   /** The path, still percent-encoded, without the query (`/public/v1/contact`). */
   readonly path: string;
-  /** The query string's parameters, decoded (made on first read). */
-  readonly query: URLSearchParams;
-  /** The query string as sent, without its `?` (empty when there is none). */
+  /** The query string as sent, without its `?` (empty when there is none); query.ts reads it. */
   readonly search: string;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -33,33 +31,17 @@ function pathAndQuery(url: string): string {
   return url.slice(slash);
 }
 
-class Parsed implements ParsedRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly path: string;
-  readonly search: string;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: Uint8Array | string | undefined;
-  private params: URLSearchParams | undefined;
-
-  constructor(request: EngineRequest) {
-    this.method = request.method.toUpperCase();
-    // A fragment is the client's own; it is never sent, and a whole URL handed in may still hold one.
-    const hash = request.url.indexOf("#");
-    this.url = pathAndQuery(hash < 0 ? request.url : request.url.slice(0, hash));
-    const mark = this.url.indexOf("?");
-    this.path = mark < 0 ? this.url : this.url.slice(0, mark);
-    this.search = mark < 0 ? "" : this.url.slice(mark + 1);
-    this.headers = request.headers;
-    this.body = request.body;
-  }
-
-  get query(): URLSearchParams {
-    this.params ??= new URLSearchParams(this.search);
-    return this.params;
-  }
-}
-
 export function parseRequest(request: EngineRequest): ParsedRequest {
-  return new Parsed(request);
+  // A fragment is the client's own; it is never sent, but a whole URL handed in may still hold one.
+  const hash = request.url.indexOf("#");
+  const url = pathAndQuery(hash < 0 ? request.url : request.url.slice(0, hash));
+  const mark = url.indexOf("?");
+  return {
+    method: request.method.toUpperCase(),
+    url,
+    path: mark < 0 ? url : url.slice(0, mark),
+    search: mark < 0 ? "" : url.slice(mark + 1),
+    headers: request.headers,
+    body: request.body,
+  };
 }

@@ -105,7 +105,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const latency = createLatencyStage(options.latency, random, scheduler);
   const record = createJournalStage(journal, scheduler);
   const ctx: AdminContext = { store: () => store, journal, options, webhooks, reseed };
-  const admin = createAdminApi(ctx);
+  const admin = createAdminApi(ctx, report);
   const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
 
   function publicRoute(op: Operation): PublicRoute {

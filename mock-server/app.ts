@@ -6,9 +6,11 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { publicSpec } from "../lib/spec.ts";
+import { listOperations, publicSpec } from "../lib/spec.ts";
 import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
+import { parseRequest } from "./engine/request.ts";
+import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
 import type { HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
@@ -76,9 +78,16 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     publicPrefix: PUBLIC_PREFIX,
     apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
   });
+  // The page's answers carry the same CORS headers as the API's (a page elsewhere may load the spec).
+  const cors = createCorsStage(options.cors ?? true, listOperations(publicSpec));
   const handle: HandleRequest = async (request) => {
     const page = docs(request);
-    if (page) return page;
+    if (page) {
+      const response = await page;
+      const allowed = cors(parseRequest(request));
+      if (allowed.kind === "headers") response.headers = { ...allowed.headers, ...response.headers };
+      return response;
+    }
     const response = await engine.handle(request);
     // Any request that may have changed the state (a reset and an import included) is written back soon.
     if (stateFile && response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile.changed();

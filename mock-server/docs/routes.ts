@@ -50,7 +50,11 @@ export function createDocsHandler(options: DocsRoutesOptions): DocsHandler {
     if (rest === "") return Promise.resolve(page(request, options));
     if (rest === "/openapi.json") {
       specJson ??= JSON.stringify(options.spec);
-      return Promise.resolve({ status: 200, headers: { "content-type": "application/json" }, body: specJson });
+      return Promise.resolve({
+        status: 200,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: specJson,
+      });
     }
     if (rest.startsWith(ASSETS) && !rest.includes("/", ASSETS.length)) return asset(rest.slice(ASSETS.length));
     return undefined;

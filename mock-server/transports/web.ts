@@ -70,8 +70,10 @@ export function toResponse(response: EngineResponse, method: string): Response {
   const body = response.body ?? "";
   const bytes = typeof body === "string" ? encoder.encode(body) : body;
   const headers = { ...response.headers, "content-length": String(bytes.byteLength) };
+  // An empty body as none (`response.body` null), not as a stream that ends at once.
   // TypeScript's DOM types take only ArrayBuffer-backed views as a body; the engine's are.
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: response.status, headers });
+  const content = bytes.byteLength === 0 ? null : (bytes as Uint8Array<ArrayBuffer>);
+  return new Response(content, { status: response.status, headers });
 }
 
 /** Answers a `Request` from the engine; rejects only as fetch does, when the request's signal aborts. */

@@ -3,10 +3,9 @@
  * channels, bots and team members, read the whole state (to prove a rejected request changed nothing)
  * and replace it (to start a model-based run from a known state).
  *
- * In process this is the store itself; over HTTP it is the mock's admin API (`/__admin`). A live target
- * has none: the suites discover ids from the public API and from environment variables instead.
+ * It is the mock's admin API (`/__admin`): over HTTP, or in process through the mock's fetch adapter. A
+ * live target has none: the suites discover ids from the public API and from environment variables instead.
  */
-import type { MockServer } from "../../mock-server/app.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 
 export interface Fixtures {
@@ -24,17 +23,15 @@ export interface MockControl {
   replace(snapshot: StateSnapshot): Promise<void>;
 }
 
-export function storeControl(app: MockServer): MockControl {
-  return {
-    fixtures: async () => fixturesOfSnapshot(app.store.snapshot()),
-    fingerprint: async () => JSON.stringify(app.store.snapshot()),
-    snapshot: async () => structuredClone(app.store.snapshot()),
-    replace: async (snapshot) => app.store.replace(structuredClone(snapshot)),
-  };
-}
-
-/** The admin API of a mock over HTTP, or undefined when `adminUrl` has none (not a mock). */
-export async function adminControl(adminUrl: string, token?: string): Promise<MockControl | undefined> {
+/**
+ * The admin API of a mock at `adminUrl`, or undefined when it has none (not a mock). Reached through
+ * `fetch`: the global one over HTTP, or the in-process mock's fetch adapter, which answers `/__admin` too.
+ */
+export async function adminControl(
+  adminUrl: string,
+  token?: string,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): Promise<MockControl | undefined> {
   const headers: Record<string, string> = token ? { "x-admin-token": token } : {};
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const response = await fetch(`${adminUrl.replace(/\/$/, "")}/__admin${path}`, {
@@ -67,13 +64,5 @@ export async function adminControl(adminUrl: string, token?: string): Promise<Mo
       const response = await call("PUT", "/state", snapshot);
       await response.body?.cancel();
     },
-  };
-}
-
-function fixturesOfSnapshot(snapshot: StateSnapshot): Fixtures {
-  return {
-    team: snapshot.team.map((m) => m.guid),
-    bots: snapshot.bots.map((b) => b.guid),
-    channels: snapshot.channels.map((c) => ({ guid: c.guid, type: c.type })),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The target a test file runs against, opened once per file: the mock in process (a fresh one per file,
- * requests handed to `inject()`, no socket) or any server over HTTP (`CONTRACT_BASE_URL`). Either way
- * every request goes through the one checker (checker.ts), both the typed client's and raw ones.
+ * requests handed to its fetch adapter, `createMockFetch`: no socket) or any server over HTTP
+ * (`CONTRACT_BASE_URL`; `npm run test:http` runs the suites against the mock's HTTP server). Either way
+ * every request goes through the one checker (checker.ts), both the typed client's and raw ones, and the
+ * mock's control is its admin API.
  *
  * What a test creates is named with the run's prefix (`ciq-contract-<run id>`) and deleted after each
  * test, also when the test fails: creates are tracked from the responses themselves, so nothing a test
@@ -10,16 +12,19 @@
 import { afterAll, afterEach } from "vitest";
 import { type ConverseIQClient, createClient } from "../../client/index.ts";
 import { API_BASE_PATH } from "../../generated/rules.ts";
-import { buildMockServer } from "../../mock-server/app.ts";
 import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
+import { createMockFetch } from "../../mock-server/transports/fetch.ts";
 import { type Observations, observe } from "../drift/observe.ts";
 import { type Checker, ContractViolation, createChecker } from "./checker.ts";
-import { adminControl, type Fixtures, type MockControl, storeControl } from "./mock-control.ts";
+import { adminControl, type Fixtures, type MockControl } from "./mock-control.ts";
 import { currentRun, saveFileResult } from "./results.ts";
 import { settings as envSettings, type Settings, writesOffWarning } from "./settings.ts";
-import { type Fetch, httpTransport, injectTransport, type Transport, toFetch } from "./transport.ts";
+import { type Fetch, fetchTransport, httpTransport, type Transport, toFetch } from "./transport.ts";
+
+/** Where the in-process mock is reached: a name that resolves nowhere (`.invalid`, RFC 2606). */
+const IN_PROCESS_ORIGIN = "http://in-process.invalid";
 
 export interface RawRequest {
   method: string;
@@ -117,15 +122,18 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
   let apiKey: string;
   let close = async () => {};
   if (settings.kind === "in-process") {
-    const app = await buildMockServer({
-      logger: false,
+    // The mock's fetch adapter: the engine answers in process, no socket. Its base URL names no real host,
+    // so a request that missed it could never reach one.
+    const mock = createMockFetch({
+      baseUrl: `${IN_PROCESS_ORIGIN}${API_BASE_PATH}`,
       ...(options.seed ? { seed: { ...DEFAULT_SEED, ...options.seed } } : {}),
     });
-    transport = injectTransport(app);
-    control = storeControl(app);
-    baseUrl = `http://in-process.invalid${API_BASE_PATH}`;
-    apiKey = DEFAULT_API_KEY;
-    close = () => app.close();
+    baseUrl = mock.baseUrl;
+    transport = fetchTransport(mock.fetch);
+    control = await adminControl(IN_PROCESS_ORIGIN, undefined, mock.fetch);
+    if (!control) throw new Error("the fetch adapter did not answer /__admin/fixtures");
+    apiKey = mock.apiKey;
+    close = () => mock.close();
   } else {
     baseUrl = settings.baseUrl as string;
     transport = httpTransport();

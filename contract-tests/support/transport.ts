@@ -1,7 +1,7 @@
 /**
- * How requests reach a target, as plain data (no web streams, which cost more than the mock does):
- * in process through the mock's `inject()` (its engine, no socket), or over HTTP with
- * `fetch`. `toFetch` turns a transport back into a `fetch` for the typed client.
+ * How requests reach a target, as plain data: through a `fetch` (the global one over HTTP, or the mock's
+ * fetch adapter in process), or through the mock's `inject()` (its engine, no socket, no web streams).
+ * `toFetch` turns a transport back into a `fetch` for the typed client.
  */
 import type { InjectOptions, MockServer } from "../../mock-server/app.ts";
 
@@ -41,7 +41,14 @@ export function injectTransport(app: Pick<MockServer, "inject">): Transport {
   };
 }
 
-export function httpTransport(timeoutMs = 30_000): Transport {
+/** Any server over HTTP, through the global `fetch`. */
+export const httpTransport = (timeoutMs = 30_000): Transport => fetchTransport(globalThis.fetch, timeoutMs);
+
+/**
+ * Requests through a `fetch`: the global one (over HTTP), or the mock's fetch adapter (`createMockFetch`,
+ * in process, no socket), which is what the in-process target runs the suites through.
+ */
+export function fetchTransport(fetch: typeof globalThis.fetch, timeoutMs = 30_000): Transport {
   return async (request) => {
     const response = await fetch(request.url, {
       method: request.method,

@@ -62,7 +62,7 @@ export async function toEngineRequest(request: Request, base: BaseUrl): Promise<
 const encoder = new TextEncoder();
 
 export function toResponse(response: EngineResponse, method: string): Response {
-  if (NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === "HEAD") {
+  if (NULL_BODY_STATUSES.has(response.status)) {
     return new Response(null, { status: response.status, headers: response.headers });
   }
   // Bytes, so that the length is known: a Content-Length as the HTTP server sends (and clients read), 0
@@ -70,9 +70,11 @@ export function toResponse(response: EngineResponse, method: string): Response {
   const body = response.body ?? "";
   const bytes = typeof body === "string" ? encoder.encode(body) : body;
   const headers = { ...response.headers, "content-length": String(bytes.byteLength) };
-  // An empty body as none (`response.body` null), not as a stream that ends at once.
+  // An empty body as none (`response.body` null), not as a stream that ends at once; a HEAD's answer has
+  // none either, but says the length of the body a GET would get, as the HTTP server's does.
   // TypeScript's DOM types take only ArrayBuffer-backed views as a body; the engine's are.
-  const content = bytes.byteLength === 0 ? null : (bytes as Uint8Array<ArrayBuffer>);
+  const none = bytes.byteLength === 0 || method.toUpperCase() === "HEAD";
+  const content = none ? null : (bytes as Uint8Array<ArrayBuffer>);
   return new Response(content, { status: response.status, headers });
 }
 

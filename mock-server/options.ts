@@ -31,7 +31,7 @@ export interface MockOptions extends BehaviourOptions {
   webhooks?: Partial<WebhookOptions>;
   /**
    * How long (ms) a request body may stop arriving before it is answered 408 and its connection closed
-   * (`--body-timeout`; see http/request-body.ts).
+   * (`--body-timeout`; see transports/http-body.ts).
    */
   bodyTimeoutMs: number;
 }

@@ -32,7 +32,7 @@ export interface AdminContext {
   journal: Journal;
   options: MockOptions;
   webhooks: Webhooks;
-  /** Starts the faults' random source afresh from a seed (behaviour/index.ts). */
+  /** Starts the faults' random source afresh from a seed (`Engine.reseed`, engine/index.ts). */
   reseed: (seed: number) => void;
 }
 

@@ -1,15 +1,14 @@
 /**
  * Validation of what the admin API (and the state file) takes in, all of it from the admin spec
- * (`generated/admin-openapi.json`): the admin routes' Fastify schemas and compiler, and a check of a whole
- * state that HTTP and the state file share: the State schema, then what the schema cannot say (no
- * undocumented fields in a record the public API will serve, and references between records).
+ * (`generated/admin-openapi.json`): the seed options, and a check of a whole state that the admin API and
+ * the state file share: the State schema, then what the schema cannot say (no undocumented fields in a
+ * record the public API will serve, and references between records).
  */
 import type { ValidateFunction } from "ajv";
 import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import { toDetails } from "../../lib/ajv-errors.ts";
 import { adminSpec, listOperations, resolve } from "../../lib/spec.ts";
-import { createValidatorCompiler } from "../http/validation.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import type { ErrorDetail, SeedOptions, StateSnapshot } from "../store/types.ts";
 
@@ -17,8 +16,6 @@ import type { ErrorDetail, SeedOptions, StateSnapshot } from "../store/types.ts"
 export const ADMIN_SPEC_ID = "admin-openapi.json";
 
 export const adminOperations = listOperations(adminSpec);
-
-export const createAdminValidatorCompiler = () => createValidatorCompiler(adminSpec, ADMIN_SPEC_ID);
 
 /** At most this many problems are listed for one state: a wholly wrong file of a million contacts says enough. */
 const MAX_DETAILS = 50;
@@ -29,7 +26,7 @@ const compiled = new Map<string, ValidateFunction>();
 function validator(name: "State" | "SeedOptions"): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    // No meta-schema check of the spec's own schemas (see http/validation.ts): the CLI checks its flags
+    // No meta-schema check of the spec's own schemas (see engine/stages/validation.ts): the CLI checks its flags
     // with SeedOptions on every start.
     ajv ??= createAjv([{ id: ADMIN_SPEC_ID, doc: adminSpec }], { verbose: true, validateSchema: false });
     validate = ajv.compile(refInto(ADMIN_SPEC_ID, { $ref: `#/components/schemas/${name}` }));

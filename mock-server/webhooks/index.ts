@@ -4,11 +4,9 @@
  * Publishing never throws and never waits, so the request that caused the change answers as if there were
  * no webhooks at all.
  */
-import type { FastifyInstance } from "fastify";
 import type { components } from "../../generated/admin-types.ts";
 import type { Scheduler } from "../scheduler.ts";
 import { type StoreChange, stampChange } from "../store/events.ts";
-import type { Store } from "../store/store.ts";
 import { DeliveryLog } from "./delivery-log.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { type WebhookOptions, webhookOptions } from "./options.ts";
@@ -105,24 +103,4 @@ export class Webhooks {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
-}
-
-/** Sends the store's changes as webhooks for as long as the app runs; stops cleanly when it closes. */
-export function installWebhooks(
-  app: FastifyInstance,
-  store: Store,
-  options: Partial<WebhookOptions> = {},
-  context: Omit<WebhookContext, "onError"> = {},
-): Webhooks {
-  const onError = (error: unknown) => app.log.error({ err: error }, "webhook publishing failed");
-  const webhooks = new Webhooks(options, { ...context, onError });
-  const stop = store.onChange(
-    (change) => webhooks.publish(change),
-    () => webhooks.subscriptions.size > 0,
-  );
-  app.addHook("onClose", async () => {
-    stop();
-    await webhooks.close();
-  });
-  return webhooks;
 }

@@ -27,15 +27,20 @@ export function operation(id: OperationId): Operation {
   return found;
 }
 
-/** A mock with small seeded data, a fixed clock and sequential new ids: the same every time. */
-export function startMock(sizes: Partial<SeedSizes> = {}, options: Partial<MockOptions> = {}): Promise<MockServer> {
-  return buildMockServer({
+/** The options of a test's mock: small seeded data, a fixed clock and sequential new ids, fresh each call. */
+export function testOptions(sizes: Partial<SeedSizes> = {}, options: Partial<MockOptions> = {}): Partial<MockOptions> {
+  return {
     apiKeys: [API_KEY],
     seed: { ...SMALL_SEED, ...sizes },
     now: steppingClock(),
     newId: sequentialIds(),
     ...options,
-  });
+  };
+}
+
+/** A mock with small seeded data, a fixed clock and sequential new ids: the same every time. */
+export function startMock(sizes: Partial<SeedSizes> = {}, options: Partial<MockOptions> = {}): Promise<MockServer> {
+  return buildMockServer(testOptions(sizes, options));
 }
 
 /** Ids of seeded objects a test can use. */
@@ -50,7 +55,7 @@ export interface Fixture {
   liveChatChannel: string;
 }
 
-export function fixtureOf(app: MockServer): Fixture {
+export function fixtureOf(app: Pick<MockServer, "store">): Fixture {
   const state = app.store.snapshot();
   const contact = state.contacts.find((c) => c.email !== null);
   const chat = state.chats[0];
@@ -141,8 +146,11 @@ export function expectErrorBody(body: unknown, what: string): void {
 
 const shorten = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
-/** Injects a request and checks the answer against the spec (strict: no undocumented properties). */
-export async function call<T = unknown>(app: MockServer, request: Call): Promise<Answer<T>> {
+/**
+ * Injects a request and checks the answer against the spec (strict: no undocumented properties). `app` is
+ * a mock, or anything with its `inject` (transports.ts: the same over HTTP or through the fetch adapter).
+ */
+export async function call<T = unknown>(app: Pick<MockServer, "inject">, request: Call): Promise<Answer<T>> {
   const method = (request.method ?? "GET").toUpperCase();
   const url = request.raw ? request.path : `${PUBLIC_PREFIX}${request.path}`;
   const headers: Record<string, string> = { ...request.headers };

@@ -12,7 +12,7 @@ import { createEngine, type Engine } from "./engine/index.ts";
 import { parseRequest } from "./engine/request.ts";
 import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
-import type { HandleRequest } from "./engine/types.ts";
+import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
@@ -80,18 +80,22 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   });
   // The page's answers carry the same CORS headers as the API's (a page elsewhere may load the spec).
   const cors = createCorsStage(options.cors ?? true, listOperations(publicSpec));
-  const handle: HandleRequest = async (request) => {
-    const page = docs(request);
-    if (page) {
-      const response = await page;
-      const allowed = cors(parseRequest(request));
-      if (allowed.kind === "headers") response.headers = { ...allowed.headers, ...response.headers };
-      return response;
-    }
-    const response = await engine.handle(request);
-    // Any request that may have changed the state (a reset and an import included) is written back soon.
-    if (stateFile && response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile.changed();
+  const withCors = (request: EngineRequest) => (response: EngineResponse) => {
+    const allowed = cors(parseRequest(request));
+    if (allowed.kind === "headers") response.headers = { ...allowed.headers, ...response.headers };
     return response;
+  };
+  // Any request that may have changed the state (a reset and an import included) is written back soon.
+  const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
+    if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
+    return response;
+  };
+  // Not async: a request the engine answers alone costs no promise of its own.
+  const handle: HandleRequest = (request) => {
+    const page = docs(request);
+    if (page) return page.then(withCors(request));
+    const answer = engine.handle(request);
+    return stateFile ? answer.then(noteChange(request)) : answer;
   };
   const transport: HttpServerOptions = {
     handle,

@@ -37,9 +37,7 @@ export interface HttpServerOptions {
 const BODY_IGNORED = new Set(["GET", "HEAD", "TRACE"]);
 
 export function createHttpServer(options: HttpServerOptions): Server {
-  const server = createServer((request, response) => {
-    serve(options, request, response).catch((error: unknown) => failed(response, error));
-  });
+  const server = createServer((request, response) => serve(options, request, response));
   // As Fastify had them: an idle keep-alive connection lasts 72 s, and a request as long as its body keeps
   // coming (the body timeout is ours).
   server.keepAliveTimeout = 72_000;
@@ -47,20 +45,37 @@ export function createHttpServer(options: HttpServerOptions): Server {
   return server;
 }
 
-async function serve(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const started = performance.now();
-  const answered = await respond(options, request, request.headers, request);
-  // The client went away before its body was whole: nobody to answer.
-  if (answered === null) return;
-  const { answer, close } = answered;
-  write(response, answer, close);
-  // Whatever of the body was not read (a GET's, one refused at once) is Node's to drop; a stall closes it.
-  if (!close) watchRest(request, options.bodyTimeoutMs);
-  if (options.log) {
+function serve(options: HttpServerOptions, request: IncomingMessage, response: ServerResponse): void {
+  const started = options.log ? performance.now() : 0;
+  const send = (answer: EngineResponse, close: boolean) => {
+    try {
+      write(response, answer, close);
+    } catch (error) {
+      // A header Node refuses (a bug in a stage): still an answer, and the server serves on.
+      failed(response, error);
+      return;
+    }
+    // Whatever of the body was not read (a GET's, one refused at once) is Node's to drop; a stall closes it.
+    if (!close) watchRest(request, options.bodyTimeoutMs);
+    if (options.log) {
+      const url = request.url as string;
+      const path = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
+      options.log(`${request.method} ${path} ${answer.status} ${(performance.now() - started).toFixed(1)}ms`);
+    }
+  };
+  const fail = (error: unknown) => failed(response, error);
+  const method = request.method as string;
+  const headers = request.headers;
+  // Most requests have no body to read: straight to the engine, with no promise of the transport's own.
+  if (!hasBody(headers) || BODY_IGNORED.has(method)) {
     const url = request.url as string;
-    const path = url.includes("?") ? url.slice(0, url.indexOf("?")) : url;
-    options.log(`${request.method} ${path} ${answer.status} ${(performance.now() - started).toFixed(1)}ms`);
+    options.handle({ method, url, headers: headersOf(headers) }).then((answer) => send(answer, false), fail);
+    return;
   }
+  respond(options, request, headers, request).then((answered) => {
+    // The client went away before its body was whole: nobody to answer.
+    if (answered !== null) send(answered.answer, answered.close);
+  }, fail);
 }
 
 /** An answer, and whether the connection must close after it. */
@@ -69,32 +84,33 @@ export interface Answered {
   close: boolean;
 }
 
+const keepOpen = (answer: EngineResponse): Answered => ({ answer, close: false });
+
 /**
  * Reads the body of a request from `source` as the server does (limit, timeout) and answers it: through
  * the engine when the body came whole, else the refusal. Null when the source ended before the body did.
  */
-export async function respond(
+export function respond(
   options: HttpServerOptions,
   head: { method?: string | undefined; url?: string | undefined },
   rawHeaders: IncomingHttpHeaders,
   source: Readable,
 ): Promise<Answered | null> {
-  const started = performance.now();
   const method = head.method as string;
   const url = head.url as string;
   const headers = headersOf(rawHeaders);
-  if (!hasBody(rawHeaders) || BODY_IGNORED.has(method)) {
-    return { answer: await options.handle({ method, url, headers }), close: false };
-  }
+  if (!hasBody(rawHeaders) || BODY_IGNORED.has(method)) return options.handle({ method, url, headers }).then(keepOpen);
+  const started = performance.now();
   const mark = url.indexOf("?");
   const path = mark < 0 ? url : url.slice(0, mark);
-  const read = await readBody(source, rawHeaders, options.bodyLimitFor(method, path), options.bodyTimeoutMs);
-  if (read === null) return null;
-  if ("refused" in read) {
-    const answer = options.refuse({ method, url, headers }, read.refused, performance.now() - started);
-    return { answer, close: read.refused.close };
-  }
-  return { answer: await options.handle({ method, url, headers, body: read.body }), close: false };
+  return readBody(source, rawHeaders, options.bodyLimitFor(method, path), options.bodyTimeoutMs).then((read) => {
+    if (read === null) return null;
+    if ("refused" in read) {
+      const answer = options.refuse({ method, url, headers }, read.refused, performance.now() - started);
+      return { answer, close: read.refused.close };
+    }
+    return options.handle({ method, url, headers, body: read.body }).then(keepOpen);
+  });
 }
 
 /** Node's headers: lower case already, joined with ", " when sent twice; only `set-cookie` is a list. */
@@ -108,8 +124,9 @@ function headersOf(headers: IncomingHttpHeaders): EngineRequest["headers"] {
 const BODILESS = new Set([204, 304]);
 
 function write(response: ServerResponse, answer: EngineResponse, close: boolean): void {
-  const { status, body } = answer;
-  const headers: Record<string, string> = { ...answer.headers };
+  const { status, body, headers } = answer;
+  // Set on the answer's own headers, not a copy: `content-length` is the transport's to set (engine/types.ts),
+  // and every answer is made for its request.
   if (body !== undefined) {
     headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
   } else if (!BODILESS.has(status)) {

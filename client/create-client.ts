@@ -17,7 +17,7 @@ export interface CreateClientOptions extends ClientOptions {
   apiKey: string;
   /** Root URL of the API; defaults to the spec's first server (the live API). */
   baseUrl?: string;
-  /** A fetch to send requests with, e.g. one that hands them to Fastify's `inject()` in tests. */
+  /** A fetch to send requests with, e.g. the mock's in-process fetch (`createMockFetch`) in tests. */
   fetch?: ClientOptions["fetch"];
 }
 

@@ -1,12 +1,10 @@
 /**
- * The code that must run in a browser (the store; the engine) bundles for one: esbuild with
- * `platform: "browser"`, as a page's bundler would, imports no `node:*` module (esbuild cannot resolve one
+ * The code that must run in a browser (the store, the engine, the fetch and MSW transports) bundles for
+ * one: esbuild with `platform: "browser"`, as a page's bundler would, imports no `node:*` module (esbuild cannot resolve one
  * for a browser, so the build fails naming it) and reads no Node global (`Buffer`, `process`, ...) that a
  * browser lacks. A dependency that tests for a global before using it (`typeof Buffer > "u" ? ... : ...`,
  * as faker does) passes: it runs in a browser.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { createContext, runInContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { type BuildOptions, build, type Message } from "esbuild";
@@ -15,11 +13,13 @@ import { root } from "../../scripts/generate-lib.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 import { Store } from "../store/store.ts";
 
-/** The entry points that run in a browser. The engine's joins once it exists. */
+/** The entry points that run in a browser: the store, the engine, and the two transports a page uses. */
 const ENTRIES = [
   "mock-server/store/store.ts",
   "mock-server/engine/events.ts",
-  ...(existsSync(join(root, "mock-server/engine/index.ts")) ? ["mock-server/engine/index.ts"] : []),
+  "mock-server/engine/index.ts",
+  "mock-server/transports/fetch.ts",
+  "mock-server/transports/msw.ts",
 ];
 
 /** Globals Node has and browsers do not. `require` is checked apart: esbuild turns it into its shim. */

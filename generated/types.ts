@@ -677,12 +677,14 @@ export type components = {
              *     - `request_timeout`: the body stopped arriving before it was complete (the connection is then closed);
              *     - `email_taken`: another contact of the workspace already has this email;
              *     - `payload_too_large`: the body is over the size limit;
+             *     - `headers_too_large`: the request line and headers together are over the server's limit (the
+             *       connection is then closed);
              *     - `unsupported_media_type`: the body is not `application/json`;
              *     - `rate_limited`: too many requests; retry after `Retry-After` seconds;
              *     - `internal_error` / `service_unavailable`: a fault on the server's side.
              * @enum {string}
              */
-            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description What went wrong, in words meant for a developer. */
             message: string;
             /** @description Field-level problems, one per failing field or parameter. */

@@ -218,10 +218,13 @@ describe.each(TRANSPORTS.map((t) => [t.name, t] as const))("through %s", (_, { s
         expect((await call(app, { path })).status).toBe(400);
         return;
       }
-      // Over HTTP, Node's parser refuses a request head over its limit (16 KiB) with a bare 431; the
-      // mock never sees it, and the server carries on.
+      // Over HTTP, Node's parser refuses a request head over its limit (16 KiB) before the engine sees it;
+      // the server answers 431 in the spec's Error shape all the same, and carries on.
       expect(path.length).toBeGreaterThan(headLimit);
-      expect((await app.inject({ url: `${PUBLIC_PREFIX}${path}` })).statusCode).toBe(431);
+      const refused = await app.inject({ url: `${PUBLIC_PREFIX}${path}` });
+      expect(refused.statusCode).toBe(431);
+      expect(refused.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(refused.json()).toMatchObject({ code: "headers_too_large", message: expect.stringContaining("16 KiB") });
       expect((await call(app, { path: "/workspace" })).status).toBe(200);
     });
 

@@ -40,7 +40,7 @@ export async function closeMocks(): Promise<void> {
 
 export const httpServer: TestTransport = {
   name: "the HTTP server",
-  // Node's, which the server keeps: a longer head is answered 431 by Node's parser, before the mock.
+  // Node's, which the server keeps: a longer head is refused by Node's parser before the engine, 431 with the Error body.
   headLimit: maxHeaderSize,
   async start(sizes, options) {
     const app = await buildMockServer(testOptions(sizes, options));

@@ -115,6 +115,34 @@ describe("the transport", () => {
     expect(((await failed.json()) as { code: string }).code).toBe("internal_error");
     expect((await fetch(`${origin}/x`)).status).toBe(200);
   });
+  it.each([
+    ["bytes that are not HTTP", "NOT HTTP AT ALL\r\n\r\n", 400, "invalid_request"],
+    ["a request line over 16 KiB", `GET /${"a".repeat(20_000)} HTTP/1.1\r\nhost: x\r\n\r\n`, 431, "headers_too_large"],
+    [
+      "headers over 16 KiB",
+      `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"b".repeat(20_000)}\r\n\r\n`,
+      431,
+      "headers_too_large",
+    ],
+  ])(
+    "answers %s, which Node's parser refuses, with %i and the spec's Error body, then closes",
+    async (_, request, status, code) => {
+      let handled = 0;
+      const { origin } = await transportOver(async () => {
+        handled++;
+        return { status: 200, headers: {} };
+      });
+      const received = await exchange(Number(new URL(origin).port), request);
+      expect(statuses(received)).toEqual([status]);
+      const [head, body] = received.split("\r\n\r\n") as [string, string];
+      expect(head).toContain("content-type: application/json; charset=utf-8");
+      expect(head).toContain("connection: close");
+      expect(head).toContain(`content-length: ${Buffer.byteLength(body)}`);
+      expect(JSON.parse(body)).toMatchObject({ code, message: expect.any(String) });
+      expect(handled).toBe(0);
+      expect((await fetch(`${origin}/x`)).status).toBe(200);
+    },
+  );
 });
 
 describe("bodies, on the mock", () => {

@@ -2,7 +2,8 @@
  * The HTTP transport: a plain `node:http` server that turns each request into an `EngineRequest` and the
  * `EngineResponse` back into its answer. No rule of the API lives here; only what a real socket adds:
  * bodies read with a limit and a timeout (http-body.ts) and the answers to those too large or too slow
- * (http-refusals.ts), `content-length` on every answer, and the one-line request log.
+ * (http-refusals.ts), the answers to what Node's parser refuses (http-client-errors.ts), `content-length`
+ * on every answer, and the one-line request log.
  *
  * Fastify did this before; plain `node:http` does the same with less per request (`npm run bench` runs the
  * Fastify server of the commit before the engine beside it: faster on every scenario).
@@ -18,6 +19,7 @@ import type { Readable } from "node:stream";
 import { errorResponse } from "../engine/errors.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "../engine/types.ts";
 import { hasBody, readBody, watchRest } from "./http-body.ts";
+import { answerClientError } from "./http-client-errors.ts";
 import type { RefuseBody } from "./http-refusals.ts";
 
 export interface HttpServerOptions {
@@ -42,6 +44,8 @@ export function createHttpServer(options: HttpServerOptions): Server {
   // coming (the body timeout is ours).
   server.keepAliveTimeout = 72_000;
   server.requestTimeout = 0;
+  // What Node's parser refuses (a head over 16 KiB, bytes that are not HTTP) gets the spec's Error body too.
+  server.on("clientError", answerClientError);
   return server;
 }
 

@@ -533,6 +533,9 @@ type Error struct {
 	// then closed);
 	// - `email_taken`: another contact of the workspace already has this email;
 	// - `payload_too_large`: the body is over the size limit;
+	// - `headers_too_large`: the request line and headers together are over the server's limit
+	// (the
+	// connection is then closed);
 	// - `unsupported_media_type`: the body is not `application/json`;
 	// - `rate_limited`: too many requests; retry after `Retry-After` seconds;
 	// - `internal_error` / `service_unavailable`: a fault on the server's side.
@@ -1106,6 +1109,9 @@ type WebhookContactDeleted struct {
 // then closed);
 // - `email_taken`: another contact of the workspace already has this email;
 // - `payload_too_large`: the body is over the size limit;
+// - `headers_too_large`: the request line and headers together are over the server's limit
+// (the
+// connection is then closed);
 // - `unsupported_media_type`: the body is not `application/json`;
 // - `rate_limited`: too many requests; retry after `Retry-After` seconds;
 // - `internal_error` / `service_unavailable`: a fault on the server's side.
@@ -1113,6 +1119,7 @@ type Code string
 
 const (
 	EmailTaken           Code = "email_taken"
+	HeadersTooLarge      Code = "headers_too_large"
 	InternalError        Code = "internal_error"
 	InvalidJSON          Code = "invalid_json"
 	InvalidReference     Code = "invalid_reference"

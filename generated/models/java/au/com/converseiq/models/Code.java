@@ -20,17 +20,21 @@ import com.fasterxml.jackson.annotation.*;
  * then closed);
  * - `email_taken`: another contact of the workspace already has this email;
  * - `payload_too_large`: the body is over the size limit;
+ * - `headers_too_large`: the request line and headers together are over the server's limit
+ * (the
+ * connection is then closed);
  * - `unsupported_media_type`: the body is not `application/json`;
  * - `rate_limited`: too many requests; retry after `Retry-After` seconds;
  * - `internal_error` / `service_unavailable`: a fault on the server's side.
  */
 public enum Code {
-    EMAIL_TAKEN, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, REQUEST_TIMEOUT, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE;
+    EMAIL_TAKEN, HEADERS_TOO_LARGE, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, REQUEST_TIMEOUT, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE;
 
     @JsonValue
     public String toValue() {
         switch (this) {
             case EMAIL_TAKEN: return "email_taken";
+            case HEADERS_TOO_LARGE: return "headers_too_large";
             case INTERNAL_ERROR: return "internal_error";
             case INVALID_JSON: return "invalid_json";
             case INVALID_REFERENCE: return "invalid_reference";
@@ -51,6 +55,7 @@ public enum Code {
     @JsonCreator
     public static Code forValue(String value) throws IOException {
         if (value.equals("email_taken")) return EMAIL_TAKEN;
+        if (value.equals("headers_too_large")) return HEADERS_TOO_LARGE;
         if (value.equals("internal_error")) return INTERNAL_ERROR;
         if (value.equals("invalid_json")) return INVALID_JSON;
         if (value.equals("invalid_reference")) return INVALID_REFERENCE;

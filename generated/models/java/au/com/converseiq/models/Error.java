@@ -29,6 +29,9 @@ public class Error {
      * then closed);
      * - `email_taken`: another contact of the workspace already has this email;
      * - `payload_too_large`: the body is over the size limit;
+     * - `headers_too_large`: the request line and headers together are over the server's limit
+     * (the
+     * connection is then closed);
      * - `unsupported_media_type`: the body is not `application/json`;
      * - `rate_limited`: too many requests; retry after `Retry-After` seconds;
      * - `internal_error` / `service_unavailable`: a fault on the server's side.

@@ -14,6 +14,7 @@ import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { realScheduler } from "./scheduler.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
 import { bodyLimitFor } from "./transports/body-limits.ts";
@@ -102,6 +103,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     refuse: createBodyRefusals(engine),
     bodyLimitFor,
     bodyTimeoutMs: options.bodyTimeoutMs,
+    now: () => (options.scheduler ?? realScheduler).now(),
     // One line per request; headers (and so the API key) are never logged.
     ...(options.logger ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
   };

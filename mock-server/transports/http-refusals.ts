@@ -24,8 +24,11 @@ import { PUBLIC_PREFIX } from "../options.ts";
 import { realScheduler } from "../scheduler.ts";
 import type { BodyRefusal } from "./http-body.ts";
 
-/** Answers `request` (its head; the body is not there) refused for `refusal`, `elapsedMs` after it came in. */
-export type RefuseBody = (request: EngineRequest, refusal: BodyRefusal, elapsedMs: number) => EngineResponse;
+/**
+ * Answers `request` (its head; the body is not there) refused for `refusal`; it came in at `startedAt`, read
+ * on the engine's scheduler (the server's `now`), so that the journal times it as the engine times the rest.
+ */
+export type RefuseBody = (request: EngineRequest, refusal: BodyRefusal, startedAt: number) => EngineResponse;
 
 /** Methods whose body the engine reads (and so checks for JSON). */
 const READS_BODY = (method: string) => method !== "GET" && method !== "HEAD" && method !== "TRACE";
@@ -54,7 +57,7 @@ export function createBodyRefusals(engine: Engine): RefuseBody {
     }
   }
 
-  return (raw, refusal, elapsedMs) => {
+  return (raw, refusal, startedAt) => {
     const request = parseRequest(raw);
     const found = match(request.method, request.path);
     const allowed = found.kind === "refused" ? undefined : cors(request);
@@ -67,12 +70,7 @@ export function createBodyRefusals(engine: Engine): RefuseBody {
       response = errorResponse(error as HttpError, headers);
     }
     if (!readsJournal(request.method, request.path)) {
-      record(
-        request,
-        response.status,
-        scheduler.now() - elapsedMs,
-        found.kind === "operation" ? found.operation.id : null,
-      );
+      record(request, response.status, startedAt, found.kind === "operation" ? found.operation.id : null);
     }
     return response;
   };

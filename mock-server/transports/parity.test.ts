@@ -221,9 +221,9 @@ let mock: MockFetch;
 let steps: Step[];
 
 beforeAll(async () => {
-  // The journal stamps each entry with the wall clock (Date.now()), and the HTTP server times the reading
-  // of a body it refuses (413) with performance.now(), outside the scheduler: both frozen, for both mocks.
-  vi.useFakeTimers({ toFake: ["Date", "performance"], now: new Date(NOW) });
+  // The journal stamps each entry with the wall clock (Date.now()): frozen, for both mocks. Durations, a
+  // refused body's included, are read on the mock's scheduler, which options() fixes.
+  vi.useFakeTimers({ toFake: ["Date"], now: new Date(NOW) });
   server = await buildMockServer(options());
   origin = await server.listen({ port: 0, host: "127.0.0.1" });
   mock = createMockFetch({ ...options(), baseUrl: `${origin}${PUBLIC}` });

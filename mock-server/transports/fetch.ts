@@ -11,7 +11,8 @@ import type { WebhookPayload } from "../../lib/webhooks.ts";
 import { createEventLog, type EventLog } from "../engine/events.ts";
 import { createEngine, type Engine, type EngineOptions } from "../engine/index.ts";
 import type { Store } from "../store/store.ts";
-import { answer, parseBaseUrl } from "./web.ts";
+import { engineRequestFromInit } from "./fetch-init.ts";
+import { answer, answerRequest, parseBaseUrl } from "./web.ts";
 
 export interface MockFetchOptions extends EngineOptions {
   /**
@@ -67,10 +68,16 @@ export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
 
   const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     try {
+      // A URL with a body of text, bytes or none goes to the engine as it is; anything else through a
+      // Request, as fetch reads it (fetch-init.ts says why).
+      if (typeof input === "string" || input instanceof URL) {
+        const request = engineRequestFromInit(input, init, base);
+        if (request !== undefined) return answer(engine.handle, request, init?.signal);
+      }
       const target = typeof input === "string" && input.startsWith("/") ? new URL(input, base.origin) : input;
       // A Request given alone is read as it is, as fetch reads it (its body is used up).
       const request = target instanceof Request && init === undefined ? target : new Request(target, init);
-      return answer(engine.handle, request, base);
+      return answerRequest(engine.handle, request, base);
     } catch (error) {
       // fetch never throws synchronously: a bad URL or init is a rejected promise.
       return Promise.reject(error);

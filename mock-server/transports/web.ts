@@ -4,6 +4,7 @@
  */
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "../engine/types.ts";
+import { LeanResponse } from "./lean-response.ts";
 
 /** Statuses whose response may carry no body: `new Response(body, { status })` throws for them. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -45,48 +46,82 @@ export function enginePath(url: URL, base: BaseUrl): string {
 }
 
 export async function toEngineRequest(request: Request, base: BaseUrl): Promise<EngineRequest> {
-  const headers: Record<string, string> = {};
-  // Headers iterates names in lower case, a repeated header already joined with ", ".
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
   const engineRequest: EngineRequest = {
     method: request.method,
     url: enginePath(new URL(request.url), base),
-    headers,
+    headers: headerRecord(request.headers),
   };
   if (request.body !== null) engineRequest.body = new Uint8Array(await request.arrayBuffer());
   return engineRequest;
 }
 
-const encoder = new TextEncoder();
-
-export function toResponse(response: EngineResponse, method: string): Response {
-  if (NULL_BODY_STATUSES.has(response.status)) {
-    return new Response(null, { status: response.status, headers: response.headers });
-  }
-  // Bytes, so that the length is known: a Content-Length as the HTTP server sends (and clients read), 0
-  // for no body (a DELETE's 200).
-  const body = response.body ?? "";
-  const bytes = typeof body === "string" ? encoder.encode(body) : body;
-  const headers = { ...response.headers, "content-length": String(bytes.byteLength) };
-  // An empty body as none (`response.body` null), not as a stream that ends at once; a HEAD's answer has
-  // none either, but says the length of the body a GET would get, as the HTTP server's does.
-  // TypeScript's DOM types take only ArrayBuffer-backed views as a body; the engine's are.
-  const none = bytes.byteLength === 0 || method.toUpperCase() === "HEAD";
-  const content = none ? null : (bytes as Uint8Array<ArrayBuffer>);
-  return new Response(content, { status: response.status, headers });
+/** Header names in lower case, a repeated header joined with ", ": as `Headers` iterates them. */
+export function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
 }
 
-/** Answers a `Request` from the engine; rejects only as fetch does, when the request's signal aborts. */
-export async function answer(handle: HandleRequest, request: Request, base: BaseUrl): Promise<Response> {
-  const { signal } = request;
-  signal.throwIfAborted();
-  const pending = toEngineRequest(request, base).then(handle);
-  const response = await new Promise<EngineResponse>((resolve, reject) => {
+const encoder = new TextEncoder();
+/** Where a text is encoded only to count its bytes: no array made per answer for a text up to 21,845 characters. */
+const scratch = new Uint8Array(64 * 1024);
+
+/** The length of a text in UTF-8 (a lone surrogate counts three, as U+FFFD: what an encoder writes). */
+function utf8Length(text: string): number {
+  return text.length * 3 <= scratch.byteLength
+    ? encoder.encodeInto(text, scratch).written
+    : encoder.encode(text).byteLength;
+}
+
+/**
+ * The engine's answer as a `Response`, with a Content-Length as the HTTP server sends (and clients read):
+ * 0 for no body (a DELETE's 200). An answer with a body is a `LeanResponse` over the engine's own text or
+ * bytes (lean-response.ts: read without a stream); one with none is a plain Response with a null body.
+ */
+export function toResponse(response: EngineResponse, method: string): Response {
+  const { status, headers, body } = response;
+  if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });
+  const length = body === undefined ? 0 : typeof body === "string" ? utf8Length(body) : body.byteLength;
+  // Set on the answer's own headers, not a copy, as the HTTP server does: content-length is the transport's.
+  headers["content-length"] = String(length);
+  // An empty body as none (`response.body` null), not as a stream that ends at once; a HEAD's answer has
+  // none either, but says the length of the body a GET would get, as the HTTP server's does.
+  if (body === undefined || length === 0 || method.toUpperCase() === "HEAD") {
+    return new Response(null, { status, headers });
+  }
+  return new LeanResponse(body, { status, headers });
+}
+
+/**
+ * The engine's answer to a request, as a `Response`. Rejects only as fetch does: when the signal aborts,
+ * before or while the engine answers (a `Prefer: delay` waits); with no signal, nothing is listened for.
+ */
+export function answer(
+  handle: HandleRequest,
+  request: EngineRequest,
+  signal: AbortSignal | null | undefined,
+): Promise<Response> {
+  const { method } = request;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  // The engine starts on a later tick, as a fetch sends its request: nothing it does (a change to the
+  // store, an event told, a timer set) happens before the call to fetch returns.
+  const answered = Promise.resolve(request).then(handle);
+  if (!signal) return answered.then((response) => toResponse(response, method));
+  return new Promise<Response>((resolve, reject) => {
     const abort = () => reject(signal.reason);
     signal.addEventListener("abort", abort, { once: true });
-    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+    answered
+      .then((response) => toResponse(response, method))
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", abort));
   });
-  return toResponse(response, request.method);
+}
+
+/** Answers a `Request` from the engine; its body is read first, unless its signal has aborted already. */
+export function answerRequest(handle: HandleRequest, request: Request, base: BaseUrl): Promise<Response> {
+  const { signal } = request;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return toEngineRequest(request, base).then((engineRequest) => answer(handle, engineRequest, signal));
 }

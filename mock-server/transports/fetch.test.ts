@@ -98,6 +98,33 @@ describe("createMockFetch", () => {
     expect(response.headers.get("access-control-allow-origin")).toBeTruthy();
   });
 
+  it("changes nothing before the call returns: the engine answers on a later tick, as a fetch is sent", async () => {
+    const told: WebhookPayload[] = [];
+    const mock = mockFetch({ onEvent: (event) => told.push(event) });
+    const pending = mock.fetch("/public/v1/contact", {
+      method: "POST",
+      headers: { "x-api-key": mock.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ email: "later@example.com" }),
+    });
+    expect(told).toEqual([]);
+    expect((await pending).status).toBe(200);
+    expect(told.map((e) => e.event)).toEqual(["contact.created"]);
+  });
+
+  it("answers with Responses that code written for fetch reads: instanceof Response, a body read once", async () => {
+    const mock = mockFetch();
+    const response = await mock.fetch("/public/v1/workspace", { headers: { "x-api-key": mock.apiKey } });
+    expect(response).toBeInstanceOf(Response);
+    expect(response.ok).toBe(true);
+    const copy = response.clone();
+    expect(await response.json()).toMatchObject({ guid: mock.store.getWorkspace().guid });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+    expect(JSON.parse(new TextDecoder().decode(await new Response(copy.body).arrayBuffer()))).toMatchObject({
+      guid: mock.store.getWorkspace().guid,
+    });
+  });
+
   it("rejects, never throws, as fetch does: an aborted signal, a URL it cannot read", async () => {
     const mock = mockFetch();
     const aborted = mock.fetch("/public/v1/workspace", { signal: AbortSignal.abort() });

@@ -80,7 +80,8 @@ export class LeanResponse extends Response {
   }
 
   override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.#standard) return this.#standard.bytes();
+    // Through arrayBuffer(): a browser's Response may have no bytes() yet (Chrome before 132), this one has.
+    if (this.#standard) return this.#standard.arrayBuffer().then((buffer) => new Uint8Array(buffer));
     if (this.#used) return Promise.reject(unusable());
     this.#used = true;
     return Promise.resolve(this.#copy());

@@ -39,6 +39,8 @@ const CASES: [string, string | URL, RequestInit | undefined][] = [
   ["an unknown method", URL_STRING, { method: "PURGE" }],
   ["a forbidden method", URL_STRING, { method: "trace" }],
   ["a method that is not a token", URL_STRING, { method: "GE T" }],
+  ["a method of null, read as its text", URL_STRING, { method: null as unknown as string }],
+  ["headers of null", URL_STRING, { headers: null as unknown as HeadersInit }],
   ["a text body", URL_STRING, { method: "POST", body: '{"a":1}' }],
   ["a text body with its content type", URL_STRING, { method: "POST", body: "{}", headers: { "Content-Type": "x/y" } }],
   ["an empty text body", URL_STRING, { method: "POST", body: "" }],

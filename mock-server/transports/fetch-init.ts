@@ -33,7 +33,8 @@ export function engineRequestFromInit(
   if (url.username !== "" || url.password !== "") {
     throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${url.href}`);
   }
-  const method = init?.method === undefined ? "GET" : normaliseMethod(init.method);
+  // As WebIDL reads a ByteString: any value as its text (a null method is "null", as for a Request).
+  const method = init?.method === undefined ? "GET" : normaliseMethod(String(init.method));
   const headers = init?.headers === undefined ? {} : headerRecord(new Headers(init.headers));
   const request: EngineRequest = { method, url: enginePath(url, base), headers };
   const body = init?.body;

@@ -91,6 +91,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which documented statuses the mock has answered
+         * @description For each operation of the public API, each status its spec documents, with how many times the mock answered it, and those it never answered: the statuses a consumer's tests have met and those they have not. A `default` response stands for the server errors the mock can answer through it (500 and 503). Counted from every answer of the public API since the mock started or since `DELETE /__admin/coverage`, for every API key and workspace; unlike the journal it drops nothing, and `POST /__admin/reset` leaves it as it is (a test run resets between tests and asks for coverage at the end).
+         */
+        get: operations["getCoverage"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget the statuses answered
+         * @description Sets every count of the coverage back to zero.
+         */
+        delete: operations["clearCoverage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/webhooks": {
         parameters: {
             query?: never;
@@ -353,6 +377,45 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description Which documented statuses of the public API the mock has answered. `covered` of `total` counts (operation, status) pairs over every operation. */
+        Coverage: {
+            /** @description Documented statuses answered at least once, over every operation. */
+            covered: number;
+            /** @description Documented statuses, over every operation. */
+            total: number;
+            /** @description Every operation of the public API, in the spec's order. */
+            operations: components["schemas"]["OperationCoverage"][];
+        };
+        /** @description One operation's documented statuses, answered or not. */
+        OperationCoverage: {
+            operationId: string;
+            /** @description Upper case. */
+            method: string;
+            /** @description The path template, as in the spec (`/contact/{contactId}`). */
+            path: string;
+            /** @description Documented statuses answered at least once. */
+            covered: number;
+            /** @description Documented statuses. */
+            total: number;
+            /** @description Each documented status, in ascending order, with how many times it was answered (0 for never). */
+            statuses: components["schemas"]["StatusCoverage"][];
+            /** @description The documented statuses never answered, in ascending order. */
+            missing: number[];
+            /** @description Statuses answered that the operation does not document, with their counts (normally none). */
+            undocumented: components["schemas"]["StatusCount"][];
+        };
+        /** @description A documented status and how many times the mock answered it. */
+        StatusCoverage: {
+            status: number;
+            /** @description The key of the spec's response it comes under (`"404"`, or `"default"` for 500 and 503). */
+            documentedAs: string;
+            count: number;
+        };
+        /** @description A status and how many times the mock answered it. */
+        StatusCount: {
+            status: number;
+            count: number;
         };
         /** @description Which events: an event's name (`contact.created`), a prefix ending in `.*` (`chat.*`: every event whose name starts with `chat.`, the messages' included), or `*` (every event). */
         WebhookEventPattern: string;
@@ -930,6 +993,46 @@ export interface operations {
         };
     };
     clearRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getCoverage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The coverage, operations in the spec's order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Coverage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    clearCoverage: {
         parameters: {
             query?: never;
             header?: never;

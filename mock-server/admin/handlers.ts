@@ -58,6 +58,10 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   clearRequests: (ctx) => {
     ctx.journal.clear();
   },
+  getCoverage: (ctx) => ctx.coverage.report(),
+  clearCoverage: (ctx) => {
+    ctx.coverage.clear();
+  },
   ...webhookHandlers,
   ...triggerHandlers,
 };

@@ -5,6 +5,7 @@
  * without importing one another.
  */
 import type { operations } from "../../generated/admin-types.ts";
+import type { CoverageCounter } from "../engine/coverage.ts";
 import type { Journal } from "../http/journal.ts";
 import type { MockOptions } from "../options.ts";
 import type { Store } from "../store/store.ts";
@@ -30,6 +31,8 @@ export interface AdminRequest<Id extends AdminOperationId> {
 export interface AdminContext {
   store: () => Store;
   journal: Journal;
+  /** The statuses answered, by operation (engine/coverage.ts). */
+  coverage: CoverageCounter;
   options: MockOptions;
   webhooks: Webhooks;
   /** Starts the faults' random source afresh from a seed (`Engine.reseed`, engine/index.ts). */

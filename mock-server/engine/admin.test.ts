@@ -13,6 +13,7 @@ import { Store } from "../store/store.ts";
 import type { Fixtures } from "../store/types.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import { adminRefusal, createAdminApi, skipsJournal } from "./admin.ts";
+import { CoverageCounter } from "./coverage.ts";
 import { parseRequest } from "./request.ts";
 
 const SMALL = { seed: 7, contacts: 12, chats: 4, team: 3, channels: 5, bots: 2 };
@@ -25,6 +26,7 @@ function setUp(options: Partial<MockOptions> = {}) {
   const ctx: AdminContext = {
     store: () => store,
     journal: new Journal(mock.journalCapacity),
+    coverage: new CoverageCounter(),
     options: mock,
     webhooks: new Webhooks({}),
     reseed: (seed) => reseeds.push(seed),

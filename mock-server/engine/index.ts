@@ -17,6 +17,7 @@ import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/options.ts";
 import { createAdminApi, skipsJournal } from "./admin.ts";
+import { CoverageCounter } from "./coverage.ts";
 import { parseQuery } from "./query.ts";
 import { type ParsedRequest, parseRequest } from "./request.ts";
 import { createKeyCheck } from "./stages/auth.ts";
@@ -55,6 +56,8 @@ export interface Engine {
   readonly store: Store;
   /** Recent requests (`GET /__admin/requests`). */
   readonly journal: Journal;
+  /** The statuses answered, by operation (`GET /__admin/coverage`); `report()` gives the table. */
+  readonly coverage: CoverageCounter;
   /** The options, with their defaults. */
   readonly options: MockOptions;
   /** Webhook subscriptions and the delivery log (`/__admin/webhooks`). */
@@ -88,6 +91,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   });
   const webhooks = given ?? new Webhooks(options.webhooks, { now: options.now, scheduler });
   const journal = new Journal(options.journalCapacity);
+  const coverage = new CoverageCounter();
 
   // One random source for faults and latency, seeded by the data's seed so that a run replays.
   let source = options.random ?? seededRandom(options.seed.seed);
@@ -104,7 +108,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const rateLimit = createRateLimitStage(options.rateLimit, options.clock ?? (() => scheduler.now()));
   const latency = createLatencyStage(options.latency, random, scheduler);
   const record = createJournalStage(journal, scheduler);
-  const ctx: AdminContext = { store: () => store, journal, options, webhooks, reseed };
+  const ctx: AdminContext = { store: () => store, journal, coverage, options, webhooks, reseed };
   const admin = createAdminApi(ctx, report);
   const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
 
@@ -188,6 +192,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
       if ("route" in outcome) {
         const response = await operate(outcome.route, outcome.params, request, outcome.headers);
         record(request, response.status, startedAt, outcome.route.id);
+        coverage.count(outcome.route.id, response.status);
         return response;
       }
       if (outcome.journal) record(request, outcome.response.status, startedAt, null);
@@ -204,6 +209,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     handle,
     store,
     journal,
+    coverage,
     options,
     webhooks,
     reseed,

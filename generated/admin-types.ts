@@ -12,7 +12,7 @@ export type paths = {
         };
         /**
          * Ids a client needs that the public API cannot list
-         * @description The channels (id, type, name), bots, team member ids, workspace id and accepted API keys.
+         * @description The channels (id, type, name), bots, team member ids, workspace id and accepted API keys (of a workspace: its key alone).
          */
         get: operations["getFixtures"];
         put?: never;
@@ -34,9 +34,29 @@ export type paths = {
         put?: never;
         /**
          * Reset to the seeded state
-         * @description Replaces the state with freshly seeded data: the seed and sizes the mock started with, or those given in the body. The random source of injected faults and latency starts again from that seed, so a run after a reset replays as one after a start with the same seed.
+         * @description Replaces the state with freshly seeded data: the seed and sizes the mock started with, or those given in the body. The random source of injected faults and latency starts again from that seed, so a run after a reset replays as one after a start with the same seed. With a workspace's key in `x-api-key`, only that workspace is reset, to the seed and sizes it was made with (or those given); the other workspaces and the random source of faults, which they share, are left as they are.
          */
         post: operations["resetState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a workspace with its own API key
+         * @description Makes a workspace: a fresh store, seeded with the mock's seed and sizes (or those given), so it holds what a freshly started mock holds, and an API key of its own (the one given, or a new random one). Requests with that key in `x-api-key` see this workspace and nothing else; the mock's own keys keep the default workspace; no other workspace sees its writes. The routes that act on the data (fixtures, reset, state, triggers) act on it when called with its key in `x-api-key`. A workspace lasts as long as the mock; a reset of the default workspace leaves it.
+         */
+        post: operations["createWorkspace"];
         delete?: never;
         options?: never;
         head?: never;
@@ -190,7 +210,10 @@ export type paths = {
     "/__admin/chats/{chatId}/{action}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the chat.
@@ -218,7 +241,10 @@ export type paths = {
     "/__admin/chats/{chatId}/messages/{messageId}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the chat.
@@ -273,7 +299,10 @@ export type paths = {
     "/__admin/team/{memberId}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the team member.
@@ -506,6 +535,18 @@ export type components = {
              * @enum {string}
              */
             role?: "owner" | "admin" | "agent";
+        };
+        /** @description What a new workspace is given; everything is optional. */
+        WorkspaceCreate: {
+            /** @description Its API key; a new random one (`ws-` and a UUID) when left out. A key the mock or another workspace already has is refused (400). */
+            apiKey?: string;
+            seed?: components["schemas"]["SeedOptions"];
+        };
+        /** @description A new workspace. */
+        WorkspaceCreated: {
+            /** @description Its key, for `x-api-key` on the public API (and on the admin routes that act on it). */
+            apiKey: string;
+            workspace: components["schemas"]["Workspace"];
         };
         /**
          * Format: uuid
@@ -844,8 +885,17 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description No object (chat, message, team member, subscription) with this id. */
+        /** @description No object (chat, message, team member, subscription) with this id, or no workspace with the key in `x-api-key`. */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The `x-api-key` header holds neither a key of the mock nor a workspace's. */
+        UnknownWorkspace: {
             headers: {
                 [name: string]: unknown;
             };
@@ -855,6 +905,8 @@ export type components = {
         };
     };
     parameters: {
+        /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+        WorkspaceKey: string;
         /**
          * @description GUID of the chat.
          * @example 0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f
@@ -880,7 +932,10 @@ export interface operations {
     getFixtures: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -896,12 +951,16 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     resetState: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -922,12 +981,42 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    createWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WorkspaceCreate"];
+            };
+        };
+        responses: {
+            /** @description The new workspace's key and its Workspace object (as `GET /workspace` answers it). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     exportState: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -943,12 +1032,16 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     importState: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -969,6 +1062,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     listRequests: {
@@ -1188,7 +1282,10 @@ export interface operations {
     changeChatState: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the chat.
@@ -1219,7 +1316,10 @@ export interface operations {
     editMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the chat.
@@ -1257,7 +1357,10 @@ export interface operations {
     deleteMessage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the chat.
@@ -1289,7 +1392,10 @@ export interface operations {
     addTeamMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1310,12 +1416,16 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     updateTeamMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the team member.
@@ -1348,7 +1458,10 @@ export interface operations {
     removeTeamMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
             path: {
                 /**
                  * @description GUID of the team member.

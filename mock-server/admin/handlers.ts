@@ -47,6 +47,14 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
     ctx.reseed(seed.seed);
     return fixtures(ctx);
   },
+  createWorkspace: (ctx, body) => {
+    if (!ctx.workspaces) throw new Error("this admin API was made without workspaces");
+    const { apiKey, store } = ctx.workspaces.create({
+      ...(body?.apiKey !== undefined ? { apiKey: body.apiKey } : {}),
+      ...(body?.seed !== undefined ? { seed: body.seed } : {}),
+    });
+    return { apiKey, workspace: store.getWorkspace() };
+  },
   exportState: (ctx) => new JsonChunks(stateJsonChunks(ctx.store().snapshot())),
   importState: (ctx, body) => {
     // The schema and what it cannot say are checked here, the rest by the store; each throws before the

@@ -6,6 +6,7 @@
  */
 import type { operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
+import type { Workspaces } from "../engine/workspaces.ts";
 import type { Journal } from "../http/journal.ts";
 import type { MockOptions } from "../options.ts";
 import type { Store } from "../store/store.ts";
@@ -37,6 +38,11 @@ export interface AdminContext {
   webhooks: Webhooks;
   /** Starts the faults' random source afresh from a seed (`Engine.reseed`, engine/index.ts). */
   reseed: (seed: number) => void;
+  /**
+   * The workspaces of `POST /__admin/workspaces` (engine/workspaces.ts). Left out, the admin API has the
+   * default workspace only (creating one is refused).
+   */
+  workspaces?: Workspaces;
 }
 
 export type Handler<Id extends AdminOperationId> = (

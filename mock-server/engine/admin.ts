@@ -124,8 +124,45 @@ export function createAdminApi(
   };
 }
 
-function serve(ctx: AdminContext, op: Operation, params: Record<string, string>, request: ParsedRequest) {
+/** The header that names a workspace on the admin routes that declare it (those that act on a store). */
+export const WORKSPACE_KEY_HEADER = "x-api-key";
+
+/** The admin operations that act on one workspace: those whose spec declares the `x-api-key` header. */
+const scopedOperations = new WeakMap<Operation, boolean>();
+function actsOnWorkspace(op: Operation): boolean {
+  let scoped = scopedOperations.get(op);
+  if (scoped === undefined) {
+    scoped = op.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === WORKSPACE_KEY_HEADER);
+    scopedOperations.set(op, scoped);
+  }
+  return scoped;
+}
+
+/**
+ * The context of a request to an operation that acts on one workspace: without `x-api-key`, or with one of
+ * the mock's keys, the default workspace (`ctx` as it is); with a workspace's key, that workspace (its
+ * store, its key as the only one, its seed and sizes as those a reset starts from, and a reset that leaves
+ * the faults' random source, shared by every workspace, alone). Any other key: 404.
+ */
+function workspaceContext(ctx: AdminContext, header: string | string[] | undefined): AdminContext {
+  if (header === undefined || (typeof header === "string" && ctx.options.apiKeys.includes(header))) return ctx;
+  const workspace = typeof header === "string" ? ctx.workspaces?.get(header) : undefined;
+  if (workspace === undefined) {
+    throw new HttpError("not_found", "No workspace has this API key: POST /__admin/workspaces makes one.", [
+      { in: "header", field: WORKSPACE_KEY_HEADER, message: "is neither a key of the mock nor of a workspace" },
+    ]);
+  }
+  return {
+    ...ctx,
+    store: () => workspace.store,
+    options: { ...ctx.options, apiKeys: [workspace.apiKey], seed: workspace.seed },
+    reseed: () => undefined,
+  };
+}
+
+function serve(given: AdminContext, op: Operation, params: Record<string, string>, request: ParsedRequest) {
   const id = op.id as AdminOperationId;
+  const ctx = actsOnWorkspace(op) ? workspaceContext(given, request.headers[WORKSPACE_KEY_HEADER]) : given;
   let body = readBody(request, { limit: BODY_LIMITS[id] ?? MAX_BODY_BYTES, ignoreEmpty: false });
   // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
   if (body === undefined && op.requestBody && !op.requestBody.required) body = {};

@@ -35,8 +35,10 @@ import { createRateLimitStage } from "./stages/rate-limit.ts";
 import { resultResponse } from "./stages/serialize.ts";
 import { createOperationValidator, type OperationValidator } from "./stages/validation.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
+import { Workspaces } from "./workspaces.ts";
 
 export type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
+export type { Workspace, WorkspaceCreate, Workspaces } from "./workspaces.ts";
 
 export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
   /**
@@ -62,6 +64,12 @@ export interface Engine {
   readonly options: MockOptions;
   /** Webhook subscriptions and the delivery log (`/__admin/webhooks`). */
   readonly webhooks: Webhooks;
+  /**
+   * The workspaces beside the default one (`POST /__admin/workspaces`), each a store with its own API key:
+   * `create` makes one, `get(key)` finds one, `onCreate` tells of each new one (to subscribe to its store's
+   * changes). A public request with a workspace's key reaches that workspace's store only.
+   */
+  readonly workspaces: Workspaces;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
   reseed(seed: number): void;
 }
@@ -85,10 +93,12 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const options = withDefaults({ ...rest, ...delivery });
   const report = onError ?? (() => undefined);
   const scheduler = options.scheduler ?? realScheduler;
-  const store = Store.seeded(options.seed, {
+  const storeOptions = {
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
-  });
+  };
+  const store = Store.seeded(options.seed, storeOptions);
+  const workspaces = new Workspaces({ defaultKeys: options.apiKeys, seed: options.seed, store: storeOptions });
   const webhooks = given ?? new Webhooks(options.webhooks, { now: options.now, scheduler });
   const journal = new Journal(options.journalCapacity);
   const coverage = new CoverageCounter();
@@ -108,7 +118,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const rateLimit = createRateLimitStage(options.rateLimit, options.clock ?? (() => scheduler.now()));
   const latency = createLatencyStage(options.latency, random, scheduler);
   const record = createJournalStage(journal, scheduler);
-  const ctx: AdminContext = { store: () => store, journal, coverage, options, webhooks, reseed };
+  const ctx: AdminContext = { store: () => store, journal, coverage, options, webhooks, reseed, workspaces };
   const admin = createAdminApi(ctx, report);
   const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
 
@@ -135,7 +145,9 @@ export function createEngine(input: EngineOptions = {}): Engine {
     let response: EngineResponse;
     try {
       const key = request.headers["x-api-key"];
-      checkKey(key);
+      // A workspace's key reaches its store; any other key must be one of the mock's (the default store).
+      const workspace = typeof key === "string" ? workspaces.get(key) : undefined;
+      if (workspace === undefined) checkKey(key);
       rateLimit?.(key as string);
       route.fault?.();
       let answer = route.prefer(request.headers.prefer);
@@ -145,7 +157,11 @@ export function createEngine(input: EngineOptions = {}): Engine {
       route.validate(parts);
       response = answer
         ? cannedResponse(answer, headers)
-        : resultResponse(route.handler(store, parts as unknown as Input<OperationId>), route.read, headers);
+        : resultResponse(
+            route.handler(workspace?.store ?? store, parts as unknown as Input<OperationId>),
+            route.read,
+            headers,
+          );
     } catch (error) {
       response = errorToResponse(error, headers, report);
     }
@@ -212,6 +228,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     coverage,
     options,
     webhooks,
+    workspaces,
     reseed,
   };
 }

@@ -82,6 +82,20 @@ describe("startMock", () => {
     ]);
   });
 
+  it("coverage() counts the statuses answered and names those never met; reset() leaves it", async () => {
+    mock = await startMock(SMALL);
+    await mock.client.GET("/contact/{contactId}", {
+      params: { path: { contactId: "00000000-0000-4000-8000-000000000000" } },
+    });
+    await mock.reset();
+    const coverage = await mock.coverage();
+    const getContact = coverage.operations.find((op) => op.method === "GET" && op.path === "/contact/{contactId}");
+    expect(getContact?.statuses.find((s) => s.status === 404)?.count).toBe(1);
+    expect(getContact?.missing).toContain(200);
+    expect(coverage.covered).toBeGreaterThan(0);
+    expect(coverage.covered).toBeLessThan(coverage.total);
+  });
+
   it("events() lists contact.created after a create, and onEvent is told it", async () => {
     const told: string[] = [];
     mock = await startMock({ ...SMALL, onEvent: (event) => told.push(event.event) });

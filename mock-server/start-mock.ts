@@ -24,6 +24,8 @@ export type MockSeedOptions = AdminSchemas["SeedOptions"];
 export type MockSnapshot = AdminSchemas["State"];
 /** One request the mock answered (`GET /__admin/requests`). */
 export type MockJournalEntry = AdminSchemas["JournalEntry"];
+/** Per operation, the documented statuses the mock answered and those it never did (`GET /__admin/coverage`). */
+export type MockCoverage = AdminSchemas["Coverage"];
 
 /** The CLI's options (`MockOptions`: keys, seed and sizes, faults, latency, webhooks, state file, ...). */
 export interface StartMockOptions extends Omit<Partial<MockOptions>, "seed"> {
@@ -55,6 +57,11 @@ export interface RunningMock extends AsyncDisposable {
   restore(snapshot: MockSnapshot): Promise<MockFixtures>;
   /** The requests the mock answered, oldest first (`GET /__admin/requests`; the latest 1000 by default). */
   journal(): Promise<MockJournalEntry[]>;
+  /**
+   * Per operation of the public API, each documented status the mock answered (with a count) and those it
+   * never did (`GET /__admin/coverage`): since the start, over every key; `reset()` leaves it.
+   */
+  coverage(): Promise<MockCoverage>;
   /** The webhook events the changes made, oldest first (the latest 1000 by default). */
   events(): WebhookPayload[];
   /** Stops listening (the port is free once it resolves), writes the state file if there is one. */
@@ -124,6 +131,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     snapshot: async () => answer("snapshot", await admin.GET("/__admin/state")),
     restore: async (snapshot) => answer("restore", await admin.PUT("/__admin/state", { body: snapshot })),
     journal: async () => answer("journal", await admin.GET("/__admin/requests")).data,
+    coverage: async () => answer("coverage", await admin.GET("/__admin/coverage")),
     events: () => events.list(),
     close,
     [Symbol.asyncDispose]: close,

@@ -8,7 +8,7 @@
  *    request or response that breaks the spec becomes an error by Prism's validator as well as ours. Its
  *    upstream is an editing proxy in front of the mock, passing answers on untouched until the judge step.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
- *    through Prism; checks that the same Prism refuses an answer that breaks the spec (the editing proxy
+ *    through Prism, both by `runContract` (runner.ts: what `converseiq-contract` runs) in this process; checks that the same Prism refuses an answer that breaks the spec (the editing proxy
  *    breaks contacts); then runs contract:live's runner against the mock behind a proxy that adds an
  *    undocumented property, and checks the drift report.
  * Everything it started is stopped, also on failure, and the whole run is bounded in time.
@@ -19,6 +19,7 @@ import { API_BASE_PATH } from "../../generated/rules.ts";
 import { MOCK_LISTENING, originFromOutput, PRISM_LISTENING } from "../../scripts/server-port.ts";
 import type { DriftReport } from "../drift/report.ts";
 import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
+import { type ContractOptions, runContract } from "./runner.ts";
 
 const API_KEY = "mock-api-key";
 const TOTAL_TIMEOUT_MS = 8 * 60_000;
@@ -83,7 +84,11 @@ function run(label: string, command: string, args: string[], env: Record<string,
   });
 }
 
-const vitest = (files: string[]) => ["run", ...files];
+/** The suites by runContract (runner.ts, what converseiq-contract runs), in this process. */
+async function contract(label: string, options: ContractOptions): Promise<number> {
+  console.log(`\n━━ ${label} ━━`);
+  return (await runContract(options)).exitCode;
+}
 
 async function main(): Promise<number> {
   // Both listen on port 0 and print the origin they got (the mock with --quiet too): no port is picked
@@ -124,27 +129,23 @@ async function main(): Promise<number> {
     if (only && !only.includes(name)) return console.log(`\n━━ ${label}: not run (CONTRACT_HTTP_STEPS) ━━`);
     if ((await code()) !== 0) failures.push(label);
   };
-  const http = {
-    CONTRACT_BASE_URL: `${mock}${API_BASE_PATH}`,
-    CONTRACT_API_KEY: API_KEY,
-    CONTRACT_FUZZ_RUNS: "25",
-    CONTRACT_MODEL_RUNS: "8",
-  };
   await step("mock", "suites against the mock over HTTP", () =>
-    run("every suite against the mock over HTTP", "node_modules/.bin/vitest", vitest(["contract-tests/suites"]), http),
+    contract("every suite against the mock over HTTP", {
+      baseUrl: `${mock}${API_BASE_PATH}`,
+      apiKey: API_KEY,
+      fuzzRuns: 25,
+      modelRuns: 8,
+    }),
   );
 
-  const throughPrism = {
-    CONTRACT_BASE_URL: prism,
-    CONTRACT_API_KEY: API_KEY,
-    CONTRACT_VIA_PRISM: "1",
-    CONTRACT_ADMIN_URL: mock,
-  };
-  const happyPath = ["pagination", "contacts", "chats", "workspace-team", "conformance"].map(
-    (f) => `contract-tests/suites/${f}.test.ts`,
-  );
   await step("prism", "happy-path suites through Prism", () =>
-    run("happy-path suites through Prism (--errors)", "node_modules/.bin/vitest", vitest(happyPath), throughPrism),
+    contract("happy-path suites through Prism (--errors)", {
+      baseUrl: prism,
+      apiKey: API_KEY,
+      viaPrism: true,
+      adminUrl: mock,
+      suites: ["pagination", "contacts", "chats", "workspace-team", "conformance"],
+    }),
   );
 
   await step("judge", "Prism refuses an answer that breaks the spec", () => prismJudges(mock, prism, editing));

@@ -1,13 +1,15 @@
 /**
  * `npm run contract:live`: the contract suites against the live ConverseIQ API, read-only unless
  * CONTRACT_ALLOW_WRITES=1, bodies judged tolerantly (undocumented properties reported, not failed),
- * and the drift report written to reports/live-drift.md and .json.
+ * and the drift report written to reports/live-drift.md and .json. It is `runContract` (runner.ts), as
+ * `converseiq-contract` is, with its settings from the environment.
  *
  * Needs CONVERSEIQ_API_KEY. CONTRACT_BASE_URL overrides the URL (default: the spec's first server).
- * Arguments are the test files to run (default: every suite in contract-tests/suites).
+ * Arguments are the suites to run, by name or file (default: every suite in contract-tests/suites).
  */
-import { spawn } from "node:child_process";
+import { basename } from "node:path";
 import { DEFAULT_BASE_URL } from "../../client/index.ts";
+import { ContractSetupError, runContract, type SuiteName } from "./runner.ts";
 
 const key = process.env.CONVERSEIQ_API_KEY?.trim();
 if (!key) {
@@ -18,20 +20,30 @@ if (!key) {
   process.exit(2);
 }
 
-const env = {
-  ...process.env,
-  CONTRACT_BASE_URL: process.env.CONTRACT_BASE_URL || DEFAULT_BASE_URL,
-  CONTRACT_API_KEY: key,
-  CONTRACT_MODE: process.env.CONTRACT_MODE || "tolerant",
-  CONTRACT_DRIFT_REPORT: process.env.CONTRACT_DRIFT_REPORT || "reports/live-drift",
-};
-console.log(
-  `Contract suites against ${env.CONTRACT_BASE_URL} (${env.CONTRACT_MODE}); drift report: ${env.CONTRACT_DRIFT_REPORT}.{md,json}`,
-);
-const files = process.argv.length > 2 ? process.argv.slice(2) : ["contract-tests/suites"];
-const child = spawn("node_modules/.bin/vitest", ["run", ...files], {
-  env,
-  stdio: "inherit",
-});
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+const env = process.env;
+const flag = (value: string | undefined) => value === "1" || value === "true";
+const number = (value: string | undefined) => (value ? Number(value) : undefined);
+const baseUrl = env.CONTRACT_BASE_URL || DEFAULT_BASE_URL;
+const mode = (env.CONTRACT_MODE || "tolerant") as "strict" | "tolerant";
+const driftReport = env.CONTRACT_DRIFT_REPORT || "reports/live-drift";
+const args = process.argv.slice(2);
+console.log(`Contract suites against ${baseUrl} (${mode}); drift report: ${driftReport}.{md,json}`);
+try {
+  const result = await runContract({
+    baseUrl,
+    apiKey: key,
+    allowWrites: flag(env.CONTRACT_ALLOW_WRITES),
+    mode,
+    driftReport,
+    fuzzRuns: number(env.CONTRACT_FUZZ_RUNS),
+    modelRuns: number(env.CONTRACT_MODEL_RUNS),
+    seed: number(env.CONTRACT_FUZZ_SEED),
+    adminUrl: env.CONTRACT_ADMIN_URL || undefined,
+    suites: args.length > 0 ? args.map((arg) => basename(arg).replace(/\.test\.[jt]s$/, "") as SuiteName) : undefined,
+  });
+  process.exit(result.exitCode);
+} catch (error) {
+  if (!(error instanceof ContractSetupError)) throw error;
+  console.error(`contract:live: ${error.message}`);
+  process.exit(2);
+}

@@ -4,6 +4,7 @@
  * and, when `CONTRACT_DRIFT_REPORT` names a path, writes the drift report there (`.md` and `.json`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { createRedactor } from "../../client/redact.ts";
@@ -15,9 +16,12 @@ import { readSettings, writesOffWarning } from "./settings.ts";
 
 export default function setup(project: TestProject) {
   const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  const resultsDir = join("reports", "tmp", `contract-${id}`);
+  // Outside the project: the runner of the installed package runs in a consumer's folder.
+  const resultsDir = join(tmpdir(), "converseiq-contract", `run-${id}`);
   project.provide("contractRun", { id, resultsDir });
-  const settings = readSettings();
+  // The variables the test workers get: the process's, with the run's `env` over them (runContract's).
+  const env = { ...process.env, ...project.config.env };
+  const settings = readSettings(env);
   const warning = writesOffWarning(settings);
   if (warning) console.warn(`\n${warning}\n`);
 
@@ -29,8 +33,8 @@ export default function setup(project: TestProject) {
     rmSync(resultsDir, { recursive: true, force: true });
     if (results.length === 0) return;
     console.log(summarize(results));
-    const driftPath = process.env.CONTRACT_DRIFT_REPORT;
-    if (driftPath) console.log(writeDrift(driftPath, results, settings.name));
+    const driftPath = env.CONTRACT_DRIFT_REPORT;
+    if (driftPath) console.log(writeDrift(driftPath, results, settings.name, env.CONTRACT_API_KEY));
   };
 }
 
@@ -61,11 +65,10 @@ export function summarize(results: FileResult[]): string {
   return lines.join("\n");
 }
 
-function writeDrift(path: string, results: FileResult[], target: string): string {
+function writeDrift(path: string, results: FileResult[], target: string, key: string | undefined): string {
   const observations: Observations = {};
   for (const r of results) mergeObservations(observations, r.observations);
   const report = buildDriftReport(target, observations);
-  const key = process.env.CONTRACT_API_KEY;
   const safe = (text: string) => (key ? createRedactor(key).redact(text) : text);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.json`, `${safe(JSON.stringify(report, null, 2))}\n`);

@@ -77,7 +77,7 @@ export function writesOffWarning(settings: Settings): string | undefined {
   if (settings.writesAllowed) return undefined;
   return (
     `⚠ contract tests: writes are OFF against ${settings.name} (not a local target). ` +
-    "Every test that sends POST, PUT or DELETE is SKIPPED; set CONTRACT_ALLOW_WRITES=1 to run them."
+    "Every test that sends POST, PUT or DELETE is SKIPPED; set CONTRACT_ALLOW_WRITES=1 (converseiq-contract: --allow-writes) to run them."
   );
 }
 

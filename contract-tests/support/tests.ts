@@ -14,7 +14,7 @@ type Body = (context: TestContext) => Promise<void> | void;
 
 export function skipReason(target: Target, needs: readonly Need[]): string | undefined {
   if (needs.includes("writes") && !target.settings.writesAllowed) {
-    return `writes are off against ${target.name}; set CONTRACT_ALLOW_WRITES=1`;
+    return `writes are off against ${target.name}; set CONTRACT_ALLOW_WRITES=1 or --allow-writes`;
   }
   if (needs.includes("invalid") && target.settings.viaPrism) {
     return "sends invalid requests, which Prism answers itself before the mock sees them";

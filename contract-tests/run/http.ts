@@ -8,8 +8,9 @@
  *    request or response that breaks the spec becomes an error by Prism's validator as well as ours. Its
  *    upstream is an editing proxy in front of the mock, passing answers on untouched until the judge step.
  * 3. Runs every suite against the mock over HTTP (proves the HTTP path), then the happy-path suites
- *    through Prism, both by `runContract` (runner.ts: what `converseiq-contract` runs) in this process; checks that the same Prism refuses an answer that breaks the spec (the editing proxy
- *    breaks contacts); then runs contract:live's runner against the mock behind a proxy that adds an
+ *    through Prism, both by `runContract` (runner.ts: what `converseiq-contract` runs) in this process;
+ *    checks that the same Prism refuses an answer that breaks the spec (the editing proxy breaks
+ *    contacts); then runs contract:live (runContract too) against the mock behind a proxy that adds an
  *    undocumented property, and checks the drift report.
  * Everything it started is stopped, also on failure, and the whole run is bounded in time.
  */

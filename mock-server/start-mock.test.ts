@@ -96,6 +96,25 @@ describe("startMock", () => {
     expect(coverage.covered).toBeLessThan(coverage.total);
   });
 
+  it("workspace() gives a key of its own: its writes stay in it, and its reset() resets it alone", async () => {
+    mock = await startMock(SMALL);
+    const a = await mock.workspace();
+    const b = await mock.workspace({ apiKey: "ws-b", seed: { contacts: 2 } });
+    expect(b.apiKey).toBe("ws-b");
+    expect(a.apiKey).not.toBe(mock.apiKey);
+    expect((await a.client.GET("/workspace")).data?.guid).toBe(a.workspace.guid);
+    await a.client.POST("/contact", { body: { name: "In A", email: "a@example.com" } });
+    await mock.client.POST("/contact", { body: { name: "In default", email: "d@example.com" } });
+    const sizes = async () =>
+      Promise.all([mock as RunningMock, a, b].map(async (m) => (await m.snapshot()).contacts.length));
+    expect(await sizes()).toEqual([6, 6, 2]);
+    await a.reset();
+    expect(await sizes()).toEqual([6, 5, 2]);
+    await mock.reset();
+    expect(await sizes()).toEqual([5, 5, 2]);
+    await expect(mock.workspace({ apiKey: "ws-b" })).rejects.toThrow(/workspace: the mock answered 400/);
+  });
+
   it("events() lists contact.created after a create, and onEvent is told it", async () => {
     const told: string[] = [];
     mock = await startMock({ ...SMALL, onEvent: (event) => told.push(event.event) });

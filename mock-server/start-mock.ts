@@ -24,6 +24,8 @@ export type MockSeedOptions = AdminSchemas["SeedOptions"];
 export type MockSnapshot = AdminSchemas["State"];
 /** One request the mock answered (`GET /__admin/requests`). */
 export type MockJournalEntry = AdminSchemas["JournalEntry"];
+/** What a new workspace is given: its API key (a random one when left out), its seed and sizes. */
+export type MockWorkspaceOptions = AdminSchemas["WorkspaceCreate"];
 /** Per operation, the documented statuses the mock answered and those it never did (`GET /__admin/coverage`). */
 export type MockCoverage = AdminSchemas["Coverage"];
 
@@ -35,6 +37,21 @@ export interface StartMockOptions extends Omit<Partial<MockOptions>, "seed"> {
   onEvent?: (event: WebhookPayload) => void;
   /** How many of the latest events `events()` keeps (default 1000; 0 keeps none). */
   eventCapacity?: number;
+}
+
+/** A workspace of its own on the running mock: its key sees its data and nothing else. */
+export interface MockWorkspace {
+  apiKey: string;
+  /** The workspace, as `GET /workspace` answers it with this key. */
+  workspace: AdminSchemas["Workspace"];
+  /** The typed client, bound to the mock's `url` and this workspace's key. */
+  client: ConverseIQClient;
+  /** This workspace back to its seeded data (the seed and sizes it was made with, or those given); no other. */
+  reset(options?: MockSeedOptions): Promise<MockFixtures>;
+  /** This workspace's whole state. */
+  snapshot(): Promise<MockSnapshot>;
+  /** Replaces this workspace's whole state with one taken by `snapshot()`. */
+  restore(snapshot: MockSnapshot): Promise<MockFixtures>;
 }
 
 export interface RunningMock extends AsyncDisposable {
@@ -62,7 +79,13 @@ export interface RunningMock extends AsyncDisposable {
    * never did (`GET /__admin/coverage`): since the start, over every key; `reset()` leaves it.
    */
   coverage(): Promise<MockCoverage>;
-  /** The webhook events the changes made, oldest first (the latest 1000 by default). */
+  /**
+   * A fresh workspace, seeded as the mock was started (or with `options.seed`), with an API key of its own
+   * (`POST /__admin/workspaces`): test files that run in parallel each take one and share the server
+   * without seeing each other's writes. It lasts as long as the mock; `reset()` leaves it.
+   */
+  workspace(options?: MockWorkspaceOptions): Promise<MockWorkspace>;
+  /** The webhook events of the default workspace's changes, oldest first (the latest 1000 by default). */
   events(): WebhookPayload[];
   /** Stops listening (the port is free once it resolves), writes the state file if there is one. */
   close(): Promise<void>;
@@ -132,6 +155,18 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     restore: async (snapshot) => answer("restore", await admin.PUT("/__admin/state", { body: snapshot })),
     journal: async () => answer("journal", await admin.GET("/__admin/requests")).data,
     coverage: async () => answer("coverage", await admin.GET("/__admin/coverage")),
+    workspace: async (workspaceOptions = {}) => {
+      const made = answer("workspace", await admin.POST("/__admin/workspaces", { body: workspaceOptions }));
+      const params = { header: { "x-api-key": made.apiKey } };
+      return {
+        apiKey: made.apiKey,
+        workspace: made.workspace,
+        client: createClient({ apiKey: made.apiKey, baseUrl: url }),
+        reset: async (seed = {}) => answer("reset", await admin.POST("/__admin/reset", { params, body: seed })),
+        snapshot: async () => answer("snapshot", await admin.GET("/__admin/state", { params })),
+        restore: async (snapshot) => answer("restore", await admin.PUT("/__admin/state", { params, body: snapshot })),
+      };
+    },
     events: () => events.list(),
     close,
     [Symbol.asyncDispose]: close,

@@ -3,6 +3,7 @@
  * and a bare node:http ceiling, under the same load, and GET list through the fetch adapter in process
  * (scripts/bench/side-by-side.ts). `--scale`: the mock at 1,000,000 contacts beside the default seed
  * (scale.ts). `--soak SECONDS`: mixed reads and writes for that long, memory and consistency (soak.ts).
+ * `--workspaces N`: the memory of N workspaces (`POST /__admin/workspaces`) in one process (workspaces.ts).
  * `--smoke`: the side-by-side run in a few seconds, no thresholds and no baseline (what `npm test` runs).
  * The side-by-side load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one),
  * and where `taskset` is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
@@ -19,12 +20,14 @@ import { ROOT } from "./bench/servers.ts";
 import { FULL, markdownSideBySide, printSideBySide, SMOKE, sideBySide } from "./bench/side-by-side.ts";
 import { buildMock } from "./build.ts";
 
-const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --smoke] [--out FILE] [--markdown]
+const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces N | --smoke] [--out FILE] [--markdown]
                                 [--generator wrk|autocannon] [--no-pinning] [--baseline REF | --no-baseline]
   (no flag)        the mock, the baseline, Prism and a node:http ceiling side by side, and GET list
                    through the fetch adapter in process (about 6 minutes)
   --scale          the mock at 1,000,000 contacts beside the default seed
   --soak SECONDS   mixed reads and writes at 50 connections for SECONDS, RSS every 10 s, consistency at the end
+  --workspaces N   the heap and RSS of N default-seeded workspaces in one process (and of up to 100 with
+                   seeds of their own), per workspace and for 1,000
   --smoke          the side-by-side run in a few seconds, no thresholds, no baseline (npm test runs it)
   --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json)
   --markdown       also print the tables as Markdown
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     options: {
       scale: { type: "boolean" },
       soak: { type: "string" },
+      workspaces: { type: "string" },
       smoke: { type: "boolean" },
       out: { type: "string" },
       markdown: { type: "boolean" },
@@ -55,13 +59,24 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const modes = [values.scale, values.soak !== undefined, values.smoke].filter(Boolean).length;
-  if (modes > 1) throw new Error("pick one of --scale, --soak and --smoke");
+  const modes = [values.scale, values.soak !== undefined, values.workspaces !== undefined, values.smoke].filter(
+    Boolean,
+  ).length;
+  if (modes > 1) throw new Error("pick one of --scale, --soak, --workspaces and --smoke");
   const generator = values.generator;
   if (generator !== undefined && generator !== "wrk" && generator !== "autocannon")
     throw new Error(`--generator takes wrk or autocannon, not ${generator}`);
   if (values.baseline !== undefined && values["no-baseline"])
     throw new Error("pick one of --baseline and --no-baseline");
+
+  if (values.workspaces !== undefined) {
+    // No server and no bundle: the engine in child processes of its own.
+    const { measureWorkspaces, printWorkspaces } = await import("./bench/workspaces.ts");
+    const report = measureWorkspaces(Number(values.workspaces));
+    printWorkspaces(report);
+    save(values.out ?? `${ROOT}reports/bench-workspaces.json`, report);
+    return;
+  }
 
   const removeHandlers = stopServersOnExit();
   let baseline: Baseline | SkippedBaseline | undefined;

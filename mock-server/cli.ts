@@ -1,10 +1,11 @@
 /**
  * The mock server's command line (`npm start`, `converseiq-mock`): reads flags and environment variables
  * (cli/flags.ts), builds the server, listens, prints the banner, and on SIGINT/SIGTERM closes the server,
- * which writes the state file when there is one, and exits 0.
+ * which writes the state file when there is one, prints the coverage table with --coverage, and exits 0.
  *
- * Exit codes: 0 stopped by a signal, or --help; 1 could not start (port in use, ...) or failed to close;
- * 2 a bad flag, environment variable or state file (a message, no stack trace).
+ * Exit codes: 0 stopped by a signal, or --help; 1 could not start (port in use, ...), failed to close, or
+ * a status of --coverage-require was never answered; 2 a bad flag, environment variable or state file (a
+ * message, no stack trace).
  */
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,7 @@ import type { MockServer } from "./app.ts";
 import { banner, headline } from "./cli/banner.ts";
 import { type CliConfig, parseCli, usage } from "./cli/flags.ts";
 import { UsageError } from "./cli/values.ts";
+import { formatCoverage, unmetRequirements } from "./engine/coverage.ts";
 
 const NAME = "converseiq-mock";
 
@@ -49,7 +51,20 @@ async function start(config: CliConfig): Promise<MockServer> {
   return app;
 }
 
-function stopOnSignals(app: MockServer): void {
+/**
+ * With --coverage, the table of the statuses answered; with --coverage-require, the exit code: 1 when one
+ * required was never answered, each named on stderr.
+ */
+function coverageOnStop(app: MockServer, config: CliConfig): 0 | 1 {
+  if (!config.coverage) return 0;
+  const report = app.engine.coverage.report();
+  process.stdout.write(formatCoverage(report));
+  const unmet = unmetRequirements(report, config.coverageRequire);
+  for (const line of unmet) process.stderr.write(`${NAME}: --coverage-require ${line}.\n`);
+  return unmet.length > 0 ? 1 : 0;
+}
+
+function stopOnSignals(app: MockServer, config: CliConfig): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -60,7 +75,7 @@ function stopOnSignals(app: MockServer): void {
     try {
       // Closing stops the server, writes the state file if there is one and stops the webhook deliveries.
       await app.close();
-      process.exit(0);
+      process.exit(coverageOnStop(app, config));
     } catch (error) {
       fail(1, `failed to close cleanly: ${(error as Error).message}`);
     }
@@ -81,7 +96,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.stdout.write(usage());
     return;
   }
-  stopOnSignals(await start(request.config));
+  stopOnSignals(await start(request.config), request.config);
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/options.ts";
+import { type CoverageRequirement, parseCoverageRequirement } from "../engine/coverage.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import {
   DEFAULT_API_KEY,
@@ -33,11 +34,18 @@ import {
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = "127.0.0.1";
 
-/** What the CLI was asked for: where to listen, whether to log, and the server's options. */
+/**
+ * What the CLI was asked for: where to listen, whether to log, what to print when it stops, and the
+ * server's options.
+ */
 export interface CliConfig {
   port: number;
   host: string;
   quiet: boolean;
+  /** Print the coverage table when stopped (`--coverage`, or implied by `--coverage-require`). */
+  coverage: boolean;
+  /** Statuses that must have been answered by the time it stops, else it exits 1 (`--coverage-require`). */
+  coverageRequire: CoverageRequirement[];
   options: Partial<MockOptions> & { seed: SeedSizes };
 }
 
@@ -269,6 +277,32 @@ export const FLAGS: Flag[] = [
       config.quiet = on;
     },
   },
+  {
+    kind: "switch",
+    name: "coverage",
+    env: "MOCK_COVERAGE",
+    group: "Output",
+    help: "When stopped (SIGINT/SIGTERM), print each operation's documented statuses: those answered, with their counts, and those never answered (GET /__admin/coverage).",
+    apply: (config, on) => {
+      config.coverage = on;
+    },
+  },
+  {
+    kind: "list",
+    name: "coverage-require",
+    env: "MOCK_COVERAGE_REQUIRE",
+    group: "Output",
+    value: "STATUS",
+    help: "When stopped, print the coverage and exit 1 if one of these was never answered: a status (404: by any operation) or an operation's (getContact:404); repeat the flag or separate by commas.",
+    apply: (config, items) => {
+      try {
+        config.coverageRequire = items.flatMap(parseList).map(parseCoverageRequirement);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      if (items.length > 0) config.coverage = true;
+    },
+  },
 ];
 
 /** Flags whose values behaviour/options.ts checks, with the option each sets. */
@@ -309,6 +343,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
     port: DEFAULT_PORT,
     host: DEFAULT_HOST,
     quiet: false,
+    coverage: false,
+    coverageRequire: [],
     options: { seed: { ...DEFAULT_SEED } },
   };
   const sourceOf = new Map<string, string>();
@@ -393,8 +429,8 @@ export function usage(): string {
   lines.push("", `  ${"-h, --help".padEnd(width)}Show this text and exit.`);
   lines.push(
     "",
-    "Exit codes: 0 stopped by SIGINT/SIGTERM (Ctrl+C) or --help; 1 could not start or failed; 2 bad flag,",
-    "variable or state file.",
+    "Exit codes: 0 stopped by SIGINT/SIGTERM (Ctrl+C) or --help; 1 could not start or failed, or a status of",
+    "--coverage-require was never answered; 2 bad flag, variable or state file.",
   );
   return `${lines.join("\n")}\n`;
 }

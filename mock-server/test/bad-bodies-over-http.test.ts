@@ -145,6 +145,9 @@ describe("a body over the limit, over a real socket", () => {
     const next = await fetch(`${base}/workspace`, { headers: { "x-api-key": API_KEY } });
     expect(next.status).toBe(200);
     expect(state(app)).toBe(unchanged());
+    // The coverage counts the server's 413 as createContact's (GET /__admin/coverage).
+    const createContact = app.engine.coverage.report().operations.find((op) => op.operationId === "createContact");
+    expect(createContact?.statuses.find((s) => s.status === 413)?.count).toBe(1);
   });
 
   it("a chunked body over the limit (no Content-Length) through fetch answers 413", async () => {

@@ -89,6 +89,20 @@ describe("reading flags and environment variables", () => {
     expect(flagsWin.options.apiKeys).toEqual(["c"]);
   });
 
+  it("reads --coverage, and --coverage-require as statuses or operations' statuses, which print the coverage too", () => {
+    expect(config([])).toMatchObject({ coverage: false, coverageRequire: [] });
+    expect(config(["--coverage"])).toMatchObject({ coverage: true, coverageRequire: [] });
+    expect(config(["--coverage-require", "404", "--coverage-require", "getContact:429"])).toMatchObject({
+      coverage: true,
+      coverageRequire: [{ status: 404 }, { operationId: "getContact", status: 429 }],
+    });
+    expect(config([], { MOCK_COVERAGE_REQUIRE: "404, 429" }).coverageRequire).toEqual([
+      { status: 404 },
+      { status: 429 },
+    ]);
+    expect(usageError(["--coverage-require", "four"])).toMatch(/^--coverage-require: expected a status \(404\)/);
+  });
+
   it("asks for help with --help or -h", () => {
     expect(parseCli(["--help"])).toEqual({ help: true });
     expect(parseCli(["-h", "--port", "nope"])).toEqual({ help: true });
@@ -237,6 +251,38 @@ describe("the converseiq-mock command", { timeout: 90_000 }, () => {
     expect(logLines.join("")).toContain(`GET ${PUBLIC_PREFIX}/workspace 200`);
     expect(logLines.join("")).not.toContain("mock-api-key");
     expect(JSON.parse(await readFile(state, "utf8"))).toHaveProperty("workspace");
+  });
+
+  it("with --coverage-require, prints the coverage table on SIGTERM and exits 1 naming a status never answered", async () => {
+    const cli = run([...SMALL_ARGS, "--quiet", "--coverage-require", "404,429"]);
+    const origin = await cli.listening();
+    const headers = { "x-api-key": "mock-api-key" };
+    const contacts = (await (await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=1`, { headers })).json()) as {
+      data: { guid: string }[];
+    };
+    const guid = contacts.data[0]?.guid ?? "";
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact/${guid}`, { headers })).status).toBe(200);
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact/${unknown}`, { headers })).status).toBe(404);
+
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(1);
+    const { stdout, stderr } = cli.output();
+    const table = stdout.slice(stdout.indexOf("Coverage of the documented statuses:"));
+    expect(table).toMatch(/^getContact +GET \/contact\/\{contactId\} +2\/7 {2}200×1 -400 -401 404×1 -429 -500 -503$/m);
+    expect(table).toMatch(/^listContacts +GET \/contact +1\/\d+ {2}200×1 /m);
+    expect(table).toMatch(/^3 of \d+ documented statuses answered/m);
+    expect(stderr).toBe("converseiq-mock: --coverage-require 429: never answered.\n");
+  });
+
+  it("with --coverage-require met, exits 0 on SIGINT after the table", async () => {
+    const cli = run([...SMALL_ARGS, "--quiet", "--coverage-require", "401"]);
+    const origin = await cli.listening();
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/workspace`)).status).toBe(401);
+    cli.child.kill("SIGINT");
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toMatch(/^getWorkspace +GET \/workspace +1\/\d+ {2}-200 401×1 /m);
+    expect(cli.output().stderr).toBe("");
   });
 
   it("keeps what a client created across a restart with the same state file", async () => {

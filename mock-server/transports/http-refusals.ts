@@ -1,9 +1,10 @@
 /**
  * The answers the HTTP server gives to a body it could not hand to the engine whole: one that stopped
  * arriving (408) and one over the route's limit (413, after the rest was read and thrown away). They are
- * framed as the engine frames its own answers: the request's CORS headers, an entry in the journal, and,
- * first, what the engine answers from the request's head alone, as the mock did when it answered before
- * reading a body: 401 without an accepted key (or admin token), 415 for a body that is not JSON.
+ * framed as the engine frames its own answers: the request's CORS headers, an entry in the journal, a count
+ * in the coverage (engine/coverage.ts), and, first, what the engine answers from the request's head alone,
+ * as the mock did when it answered before reading a body: 401 without an accepted key (or admin token),
+ * 415 for a body that is not JSON.
  *
  * Made of the engine's own stages; nothing here runs unless a body is refused, so no request pays for it.
  * Left out on purpose: the rate limit, faults and `Prefer`, which count or draw (a refused request should
@@ -72,6 +73,8 @@ export function createBodyRefusals(engine: Engine): RefuseBody {
     if (!readsJournal(request.method, request.path)) {
       record(request, response.status, startedAt, found.kind === "operation" ? found.operation.id : null);
     }
+    // The coverage counts it too: a 408 or 413 is documented, and only the HTTP server answers them.
+    if (found.kind === "operation") engine.coverage.count(found.operation.id, response.status);
     return response;
   };
 }

@@ -42,7 +42,7 @@ describe("converseiq-contract's command line", () => {
     const bad = await contract(["--base-url", "not a url", "--api-key", KEY]);
     expect(bad.code).toBe(2);
     expect(bad.output).toContain("CONTRACT_BASE_URL is not a URL");
-  });
+  }, 60_000);
 
   it.each([
     [["--seed", "abc"], "--seed must be a whole number"],
@@ -54,6 +54,10 @@ describe("converseiq-contract's command line", () => {
     const all = ["--base-url", "http://127.0.0.1:1/public/v1", "--api-key", KEY, ...args];
     expect(() => parseContractArgs(all, {})).toThrow(UsageError);
     expect(() => parseContractArgs(all, {})).toThrow(message);
+  });
+
+  it("asks for nothing else with --help", () => {
+    expect(parseContractArgs(["--help"], {})).toEqual({ help: true });
   });
 
   it("maps the flags to runContract's options, the key from CONTRACT_API_KEY when not given", () => {

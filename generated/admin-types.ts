@@ -54,10 +54,30 @@ export type paths = {
         put?: never;
         /**
          * Make a workspace with its own API key
-         * @description Makes a workspace: a fresh store, seeded with the mock's seed and sizes (or those given), so it holds what a freshly started mock holds, and an API key of its own (the one given, or a new random one). Requests with that key in `x-api-key` see this workspace and nothing else; the mock's own keys keep the default workspace; no other workspace sees its writes. The routes that act on the data (fixtures, reset, state, triggers) act on it when called with its key in `x-api-key`. A workspace lasts as long as the mock; a reset of the default workspace leaves it.
+         * @description Makes a workspace: a fresh store, seeded with the mock's seed and sizes (or those given), so it holds what a freshly started mock holds, and an API key of its own (the one given, or a new random one). Requests with that key in `x-api-key` see this workspace and nothing else; the mock's own keys keep the default workspace; no other workspace sees its writes. The routes that act on the data (fixtures, reset, state, triggers) act on it when called with its key in `x-api-key`. A workspace lasts until `DELETE /__admin/workspaces/{apiKey}` or the mock's end; a reset of the default workspace leaves it.
          */
         post: operations["createWorkspace"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/workspaces/{apiKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a workspace
+         * @description Removes a workspace and its data: its key is refused (401) from now on, and could be given to a new workspace. The default workspace cannot be removed (its keys answer 404 here).
+         */
+        delete: operations["removeWorkspace"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1008,6 +1028,30 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    removeWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workspace's API key, percent-encoded. */
+                apiKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     exportState: {

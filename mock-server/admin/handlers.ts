@@ -4,6 +4,7 @@
  * framework here: the engine's dispatcher (engine/admin.ts) serves it, and so did the Fastify plugin.
  * Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
  */
+import { HttpError } from "../engine/errors.ts";
 import { seedState } from "../store/seed.ts";
 import { webhookHandlers } from "../webhooks/admin-handlers.ts";
 import { fixturesOf } from "./fixtures.ts";
@@ -54,6 +55,13 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
       ...(body?.seed !== undefined ? { seed: body.seed } : {}),
     });
     return { apiKey, workspace: store.getWorkspace() };
+  },
+  removeWorkspace: (ctx, _, { path }) => {
+    if (!ctx.workspaces?.remove(path.apiKey)) {
+      throw new HttpError("not_found", "No workspace has this API key (the default workspace cannot be removed).", [
+        { in: "path", field: "apiKey", message: "is not the key of a workspace" },
+      ]);
+    }
   },
   exportState: (ctx) => new JsonChunks(stateJsonChunks(ctx.store().snapshot())),
   importState: (ctx, body) => {

@@ -177,6 +177,26 @@ describe("admin routes that act on the data take the workspace's key in x-api-ke
   });
 });
 
+describe("DELETE /__admin/workspaces/{apiKey}", () => {
+  it("removes a workspace: its key is 401 after, the others and the default stay; unknown or default keys 404", async () => {
+    const { engine, call, newWorkspace, total } = setUp();
+    const a = (await newWorkspace()).apiKey;
+    const b = (await newWorkspace({ apiKey: "with/slash" })).apiKey;
+    expect((await call("DELETE", `/__admin/workspaces/${a}`, undefined)).status).toBe(200);
+    expect((await call("GET", "/public/v1/contact", a)).status).toBe(401);
+    expect((await call("DELETE", `/__admin/workspaces/${encodeURIComponent(b)}`, undefined)).status).toBe(200);
+    expect(engine.workspaces.size).toBe(0);
+    expect(await total(KEY)).toBe(SMALL_SEED.contacts);
+    for (const key of [a, KEY]) {
+      const refused = await call("DELETE", `/__admin/workspaces/${key}`, undefined);
+      expect(refused.status).toBe(404);
+      expect(refused.body.code).toBe("not_found");
+    }
+    // The key is free again.
+    expect((await newWorkspace({ apiKey: a })).apiKey).toBe(a);
+  });
+});
+
 describe("engine.workspaces", () => {
   it("tells of each new workspace, so its store's changes can be followed", async () => {
     const { engine, newWorkspace, createContact } = setUp();

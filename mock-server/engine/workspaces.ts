@@ -87,6 +87,11 @@ export class Workspaces {
     return workspace;
   }
 
+  /** Removes the workspace of a key, its data with it; false when no workspace has that key. */
+  remove(apiKey: string): boolean {
+    return this.byKey.delete(apiKey);
+  }
+
   /**
    * Calls `listener` with each workspace made from now on (to subscribe to its store's changes, as the
    * webhook sender and the event log do for the default store); returns the function that stops it.

@@ -40,7 +40,8 @@ export function createBodyRefusals(engine: Engine): RefuseBody {
   const operations = listOperations(publicSpec);
   const match = createMatchStage(operations, PUBLIC_PREFIX);
   const cors = createCorsStage(options.cors ?? true, operations);
-  const checkKey = createKeyCheck(options.apiKeys);
+  // The engine's own rule: one of the mock's keys, or a workspace's.
+  const checkKey = createKeyCheck(options.apiKeys, (key) => engine.workspaces.get(key) !== undefined);
   const checkToken = options.adminToken === undefined ? undefined : createAdminTokenCheck(options.adminToken);
   const record = createJournalStage(engine.journal, scheduler);
 

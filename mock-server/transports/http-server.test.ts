@@ -146,6 +146,19 @@ describe("the transport", () => {
 });
 
 describe("bodies, on the mock", () => {
+  it("refuses a body over the limit sent with a workspace's key 413, as with the mock's own key", async () => {
+    const { origin } = await mockListening();
+    const made = await fetch(`${origin}/__admin/workspaces`, { method: "POST" });
+    const { apiKey } = (await made.json()) as { apiKey: string };
+    const tooLarge = await fetch(`${origin}${PUBLIC_PREFIX}/contact`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": apiKey },
+      body: JSON.stringify({ name: "x".repeat(BODY_LIMIT) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(((await tooLarge.json()) as { code: string }).code).toBe("payload_too_large");
+  });
+
   it("takes a state over the public limit at PUT /__admin/state, and refuses those bytes on a public route", async () => {
     const { origin } = await mockListening();
     await fetch(`${origin}/__admin/reset`, {

@@ -18,7 +18,7 @@ export interface CreateClientOptions extends ClientOptions {
   /** Root URL of the API; defaults to the spec's first server (the live API). */
   baseUrl?: string;
   /** A fetch to send requests with, e.g. the mock's in-process fetch (`createMockFetch`) in tests. */
-  fetch?: ClientOptions["fetch"];
+  fetch?: NonNullable<ClientOptions["fetch"]>;
 }
 
 /**

@@ -14,6 +14,8 @@
  * For other options (seed, sizes, keys, faults), a global setup file of the project's own:
  * `export default converseiqMockSetup({ seed: { contacts: 200 } })`.
  */
+// The module augmented below, imported so that a program with no other vitest import (the package build) finds it.
+import type {} from "vitest";
 import { type StartMockOptions, startMock } from "./start-mock.ts";
 
 declare module "vitest" {

@@ -1,16 +1,24 @@
 /**
- * `npm run build` (also run by `prepare` after `npm ci`/`npm install`, and before `npm start`): the mock's
- * command line as one JavaScript file, `dist/mock-server/cli.js`, so that it starts in plain `node`
- * without a TypeScript loader (tsx's loader and the many small module files took most of a second).
+ * `npm run build` (also run by `prepare` after `npm ci`/`npm install` and by `npm pack`; `prestart` runs it
+ * with `--mock-only`) makes what the package ships in `dist/`:
+ *
+ * 1. The entry points' JavaScript and `.d.ts` files, by `tsc -p tsconfig.build.json` (the files its `files`
+ *    lists and what they import, tests never; `.ts` specifiers rewritten to `.js`; the generated specs
+ *    copied as JSON), plus the files they read at run time by a path (the /docs page's init.js).
+ * 2. The mock's command line as one JavaScript file, `dist/mock-server/cli.js`, so that it starts in plain
+ *    `node` without a TypeScript loader (tsx's loader and the many small module files took most of a second).
  *
  * esbuild bundles the TypeScript, the bundled specs (JSON imports) and the dependencies. Beside the bundle:
  * the files it reads at run time by a path relative to its own (the /docs page's init.js), and
  * `inputs.json`, the source files it was made of, by which `bin/converseiq-mock.js` tells whether the bundle
  * is older than the source (then it runs the source through tsx instead).
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -18,6 +26,34 @@ export const OUT_DIR = join(root, "dist", "mock-server");
 
 /** Files the mock reads beside its own module at run time, copied to the same place beside the bundle. */
 const RUNTIME_FILES = [{ from: "mock-server/docs/browser/init.js", to: "browser/init.js" }];
+
+/** Top folders of `dist/` that tsc writes; emptied first, so that a source gone leaves nothing behind. */
+const EMITTED = ["client", "contract-tests", "generated", "lib", "mock-server"];
+/** What the mock bundle writes in `dist/mock-server/`, kept when the tsc output is cleared. */
+const BUNDLE_FILES = new Set(["cli.js", "browser", "inputs.json"]);
+/** Files the compiled modules read by a path relative to their own, copied beside them. */
+const EMITTED_RUNTIME_FILES = ["mock-server/docs/browser/init.js"];
+
+export async function buildPackage(): Promise<void> {
+  const dist = join(root, "dist");
+  for (const folder of EMITTED) {
+    const path = join(dist, folder);
+    if (folder !== "mock-server") {
+      await rm(path, { recursive: true, force: true });
+      continue;
+    }
+    const names = await readdir(path).catch(() => [] as string[]);
+    for (const name of names) if (!BUNDLE_FILES.has(name)) await rm(join(path, name), { recursive: true, force: true });
+  }
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  try {
+    await promisify(execFile)(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`);
+  }
+  for (const file of EMITTED_RUNTIME_FILES) await writeAtomically(join(dist, file), await readFile(join(root, file)));
+}
 
 export async function buildMock(): Promise<{ outfile: string; inputs: string[] }> {
   const outfile = join(OUT_DIR, "cli.js");
@@ -62,9 +98,13 @@ async function writeAtomically(path: string, contents: string | Uint8Array): Pro
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
+  // tsc first: the bundle then writes dist/mock-server/cli.js, whatever tsc may have put there.
+  if (!process.argv.includes("--mock-only")) await buildPackage();
   const { outfile, inputs } = await buildMock();
   const ms = Math.round(performance.now() - started);
   if (!process.argv.includes("--quiet")) {
-    console.log(`built ${outfile.slice(root.length)} from ${inputs.length} files in ${ms} ms`);
+    console.log(
+      `built dist/ (tsc -p tsconfig.build.json) and ${outfile.slice(root.length)} from ${inputs.length} files in ${ms} ms`,
+    );
   }
 }

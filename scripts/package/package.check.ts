@@ -1,0 +1,247 @@
+/**
+ * The package from outside: `npm pack` (which builds: `prepare`), publint and "are the types wrong" on the
+ * tarball, then a fresh consumer project in a temporary folder that installs the tarball from npm's cache
+ * with no network (`npm ci --offline` over a lock file made from this repository's, consumer-lock.ts), and
+ * in it: plain Node ESM imports every entry point of `exports`; tsc checks a consumer file under `strict`
+ * and `exactOptionalPropertyTypes` (and no skipLibCheck, so the shipped .d.ts files are checked too); the
+ * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumerLock } from "./consumer-lock.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "node_modules", ".bin");
+const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+/** The target for the installed mock's first answer, from the start of its process. Printed, not asserted. */
+const FIRST_ANSWER_TARGET_MS = 400;
+
+interface Manifest {
+  name: string;
+  version: string;
+  exports: Record<string, string | { types: string; default: string }>;
+  bin: Record<string, string>;
+  dependencies?: Record<string, string>;
+}
+
+const exec = promisify(execFile);
+let manifest: Manifest;
+let work: string;
+let consumer: string;
+let tarball: string;
+
+async function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await exec(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === "number" ? failed.code : 1, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+beforeAll(async () => {
+  manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as Manifest;
+  work = await mkdtemp(join(tmpdir(), "converseiq-kit-package-"));
+  consumer = join(work, "consumer");
+  // npm pack runs `prepare`: dist/ is built from the sources now (tsc and the mock's bundle).
+  const packed = await run("npm", ["pack", "--pack-destination", work, "--silent"], ROOT);
+  if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
+  const file = `${manifest.name}-${manifest.version}.tgz`;
+  tarball = join(work, file);
+
+  await run("mkdir", ["-p", consumer], work);
+  await copyFile(tarball, join(consumer, file));
+  const { dependencies, lock } = await consumerLock({
+    repoLockPath: join(ROOT, "package-lock.json"),
+    kit: manifest,
+    tarballPath: join(consumer, file),
+    // msw for the ./msw entry (an optional peer), @types/node as any Node project has.
+    extra: ["msw", "@types/node"],
+  });
+  await writeFile(
+    join(consumer, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module", dependencies }, null, 2)}\n`,
+  );
+  await writeFile(join(consumer, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
+  const installed = await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], consumer);
+  if (installed.code !== 0) throw new Error(`npm ci --offline in the consumer failed:\n${installed.output}`);
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("the packed tarball", () => {
+  it("publint reports nothing", async () => {
+    const { code, output } = await run(join(BIN, "publint"), ["run", tarball, "--strict"], ROOT);
+    expect(output).toContain("All good");
+    expect(code).toBe(0);
+  });
+
+  // ESM only ("type": "module", Node >= 20.19): the profile leaves out node10 and CommonJS resolution,
+  // which this package does not offer; everything else attw checks is checked.
+  it("are the types wrong reports nothing (esm-only profile)", async () => {
+    const { code, output } = await run(
+      join(BIN, "attw"),
+      ["--profile", "esm-only", "--format", "ascii", tarball],
+      ROOT,
+    );
+    const problems = output.split("\n").filter((line) => /❌|💀|⚠️/u.test(line) && !line.includes("(ignored"));
+    expect(problems, output).toEqual([]);
+    expect(code, output).toBe(0);
+  });
+
+  it("ships compiled JavaScript and declarations, no TypeScript sources or tests", async () => {
+    const { output } = await run("tar", ["-tzf", tarball], work);
+    const files = output.trim().split("\n");
+    expect(files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
+    expect(files.filter((file) => /\.test(-d)?\.(js|d\.ts)$/.test(file) && !file.includes("/suites/"))).toEqual([]);
+    expect(files).toContain("package/dist/mock-server/cli.js");
+    expect(files).not.toContain("package/dist/mock-server/inputs.json");
+  });
+});
+
+describe("installed in a fresh consumer project (offline, from npm's cache)", () => {
+  it("has no TypeScript loader or build tool among what it installed", () => {
+    for (const name of ["tsx", "esbuild", "typescript", "vitest"])
+      expect(existsSync(join(consumer, "node_modules", name)), name).toBe(false);
+  });
+
+  it("plain Node ESM imports every entry point", async () => {
+    const lines = Object.keys(manifest.exports)
+      .filter((key) => key !== "./package.json")
+      .map((key) => {
+        const specifier = key === "." ? manifest.name : `${manifest.name}/${key.slice(2)}`;
+        const attributes = key.endsWith(".json") ? `, { with: { type: "json" } }` : "";
+        return `entries[${JSON.stringify(key)}] = Object.keys(await import(${JSON.stringify(specifier)}${attributes}));`;
+      });
+    await writeFile(
+      join(consumer, "imports.mjs"),
+      `const entries = {};\n${lines.join("\n")}\nconsole.log(JSON.stringify(entries));\n`,
+    );
+    const { code, output } = await run(process.execPath, ["imports.mjs"], consumer);
+    expect(code, output).toBe(0);
+    const entries = JSON.parse(output) as Record<string, string[]>;
+    expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
+    expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock"]));
+    expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
+    expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
+    expect(entries["./openapi.json"]).toEqual(["default"]);
+  });
+
+  it("a consumer file type-checks under strict and exactOptionalPropertyTypes", async () => {
+    await writeFile(
+      join(consumer, "consumer.ts"),
+      `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
+import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
+import { createHandlers } from "converseiq-kit/msw";
+import type { components, paths } from "converseiq-kit/types";
+import spec from "converseiq-kit/openapi.json" with { type: "json" };
+
+const mock = createMockFetch();
+const client = createClient({ apiKey: mock.apiKey, baseUrl: mock.baseUrl, fetch: mock.fetch });
+const page = await client.GET("/contact", { params: { query: { limit: 5 } } });
+const first: components["schemas"]["Contact"] | undefined = page.data?.data[0];
+const error: ApiError | undefined = page.error;
+for await (const contact of paginate(client, "/contact", { params: { query: { limit: 2 } } })) {
+  const id: string = contact.guid;
+  console.log(id);
+  break;
+}
+const handlers = createHandlers().handlers;
+await using running: RunningMock = await startMock({ apiKeys: ["consumer-key"] });
+const contacts = await running.client.GET("/contact", { params: { query: { limit: 1 } } });
+const snapshot = await running.snapshot();
+await running.reset();
+await running.restore(snapshot);
+console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
+const path: keyof paths = "/contact";
+const version: string = spec.openapi;
+console.log(first, error, PageError, handlers.length, path, version);
+await mock.close();
+`,
+    );
+    await writeFile(
+      join(consumer, "tsconfig.json"),
+      `${JSON.stringify(
+        {
+          compilerOptions: {
+            target: "ES2023",
+            lib: ["ES2023", "ESNext.Disposable", "DOM"],
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            exactOptionalPropertyTypes: true,
+            noUncheckedIndexedAccess: true,
+            resolveJsonModule: true,
+            skipLibCheck: false,
+            noEmit: true,
+            types: ["node"],
+          },
+          files: ["consumer.ts"],
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    const { code, output } = await run(process.execPath, [TSC, "-p", "."], consumer);
+    expect(output).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it("npx converseiq-mock runs from node_modules, compiled, and answers", async () => {
+    const started = performance.now();
+    const child = spawn(
+      "npx",
+      ["--offline", "--no-install", "converseiq-mock", "--port", "0", "--host", "127.0.0.1", "--quiet"],
+      {
+        cwd: consumer,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      const baseUrl = await listeningUrl(child);
+      const response = await fetch(`${baseUrl}/contact?limit=1`, { headers: { "x-api-key": "mock-api-key" } });
+      const ms = performance.now() - started;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: unknown[] };
+      expect(body.data).toHaveLength(1);
+      const verdict = ms <= FIRST_ANSWER_TARGET_MS ? "PASS" : "MISS";
+      console.log(
+        `converseiq-mock (installed, through npx): first answer ${Math.round(ms)} ms after the start ` +
+          `(target ${FIRST_ANSWER_TARGET_MS} ms): ${verdict}`,
+      );
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
+/** The base URL the mock prints when it listens (`ConverseIQ mock server: http://127.0.0.1:PORT/public/v1`). */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`the mock did not start:\n${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ConverseIQ mock server: (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the mock exited (${code}):\n${output}`));
+    });
+  });
+}

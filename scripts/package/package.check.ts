@@ -62,8 +62,8 @@ beforeAll(async () => {
     repoLockPath: join(ROOT, "package-lock.json"),
     kit: manifest,
     tarballPath: join(consumer, file),
-    // msw for the ./msw entry (an optional peer), @types/node as any Node project has.
-    extra: ["msw", "@types/node"],
+    // msw for ./msw and vitest for ./vitest and ./contract (optional peers), @types/node as any Node project has.
+    extra: ["msw", "vitest", "@types/node"],
   });
   await writeFile(
     join(consumer, "package.json"),
@@ -109,8 +109,8 @@ describe("the packed tarball", () => {
 });
 
 describe("installed in a fresh consumer project (offline, from npm's cache)", () => {
-  it("has no TypeScript loader or build tool among what it installed", () => {
-    for (const name of ["tsx", "esbuild", "typescript", "vitest"])
+  it("has no TypeScript loader or compiler among what it installed", () => {
+    for (const name of ["tsx", "typescript"])
       expect(existsSync(join(consumer, "node_modules", name)), name).toBe(false);
   });
 
@@ -132,6 +132,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
     expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock"]));
     expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
+    expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./openapi.json"]).toEqual(["default"]);
   });
@@ -141,7 +142,9 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
       join(consumer, "consumer.ts"),
       `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
 import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
+import { type ContractResult, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
+import type {} from "converseiq-kit/vitest";
 import type { components, paths } from "converseiq-kit/types";
 import spec from "converseiq-kit/openapi.json" with { type: "json" };
 
@@ -164,7 +167,8 @@ await running.restore(snapshot);
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
-console.log(first, error, PageError, handlers.length, path, version);
+const contract: ContractResult = await runContract({ baseUrl: running.url, apiKey: running.apiKey, fuzzRuns: 1 });
+console.log(contract.ok, first, error, PageError, handlers.length, path, version);
 await mock.close();
 `,
     );
@@ -196,16 +200,17 @@ await mock.close();
     expect(code).toBe(0);
   });
 
-  it("npx converseiq-mock runs from node_modules, compiled, and answers", async () => {
+  // Two ways in, each timed from the spawn to the first answer: npx (its own start is part of the time)
+  // and the installed bin in plain node.
+  it.each([
+    ["npx converseiq-mock", "npx", ["--offline", "--no-install", "converseiq-mock"]],
+    ["node node_modules/.bin/converseiq-mock", process.execPath, ["node_modules/.bin/converseiq-mock"]],
+  ])("%s runs from node_modules, compiled, and answers", async (label, command, args) => {
     const started = performance.now();
-    const child = spawn(
-      "npx",
-      ["--offline", "--no-install", "converseiq-mock", "--port", "0", "--host", "127.0.0.1", "--quiet"],
-      {
-        cwd: consumer,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawn(command, [...args, "--port", "0", "--host", "127.0.0.1", "--quiet"], {
+      cwd: consumer,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     try {
       const baseUrl = await listeningUrl(child);
       const response = await fetch(`${baseUrl}/contact?limit=1`, { headers: { "x-api-key": "mock-api-key" } });
@@ -215,7 +220,7 @@ await mock.close();
       expect(body.data).toHaveLength(1);
       const verdict = ms <= FIRST_ANSWER_TARGET_MS ? "PASS" : "MISS";
       console.log(
-        `converseiq-mock (installed, through npx): first answer ${Math.round(ms)} ms after the start ` +
+        `${label} (installed): first answer ${Math.round(ms)} ms after the start ` +
           `(target ${FIRST_ANSWER_TARGET_MS} ms): ${verdict}`,
       );
     } finally {
@@ -223,6 +228,84 @@ await mock.close();
     }
   });
 });
+
+describe("npx converseiq-contract from the consumer's node_modules", () => {
+  it("passes against a startMock URL", async () => {
+    const { code, output } = await contractAgainst("sound", ["--fuzz-runs", "5", "--model-runs", "3"]);
+    expect(code, output).toBe(0);
+  });
+
+  it("fails against a mock whose lists lost a required property", async () => {
+    const { code, output } = await contractAgainst("broken", ["--suite", "pagination"]);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/guid/);
+  });
+});
+
+/**
+ * A mock started by startMock in the consumer (serve.mjs), printing `{"url","apiKey"}` as its first line;
+ * `broken` puts a proxy in front that drops `guid` from every item of a list's `data`: one way the API's
+ * answers could stop matching the spec.
+ */
+const SERVE = `import { createServer } from "node:http";
+import { startMock } from "converseiq-kit/mock";
+const mock = await startMock();
+let url = mock.url;
+if (process.argv[2] === "broken") {
+  const skip = new Set(["host", "connection", "content-length", "transfer-encoding", "content-encoding", "keep-alive"]);
+  const proxy = createServer(async (request, response) => {
+    const chunks = [];
+    for await (const chunk of request) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !skip.has(name)));
+    const upstream = await fetch(mock.origin + request.url, { method: request.method, headers, body: body.length > 0 ? body : undefined });
+    let bytes = Buffer.from(await upstream.arrayBuffer());
+    if ((upstream.headers.get("content-type") ?? "").includes("json") && bytes.length > 0) {
+      const json = JSON.parse(bytes.toString());
+      if (Array.isArray(json?.data)) for (const item of json.data) delete item.guid;
+      bytes = Buffer.from(JSON.stringify(json));
+    }
+    const out = {};
+    upstream.headers.forEach((value, name) => { if (!skip.has(name)) out[name] = value; });
+    response.writeHead(upstream.status, out).end(bytes);
+  });
+  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  url = "http://127.0.0.1:" + proxy.address().port + new URL(mock.url).pathname;
+}
+console.log(JSON.stringify({ url, apiKey: mock.apiKey }));
+`;
+
+async function contractAgainst(kind: "sound" | "broken", extra: string[]): Promise<{ code: number; output: string }> {
+  await writeFile(join(consumer, "serve.mjs"), SERVE);
+  const server = spawn(process.execPath, ["serve.mjs", kind], { cwd: consumer, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const target = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+      let output = "";
+      server.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split("\n").find((text) => text.startsWith("{"));
+        if (line) resolve(JSON.parse(line) as { url: string; apiKey: string });
+      });
+      server.on("exit", (code) => reject(new Error(`serve.mjs exited (${code}): ${output}`)));
+    });
+    return await run(
+      "npx",
+      [
+        "--offline",
+        "--no-install",
+        "converseiq-contract",
+        "--base-url",
+        target.url,
+        "--api-key",
+        target.apiKey,
+        ...extra,
+      ],
+      consumer,
+    );
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
 
 /** The base URL the mock prints when it listens (`ConverseIQ mock server: http://127.0.0.1:PORT/public/v1`). */
 function listeningUrl(child: ChildProcess): Promise<string> {

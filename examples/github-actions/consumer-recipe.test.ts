@@ -1,7 +1,8 @@
 /**
  * The CI recipe (consumer.yml) works as written: its shell steps that start the mock, wait for it, smoke
  * test it and stop it are taken out of the workflow and run in bash, on a free port, against a fresh mock
- * of this checkout (standing in for the checked-out kit).
+ * of this checkout (standing in for the installed kit, node_modules/converseiq-kit; the packed package
+ * itself is tried from a consumer's node_modules by scripts/package/package.check.ts).
  *
  * The recipe's port is fixed by its consumer (MOCK_PORT), so it cannot be port 0 here: the test picks one
  * that was free a moment ago and, should another process take it before the mock binds it, starts again
@@ -9,7 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,9 +98,10 @@ describe("the recipe's shell steps, against a fresh mock", () => {
   let pid: number | undefined;
 
   beforeAll(async () => {
-    // The consumer's checkout, with converseiq-kit where the workflow checks it out (this repo, installed).
+    // The consumer's checkout, with converseiq-kit where npm ci installs it (this repo, built).
     workdir = await mkdtemp(join(tmpdir(), "ciq-consumer-"));
-    await symlink(root, join(workdir, ".converseiq-kit"));
+    await mkdir(join(workdir, "node_modules"));
+    await symlink(root, join(workdir, "node_modules", "converseiq-kit"));
   });
 
   afterAll(async () => {
@@ -149,10 +151,18 @@ describe("the recipe", () => {
 
   it("runs the contract checks against live on a schedule, with the key from a secret", () => {
     expect(liveJob?.if).toContain("schedule");
-    const contract = liveJob?.steps.find((s) => s.run === "npm run contract:live");
+    const contract = liveJob?.steps.find((s) => s.run?.startsWith("npx converseiq-contract "));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
     expect(contract?.env).toEqual({ CONVERSEIQ_API_KEY: "${{ secrets.CONVERSEIQ_API_KEY }}" });
-    const scripts = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: object }).scripts;
-    expect(scripts).toHaveProperty("contract:live");
+    expect(contract?.run).not.toContain("--allow-writes");
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: object };
+    expect(manifest.bin).toHaveProperty("converseiq-contract");
+  });
+
+  it("installs the kit as a dependency of the project, never a clone of its repository", () => {
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+    expect(steps.filter((s) => s.uses?.startsWith("actions/checkout") && s.name !== undefined)).toEqual([]);
+    expect(JSON.stringify(workflow)).not.toMatch(/KIT_REPOSITORY|\.converseiq-kit/);
+    expect(step("Start the mock")).toContain("node_modules/converseiq-kit/bin/converseiq-mock.js");
   });
 });

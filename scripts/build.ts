@@ -53,6 +53,26 @@ export async function buildPackage(): Promise<void> {
     throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`);
   }
   for (const file of EMITTED_RUNTIME_FILES) await writeAtomically(join(dist, file), await readFile(join(root, file)));
+  for (const folder of EMITTED) await rewriteDeclarationSpecifiers(join(dist, folder));
+}
+
+/** A relative module specifier ending in `.ts`, as written in an import, export or `import("...")` type. */
+const TS_SPECIFIER = /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\.ts\2/g;
+
+/**
+ * tsc rewrites `./x.ts` to `./x.js` in the JavaScript it emits (rewriteRelativeImportExtensions) but keeps
+ * the `.ts` in declaration files, which only TypeScript 5 and later resolve; `./x.js` resolves to
+ * `./x.d.ts` in every version and module resolution mode.
+ */
+async function rewriteDeclarationSpecifiers(folder: string): Promise<void> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith(".d.ts")) continue;
+    const path = join(entry.parentPath, entry.name);
+    const text = await readFile(path, "utf8");
+    const rewritten = text.replace(TS_SPECIFIER, (_, before, quote, stem) => `${before}${quote}${stem}.js${quote}`);
+    if (rewritten !== text) await writeFile(path, rewritten);
+  }
 }
 
 export async function buildMock(): Promise<{ outfile: string; inputs: string[] }> {

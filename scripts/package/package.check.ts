@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,6 +112,14 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
   it("has no TypeScript loader or compiler among what it installed", () => {
     for (const name of ["tsx", "typescript"])
       expect(existsSync(join(consumer, "node_modules", name)), name).toBe(false);
+  });
+
+  it("its declaration files import .js specifiers, which every TypeScript version resolves", async () => {
+    const dist = join(consumer, "node_modules", manifest.name, "dist");
+    const files = (await readdir(dist, { recursive: true })).filter((name) => name.endsWith(".d.ts"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files)
+      expect(await readFile(join(dist, name), "utf8"), name).not.toMatch(/["']\.{1,2}\/[^"']*\.ts["']/);
   });
 
   it("plain Node ESM imports every entry point", async () => {

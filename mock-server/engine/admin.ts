@@ -29,7 +29,7 @@ import { parseQuery } from "./query.ts";
 import type { ParsedRequest } from "./request.ts";
 import { readBody } from "./stages/body.ts";
 import { errorToResponse } from "./stages/errors.ts";
-import { MAX_PARAM_LENGTH } from "./stages/match.ts";
+import { decodePath, MAX_PARAM_LENGTH } from "./stages/match.ts";
 import { createOperationValidator, type SpecRef } from "./stages/validation.ts";
 import type { EngineResponse } from "./types.ts";
 
@@ -49,20 +49,6 @@ type Route =
   | { kind: "operation"; op: Operation; params: Record<string, string> }
   | { kind: "none" }
   | { kind: "refused"; error: HttpError };
-
-/**
- * The path with percent-encoding decoded as Fastify's router (find-my-way) read it: all but the characters
- * a segment reserves (`%2F` stays a slash inside a parameter, decoded with it), `%25` kept for the
- * parameters' own decoding; undefined when the encoding is malformed.
- */
-function decodePath(path: string): string | undefined {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURI(path.replace(/%25/g, "%2525"));
-  } catch {
-    return undefined;
-  }
-}
 
 function routeOf(request: ParsedRequest): Route {
   const path = decodePath(request.path);

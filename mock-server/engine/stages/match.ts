@@ -45,7 +45,7 @@ const unroutable = () =>
  * reserves (`%2F` stays a slash inside a parameter, decoded later with it), and `%25` kept for the
  * parameters' own decoding; undefined when the encoding is malformed.
  */
-function decodePath(path: string): string | undefined {
+export function decodePath(path: string): string | undefined {
   if (!path.includes("%")) return path;
   try {
     return decodeURI(path.replace(/%25/g, "%2525"));

@@ -3,7 +3,6 @@
  * nothing), against the mock listening on a free loopback port. Skipped, loudly, where Chromium is absent;
  * `.ci/run` installs it.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,26 +13,13 @@ import { listWebhooks } from "../../lib/webhooks.ts";
 import { root } from "../../scripts/generate-lib.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumMissing } from "../test/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
+const FLAGS = CHROMIUM_FLAGS;
 /** Written on every run (reports/tmp/ is not committed); reports/docs-page.png is a committed copy. */
 const SCREENSHOT = join(root, "reports/tmp/docs-page.png");
 
-const missing = !existsSync(CHROMIUM);
-if (missing) {
-  console.warn(
-    `\n!!! SKIPPING the browser test of /docs: ${CHROMIUM} not found.\n` +
-      "!!! Install Debian's Chromium (apt-get install -y chromium), as bash .ci/run does.\n",
-  );
-}
+const missing = chromiumMissing("/docs");
 
 const title = missing
   ? `/docs in headless Chromium: SKIPPED, ${CHROMIUM} not found (apt-get install chromium)`

@@ -10,7 +10,6 @@
  * any request to a host other than the static server is aborted and recorded (`context.route`, which sees
  * the service worker's own requests too), and every request to the API must be answered by the worker.
  */
-import { existsSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,16 +21,11 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_URL } from "../../generated/rules.ts";
 import { root } from "../../scripts/generate-lib.ts";
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumMissing } from "../test/chromium.ts";
 import type { PageResult } from "./browser/main.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
+  ...CHROMIUM_FLAGS,
   // No host resolves but the loopback address the page is served from: a request that got past the worker
   // could reach nothing.
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -40,13 +34,7 @@ const PAGE = join(root, "mock-server/transports/browser");
 const WORKER_SCRIPT = join(root, "node_modules/msw/lib/mockServiceWorker.js");
 const API_ORIGIN = new URL(API_BASE_URL).origin;
 
-const missing = !existsSync(CHROMIUM);
-if (missing) {
-  console.warn(
-    `\n!!! SKIPPING the browser test of the MSW handlers: ${CHROMIUM} not found.\n` +
-      "!!! Install Debian's Chromium (apt-get install -y chromium), as bash .ci/run does.\n",
-  );
-}
+const missing = chromiumMissing("the MSW handlers");
 
 const title = missing
   ? `the MSW handlers in headless Chromium: SKIPPED, ${CHROMIUM} not found (apt-get install chromium)`

@@ -72,11 +72,12 @@ describe("createClient", () => {
   });
 
   it.each([
-    { given: "an HTML page", status: 502, body: "<html>Bad Gateway</html>", code: "internal_error" },
+    { given: "an HTML page", status: 500, body: "<html>Server Error</html>", code: "internal_error" },
+    { given: "a gateway's page", status: 502, body: "<html>Bad Gateway</html>", code: "upstream_unreachable" },
     { given: "an empty body", status: 401, body: "", code: "unauthorized" },
     { given: "plain text", status: 429, body: "slow down", code: "rate_limited" },
     { given: "JSON that is not an Error", status: 503, body: '{"oops":true}', code: "service_unavailable" },
-    { given: "an unlisted 4xx", status: 403, body: "Forbidden", code: "invalid_request" },
+    { given: "an unlisted 4xx", status: 418, body: "I'm a teapot", code: "invalid_request" },
   ])("turns $given in a $status answer into an API error with code $code", async ({ status, body, code }) => {
     const client = createClient({ apiKey, fetch: fakeFetch(() => new Response(body, { status })).fetch });
     const { error } = await client.GET("/workspace");

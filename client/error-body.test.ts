@@ -15,9 +15,12 @@ describe("toApiError", () => {
     [429, "rate_limited"],
     [500, "internal_error"],
     [503, "service_unavailable"],
+    [403, "forbidden"],
+    [502, "upstream_unreachable"],
+    [504, "upstream_timeout"],
     // Statuses the spec gives no code: by class.
     [418, "invalid_request"],
-    [502, "internal_error"],
+    [507, "internal_error"],
   ])("calls an opaque %i answer %s", (status, code) => {
     expect(toApiError(status, "", "<html>proxy</html>")).toMatchObject({ code });
   });

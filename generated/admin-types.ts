@@ -624,10 +624,14 @@ export type components = {
              *       connection is then closed);
              *     - `unsupported_media_type`: the body is not `application/json`;
              *     - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-             *     - `internal_error` / `service_unavailable`: a fault on the server's side.
+             *     - `internal_error` / `service_unavailable`: a fault on the server's side;
+             *     - `forbidden`: the request is understood but not allowed (the validating proxy, `converseiq-mock
+             *       proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+             *     - `upstream_unreachable`: the validating proxy could not reach the live API;
+             *     - `upstream_timeout`: the live API did not answer the validating proxy in time.
              * @enum {string}
              */
-            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "invalid_request" | "invalid_json" | "invalid_reference" | "sender_not_allowed" | "unauthorized" | "not_found" | "method_not_allowed" | "request_timeout" | "email_taken" | "payload_too_large" | "unsupported_media_type" | "headers_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "forbidden" | "upstream_unreachable" | "upstream_timeout";
             /** @description What went wrong, in words meant for a developer. */
             message: string;
             /** @description Field-level problems, one per failing field or parameter. */

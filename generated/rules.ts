@@ -31,6 +31,9 @@ export const STATUS_BY_CODE = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  forbidden: 403,
+  upstream_unreachable: 502,
+  upstream_timeout: 504,
 } as const satisfies Record<ErrorCode, number>;
 
 /** The general code of each status: the first code `x-status` lists with it. */
@@ -47,6 +50,9 @@ export const CODE_BY_STATUS = {
   429: "rate_limited",
   500: "internal_error",
   503: "service_unavailable",
+  403: "forbidden",
+  502: "upstream_unreachable",
+  504: "upstream_timeout",
 } as const satisfies Record<number, ErrorCode>;
 
 /** The component schemas that are list pages; they share one envelope. */

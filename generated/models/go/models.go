@@ -538,7 +538,12 @@ type Error struct {
 	// connection is then closed);
 	// - `unsupported_media_type`: the body is not `application/json`;
 	// - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-	// - `internal_error` / `service_unavailable`: a fault on the server's side.
+	// - `internal_error` / `service_unavailable`: a fault on the server's side;
+	// - `forbidden`: the request is understood but not allowed (the validating proxy,
+	// `converseiq-mock
+	// proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+	// - `upstream_unreachable`: the validating proxy could not reach the live API;
+	// - `upstream_timeout`: the live API did not answer the validating proxy in time.
 	Code                                                                                       Code          `json:"code"`
 	// Field-level problems, one per failing field or parameter.
 	Details                                                                                    []ErrorDetail `json:"details,omitempty"`
@@ -1114,11 +1119,17 @@ type WebhookContactDeleted struct {
 // connection is then closed);
 // - `unsupported_media_type`: the body is not `application/json`;
 // - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-// - `internal_error` / `service_unavailable`: a fault on the server's side.
+// - `internal_error` / `service_unavailable`: a fault on the server's side;
+// - `forbidden`: the request is understood but not allowed (the validating proxy,
+// `converseiq-mock
+// proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+// - `upstream_unreachable`: the validating proxy could not reach the live API;
+// - `upstream_timeout`: the live API did not answer the validating proxy in time.
 type Code string
 
 const (
 	EmailTaken           Code = "email_taken"
+	Forbidden            Code = "forbidden"
 	HeadersTooLarge      Code = "headers_too_large"
 	InternalError        Code = "internal_error"
 	InvalidJSON          Code = "invalid_json"
@@ -1133,6 +1144,8 @@ const (
 	ServiceUnavailable   Code = "service_unavailable"
 	Unauthorized         Code = "unauthorized"
 	UnsupportedMediaType Code = "unsupported_media_type"
+	UpstreamTimeout      Code = "upstream_timeout"
+	UpstreamUnreachable  Code = "upstream_unreachable"
 )
 
 // Which part of the request the problem is in.

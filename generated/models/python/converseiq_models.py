@@ -80,9 +80,15 @@ class Code(Enum):
     connection is then closed);
     - `unsupported_media_type`: the body is not `application/json`;
     - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-    - `internal_error` / `service_unavailable`: a fault on the server's side.
+    - `internal_error` / `service_unavailable`: a fault on the server's side;
+    - `forbidden`: the request is understood but not allowed (the validating proxy,
+    `converseiq-mock
+    proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+    - `upstream_unreachable`: the validating proxy could not reach the live API;
+    - `upstream_timeout`: the live API did not answer the validating proxy in time.
     """
     EMAIL_TAKEN = "email_taken"
+    FORBIDDEN = "forbidden"
     HEADERS_TOO_LARGE = "headers_too_large"
     INTERNAL_ERROR = "internal_error"
     INVALID_JSON = "invalid_json"
@@ -97,6 +103,8 @@ class Code(Enum):
     SERVICE_UNAVAILABLE = "service_unavailable"
     UNAUTHORIZED = "unauthorized"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UPSTREAM_TIMEOUT = "upstream_timeout"
+    UPSTREAM_UNREACHABLE = "upstream_unreachable"
 
 
 class In(Enum):
@@ -163,7 +171,12 @@ class Error:
     connection is then closed);
     - `unsupported_media_type`: the body is not `application/json`;
     - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-    - `internal_error` / `service_unavailable`: a fault on the server's side.
+    - `internal_error` / `service_unavailable`: a fault on the server's side;
+    - `forbidden`: the request is understood but not allowed (the validating proxy,
+    `converseiq-mock
+    proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+    - `upstream_unreachable`: the validating proxy could not reach the live API;
+    - `upstream_timeout`: the live API did not answer the validating proxy in time.
     """
     message: str
     """What went wrong, in words meant for a developer."""

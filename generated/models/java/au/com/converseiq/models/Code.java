@@ -25,15 +25,21 @@ import com.fasterxml.jackson.annotation.*;
  * connection is then closed);
  * - `unsupported_media_type`: the body is not `application/json`;
  * - `rate_limited`: too many requests; retry after `Retry-After` seconds;
- * - `internal_error` / `service_unavailable`: a fault on the server's side.
+ * - `internal_error` / `service_unavailable`: a fault on the server's side;
+ * - `forbidden`: the request is understood but not allowed (the validating proxy,
+ * `converseiq-mock
+ * proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+ * - `upstream_unreachable`: the validating proxy could not reach the live API;
+ * - `upstream_timeout`: the live API did not answer the validating proxy in time.
  */
 public enum Code {
-    EMAIL_TAKEN, HEADERS_TOO_LARGE, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, REQUEST_TIMEOUT, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE;
+    EMAIL_TAKEN, FORBIDDEN, HEADERS_TOO_LARGE, INTERNAL_ERROR, INVALID_JSON, INVALID_REFERENCE, INVALID_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, PAYLOAD_TOO_LARGE, RATE_LIMITED, REQUEST_TIMEOUT, SENDER_NOT_ALLOWED, SERVICE_UNAVAILABLE, UNAUTHORIZED, UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, UPSTREAM_UNREACHABLE;
 
     @JsonValue
     public String toValue() {
         switch (this) {
             case EMAIL_TAKEN: return "email_taken";
+            case FORBIDDEN: return "forbidden";
             case HEADERS_TOO_LARGE: return "headers_too_large";
             case INTERNAL_ERROR: return "internal_error";
             case INVALID_JSON: return "invalid_json";
@@ -48,6 +54,8 @@ public enum Code {
             case SERVICE_UNAVAILABLE: return "service_unavailable";
             case UNAUTHORIZED: return "unauthorized";
             case UNSUPPORTED_MEDIA_TYPE: return "unsupported_media_type";
+            case UPSTREAM_TIMEOUT: return "upstream_timeout";
+            case UPSTREAM_UNREACHABLE: return "upstream_unreachable";
         }
         return null;
     }
@@ -55,6 +63,7 @@ public enum Code {
     @JsonCreator
     public static Code forValue(String value) throws IOException {
         if (value.equals("email_taken")) return EMAIL_TAKEN;
+        if (value.equals("forbidden")) return FORBIDDEN;
         if (value.equals("headers_too_large")) return HEADERS_TOO_LARGE;
         if (value.equals("internal_error")) return INTERNAL_ERROR;
         if (value.equals("invalid_json")) return INVALID_JSON;
@@ -69,6 +78,8 @@ public enum Code {
         if (value.equals("service_unavailable")) return SERVICE_UNAVAILABLE;
         if (value.equals("unauthorized")) return UNAUTHORIZED;
         if (value.equals("unsupported_media_type")) return UNSUPPORTED_MEDIA_TYPE;
+        if (value.equals("upstream_timeout")) return UPSTREAM_TIMEOUT;
+        if (value.equals("upstream_unreachable")) return UPSTREAM_UNREACHABLE;
         throw new IOException("Cannot deserialize Code");
     }
 }

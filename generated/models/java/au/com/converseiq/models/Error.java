@@ -34,7 +34,12 @@ public class Error {
      * connection is then closed);
      * - `unsupported_media_type`: the body is not `application/json`;
      * - `rate_limited`: too many requests; retry after `Retry-After` seconds;
-     * - `internal_error` / `service_unavailable`: a fault on the server's side.
+     * - `internal_error` / `service_unavailable`: a fault on the server's side;
+     * - `forbidden`: the request is understood but not allowed (the validating proxy,
+     * `converseiq-mock
+     * proxy`, answers it to a POST, PUT or DELETE unless started with `--allow-writes`);
+     * - `upstream_unreachable`: the validating proxy could not reach the live API;
+     * - `upstream_timeout`: the live API did not answer the validating proxy in time.
      */
     @JsonProperty("code")
     public Code getCode() { return code; }

@@ -1,0 +1,221 @@
+/**
+ * The recorder: a session against the mock (what the proxy sees of its upstream) becomes a state that a
+ * mock started from it serves, with the same pages, ids and relations, and none of the personal data.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkState } from "../admin/validation.ts";
+import { startMock } from "../start-mock.ts";
+import { writeStateFile } from "../state-file.ts";
+import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
+import { createMockFetch } from "../transports/fetch.ts";
+import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
+import type { Exchange } from "./types.ts";
+
+interface Page<T> {
+  data: T[];
+  page: number;
+  limit: number;
+  pages: number;
+  total: number;
+}
+
+/** The operation of each path the session reads (the proxy finds it with the spec's matcher). */
+const OPERATIONS: [RegExp, string][] = [
+  [/^\/workspace$/, "getWorkspace"],
+  [/^\/workspace\/me$/, "getWorkspaceOwner"],
+  [/^\/team$/, "listTeamMembers"],
+  [/^\/contact$/, "listContacts"],
+  [/^\/contact\/[^/]+$/, "getContact"],
+  [/^\/chat$/, "listChats"],
+  [/^\/chat\/[^/]+$/, "getChat"],
+  [/^\/chat\/[^/]+\/message$/, "listChatMessages"],
+];
+
+type Get = <T>(path: string) => Promise<T>;
+
+/** A client of the mock (the upstream) whose every answer the recorder also sees, as the proxy hands it on. */
+function recordingClient(observe: (exchange: Exchange) => void): { get: Get; close: () => Promise<void> } {
+  const mock = createMockFetch();
+  const get: Get = async (pathAndQuery) => {
+    const response = await mock.fetch(`/public/v1${pathAndQuery}`, { headers: { "x-api-key": mock.apiKey } });
+    const body = await response.json();
+    const url = new URL(pathAndQuery, "http://x");
+    const operationId = OPERATIONS.find(([re]) => re.test(url.pathname))?.[1];
+    observe({
+      operationId,
+      method: "GET",
+      path: `/public/v1${url.pathname}`,
+      query: Object.fromEntries(url.searchParams),
+      status: response.status,
+      body,
+    });
+    return body;
+  };
+  return { get, close: () => mock.close() };
+}
+
+/** The pages the session reads, in order; replayed against the recording. */
+const PAGES = ["/contact?page=1&limit=20", "/contact?page=2&limit=20", "/contact?page=3&limit=20", "/chat?limit=100"];
+
+interface Session {
+  workspace: Workspace;
+  owner: User;
+  team: Page<TeamMember>;
+  pages: Page<Contact | Chat>[];
+  contact: Contact;
+  messages: Map<string, Page<Message>>;
+}
+
+async function session(get: Get): Promise<Session> {
+  const workspace = await get<Workspace>("/workspace");
+  const owner = await get<User>("/workspace/me");
+  const team = await get<Page<TeamMember>>("/team?limit=100");
+  const pages: Page<Contact | Chat>[] = [];
+  for (const path of PAGES) pages.push(await get(path));
+  const firstContact = (pages[0] as Page<Contact>).data[0] as Contact;
+  const contact = await get<Contact>(`/contact/${firstContact.guid}`);
+  const messages = new Map<string, Page<Message>>();
+  const chats = (pages[3] as Page<Chat>).data;
+  for (const chat of chats.slice(0, 5)) messages.set(chat.guid, await get(`/chat/${chat.guid}/message?limit=100`));
+  return { workspace, owner, team, pages, contact, messages };
+}
+
+async function record(): Promise<{ source: Session; json: string; text: string; dir: string }> {
+  const recorder = createRecorder({ seed: "test-key" });
+  const client = recordingClient((exchange) => recorder.observe(exchange));
+  const source = await session(client.get);
+  await client.close();
+  const dir = await mkdtemp(join(tmpdir(), "record-"));
+  const file = join(dir, "state.json");
+  await writeStateFile(file, recorder.state());
+  return { source, json: file, text: await readFile(file, "utf8"), dir };
+}
+
+const guids = (items: { guid: string }[]) => items.map((i) => i.guid);
+
+describe("a recorded session", () => {
+  let recorded: Awaited<ReturnType<typeof record>>;
+  let replayed: Session;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    recorded = await record();
+    const mock = await startMock({ stateFile: recorded.json });
+    stop = () => mock.close();
+    replayed = await session(async (path) => {
+      const response = await fetch(`${mock.url}${path}`, { headers: { "x-api-key": mock.apiKey } });
+      return response.json();
+    });
+  });
+  afterAll(async () => {
+    await stop?.();
+    await rm(recorded.dir, { recursive: true, force: true });
+  });
+
+  it("is a valid state", () => {
+    expect(() => checkState(JSON.parse(recorded.text))).not.toThrow();
+  });
+
+  it("serves the same pages: the same ids in the same order, the same totals", () => {
+    const { source } = recorded;
+    expect(replayed.workspace.guid).toBe(source.workspace.guid);
+    expect(replayed.owner.guid).toBe(source.owner.guid);
+    expect(guids(replayed.team.data)).toEqual(guids(source.team.data));
+    expect(replayed.team.total).toBe(source.team.total);
+    replayed.pages.forEach((page, i) => {
+      const before = source.pages[i] as Page<Contact | Chat>;
+      expect(guids(page.data), PAGES[i]).toEqual(guids(before.data));
+      expect({ total: page.total, pages: page.pages }, PAGES[i]).toEqual({ total: before.total, pages: before.pages });
+    });
+    expect(replayed.contact.guid).toBe(source.contact.guid);
+    expect([...replayed.messages.keys()]).toEqual([...source.messages.keys()]);
+    for (const [chat, page] of replayed.messages) {
+      const before = source.messages.get(chat) as Page<Message>;
+      expect(guids(page.data)).toEqual(guids(before.data));
+      expect(page.total).toBe(before.total);
+    }
+  });
+
+  it("keeps relations, timestamps and flags, and replaces the personal data", () => {
+    const { source } = recorded;
+    const chats = (source.pages[3] as Page<Chat>).data;
+    const replayedChats = (replayed.pages[3] as Page<Chat>).data;
+    replayedChats.forEach((chat, i) => {
+      const before = chats[i] as Chat;
+      const { title, ...kept } = chat;
+      const { title: realTitle, ...keptBefore } = before;
+      expect(kept).toEqual(keptBefore);
+      if (realTitle !== null) expect(title).not.toBe(realTitle);
+    });
+    for (const [chat, page] of replayed.messages) {
+      const before = source.messages.get(chat) as Page<Message>;
+      page.data.forEach((message, i) => {
+        const real = before.data[i] as Message;
+        const { message: text, ...kept } = message;
+        const { message: realText, ...keptBefore } = real;
+        expect(kept).toEqual(keptBefore);
+        expect(message.chat).toBe(chat);
+        expect(text).not.toBe(realText);
+        expect(Math.abs(text.length - realText.length)).toBeLessThanOrEqual(1);
+      });
+    }
+    const contact = replayed.contact;
+    expect(contact.created_at).toBe(source.contact.created_at);
+    expect(contact.lang).toBe(source.contact.lang);
+    for (const field of PERSONAL_CONTACT_FIELDS) {
+      if (source.contact[field] !== null) expect(contact[field], field).not.toBe(source.contact[field]);
+    }
+    expect(replayed.owner.name).not.toBe(source.owner.name);
+    expect(replayed.workspace.name).not.toBe(source.workspace.name);
+  });
+
+  it("leaves no value of a personal field of the traffic anywhere in the file", () => {
+    const { source, text } = recorded;
+    const values = new Set<string>();
+    const contacts = source.pages.slice(0, 3).flatMap((p) => p.data) as Contact[];
+    for (const c of [...contacts, source.contact]) {
+      for (const field of PERSONAL_CONTACT_FIELDS) if (c[field] !== null) values.add(c[field] as string);
+    }
+    for (const p of [...source.team.data, source.owner]) {
+      for (const v of [p.name, p.email, p.avatar]) if (v !== null) values.add(v);
+    }
+    values.add(source.workspace.name);
+    for (const chat of (source.pages[3] as Page<Chat>).data) if (chat.title !== null) values.add(chat.title);
+    for (const page of source.messages.values()) for (const m of page.data) values.add(m.message);
+    expect(values.size).toBeGreaterThan(200);
+    // Each value as a whole JSON string (in any case): what the file would hold were the value kept.
+    const lower = text.toLowerCase();
+    const leaked = [...values].filter((v) => lower.includes(JSON.stringify(v.toLowerCase())));
+    expect(leaked).toEqual([]);
+  });
+
+  it("keeps emails valid and unique, case-insensitively", () => {
+    const state = JSON.parse(recorded.text) as { contacts: Contact[]; team: TeamMember[] };
+    const emails = state.contacts.flatMap((c) => (c.email === null ? [] : [c.email.toLowerCase()]));
+    expect(emails.length).toBeGreaterThan(40);
+    expect(new Set(emails).size).toBe(emails.length);
+    for (const email of [...emails, ...state.team.map((m) => m.email)]) {
+      expect(email).toMatch(/^[a-z0-9.]+@example\.com$/);
+    }
+  });
+
+  it("titles each chat that was never renamed with its contact's fake name", async () => {
+    const state = JSON.parse(recorded.text) as { contacts: Contact[]; chats: (Chat & { custom_title: null })[] };
+    const names = new Map(state.contacts.map((c) => [c.guid, c.name]));
+    const withContact = state.chats.filter((c) => c.contact !== null);
+    expect(withContact.length).toBeGreaterThan(0);
+    for (const chat of withContact) {
+      expect(chat.custom_title).toBeNull();
+      expect(chat.title).toBe(names.get(chat.contact as string));
+    }
+  });
+
+  it("gives the same bytes when the same traffic is recorded again", async () => {
+    const again = await record();
+    await rm(again.dir, { recursive: true, force: true });
+    expect(again.text).toBe(recorded.text);
+  });
+});

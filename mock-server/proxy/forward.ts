@@ -1,0 +1,93 @@
+/**
+ * Sends one request on to the upstream and reads its answer whole: status, headers (minus the hop-by-hop
+ * ones, which belong to each connection) and body bytes, untouched. An upstream that cannot be reached is
+ * a 502 `upstream_unreachable`, one that does not answer within the timeout a 504 `upstream_timeout`, both
+ * in the spec's Error shape. The key is sent, never put in a message.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import { STATUS_BY_CODE } from "../../generated/rules.ts";
+import { errorBody } from "../engine/errors.ts";
+
+/** What the upstream answered, or the proxy's own answer in its place. */
+export interface Upstream {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+  /** True when the answer is the proxy's (502, 504), not the upstream's. */
+  own: boolean;
+}
+
+/** Headers of one connection (RFC 9110 §7.6.1), neither forwarded nor passed back. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+]);
+
+export interface ForwardRequest {
+  method: string;
+  /** Path and query, as received. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer | undefined;
+}
+
+export async function forward(
+  upstream: string,
+  request: ForwardRequest,
+  apiKey: string | undefined,
+  timeoutMs: number,
+): Promise<Upstream> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  if (!headers.has("x-api-key") && apiKey !== undefined) headers.set("x-api-key", apiKey);
+  // fetch decompresses and would hand back bytes that no longer match the upstream's content-encoding.
+  headers.set("accept-encoding", "identity");
+  const target = `${upstream.replace(/\/+$/, "")}${request.url}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(target, {
+      method: request.method,
+      headers,
+      redirect: "manual",
+      signal,
+      ...(request.body && request.body.length > 0 ? { body: new Uint8Array(request.body) } : {}),
+    });
+    const body = Buffer.from(await response.arrayBuffer());
+    const out: Record<string, string | string[]> = {};
+    response.headers.forEach((value, name) => {
+      if (!HOP_BY_HOP.has(name) && name !== "set-cookie") out[name] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) out["set-cookie"] = cookies;
+    return { status: response.status, headers: out, body, own: false };
+  } catch (error) {
+    if (signal.aborted) {
+      return own("upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`);
+    }
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    return own("upstream_unreachable", `The upstream ${new URL(upstream).origin} could not be reached (${why}).`);
+  }
+}
+
+/** The proxy's own answer, in the spec's Error shape. */
+export function own(code: "upstream_timeout" | "upstream_unreachable" | "forbidden", message: string): Upstream {
+  const body = Buffer.from(JSON.stringify(errorBody(code, message)));
+  return {
+    status: STATUS_BY_CODE[code],
+    headers: { "content-type": "application/json; charset=utf-8" },
+    body,
+    own: true,
+  };
+}

@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkState } from "../admin/validation.ts";
 import { startMock } from "../start-mock.ts";
-import { writeStateFile } from "../state-file.ts";
+import { readStateFile, writeStateFile } from "../state-file.ts";
 import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
 import { createMockFetch } from "../transports/fetch.ts";
 import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
+import { recordToFile } from "./record-file.ts";
 import type { Exchange } from "./types.ts";
 
 interface Page<T> {
@@ -217,5 +218,26 @@ describe("a recorded session", () => {
     const again = await record();
     await rm(again.dir, { recursive: true, force: true });
     expect(again.text).toBe(recorded.text);
+  });
+});
+
+describe("recording to a file (--record FILE)", () => {
+  it("writes the state a moment after the answers, and again on flush, as a file --state loads", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "record-file-"));
+    try {
+      const file = join(dir, "recorded.json");
+      const recording = recordToFile(file, { seed: "test-key", delayMs: 10 });
+      const client = recordingClient((exchange) => recording.observe(exchange));
+      const workspace = await client.get<Workspace>("/workspace");
+      await expect.poll(() => readStateFile(file), { timeout: 2000 }).toBeDefined();
+      await client.get("/contact?limit=5");
+      await client.close();
+      await recording.flush();
+      const state = await readStateFile(file);
+      expect(state?.workspace.guid).toBe(workspace.guid);
+      expect(state?.contacts).toHaveLength(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

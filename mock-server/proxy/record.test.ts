@@ -241,3 +241,112 @@ describe("recording to a file (--record FILE)", () => {
     }
   });
 });
+
+describe("what the answers only name", () => {
+  const time = "2026-03-14T09:30:00Z";
+  const ids = {
+    chat: "0b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+    renamed: "1b7d3e9f-2a4c-4e6b-9d1f-3a5c7e9b1d2f",
+    channel: "9d2f4b6e-8a0c-4c2e-9f1b-3d5f7b9d1e3a",
+    contact: "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
+    agent: "2e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+    bot: "3e4a6c8f-0b2d-4d6f-8a1c-3e5a7c9e1b3d",
+    message: "7e1f3a5c-9b2d-4f6e-8a0c-1d3e5f7a9b2c",
+  };
+  const chat = (guid: string, title: string): Chat => ({
+    guid,
+    channel: ids.channel,
+    title,
+    contact: ids.contact,
+    agent: ids.agent,
+    bot: null,
+    chatflow: 0,
+    muted: false,
+    archived: false,
+    resolved: false,
+    created_at: time,
+    updated_at: time,
+  });
+  const exchange = (operationId: string, path: string, body: unknown): Exchange => ({
+    operationId,
+    method: "GET",
+    path: `/public/v1${path}`,
+    query: {},
+    status: 200,
+    body,
+  });
+
+  it("adds the channels, bots, contacts and team members that chats and messages name", () => {
+    const recorder = createRecorder();
+    recorder.observe(exchange("getChat", `/chat/${ids.chat}`, chat(ids.chat, "Olivia Brown")));
+    const message: Message = {
+      guid: ids.message,
+      chat: ids.chat,
+      message: "Hello",
+      sender_type: "bot",
+      agent: null,
+      bot: ids.bot,
+      contact: null,
+      created_at: time,
+      updated_at: time,
+    };
+    recorder.observe(exchange("getChatMessage", `/chat/${ids.chat}/message/${ids.message}`, message));
+    const state = checkState(recorder.state());
+    expect(state.channels).toEqual([{ guid: ids.channel, type: "LiveChatWeb", name: "Channel 1" }]);
+    expect(state.bots).toEqual([{ guid: ids.bot, name: "Bot 1" }]);
+    expect(state.contacts.map((c) => c.guid)).toEqual([ids.contact]);
+    // The contact's name is its chat's default title, faked the same way.
+    expect(state.contacts[0]?.name).toBe(state.chats[0]?.title);
+    expect(state.contacts[0]?.name).not.toBe("Olivia Brown");
+    expect(state.team.map((m) => m.guid)).toContain(ids.agent);
+    expect(state.workspace.owner).toBe(state.owner.guid);
+    expect(JSON.stringify(state)).not.toContain("Olivia Brown");
+  });
+
+  it("keeps a renamed chat's title as its custom title, and drops what a delete removed", () => {
+    const recorder = createRecorder();
+    const contact = { ...emptyContact(ids.contact), name: "Olivia Brown" };
+    recorder.observe(exchange("getContact", `/contact/${ids.contact}`, contact));
+    recorder.observe(exchange("getChat", `/chat/${ids.chat}`, chat(ids.chat, "Olivia Brown")));
+    recorder.observe(exchange("updateChat", `/chat/${ids.renamed}`, chat(ids.renamed, "Warranty claim")));
+    let state = checkState(recorder.state());
+    expect(state.chats.map((c) => c.custom_title === null)).toEqual([true, false]);
+    expect(state.chats[1]?.title).not.toBe("Warranty claim");
+    recorder.observe({ ...exchange("deleteContact", `/contact/${ids.contact}`, {}), method: "DELETE" });
+    recorder.observe({ ...exchange("deleteChat", `/chat/${ids.renamed}`, {}), method: "DELETE" });
+    state = checkState(recorder.state());
+    expect(state.contacts).toEqual([]);
+    expect(state.chats.map((c) => [c.guid, c.contact])).toEqual([[ids.chat, null]]);
+  });
+
+  it("ignores failed answers and properties the spec lacks", () => {
+    const recorder = createRecorder();
+    recorder.observe({ ...exchange("getContact", `/contact/${ids.contact}`, { code: "not_found" }), status: 404 });
+    recorder.observe(exchange("getContact", `/contact/${ids.contact}`, { ...emptyContact(ids.contact), vip: true }));
+    const state = checkState(recorder.state());
+    expect(state.contacts).toHaveLength(1);
+    expect(state.contacts[0]).not.toHaveProperty("vip");
+    expect(recorder.version).toBe(1);
+  });
+
+  function emptyContact(guid: string): Contact {
+    return {
+      guid,
+      name: null,
+      email: null,
+      phone: null,
+      ip: null,
+      origin: null,
+      description: null,
+      country: null,
+      zip_code: null,
+      city: null,
+      state: null,
+      address: null,
+      company: null,
+      lang: null,
+      created_at: time,
+      updated_at: time,
+    };
+  }
+});

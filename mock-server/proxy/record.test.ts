@@ -1,16 +1,18 @@
 /**
- * The recorder: a session against the mock (what the proxy sees of its upstream) becomes a state that a
- * mock started from it serves, with the same pages, ids and relations, and none of the personal data.
+ * The recorder: a session through the validating proxy, in front of a mock that stands in for the live API,
+ * becomes a state that a mock started from it serves, with the same pages, ids and relations, and none of the personal data.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkState } from "../admin/validation.ts";
+import { buildMockServer } from "../app.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import { startMock } from "../start-mock.ts";
 import { readStateFile, writeStateFile } from "../state-file.ts";
 import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
-import { createMockFetch } from "../transports/fetch.ts";
+import { startProxy } from "./index.ts";
 import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
 import { recordToFile } from "./record-file.ts";
 import type { Exchange } from "./types.ts";
@@ -23,39 +25,26 @@ interface Page<T> {
   total: number;
 }
 
-/** The operation of each path the session reads (the proxy finds it with the spec's matcher). */
-const OPERATIONS: [RegExp, string][] = [
-  [/^\/workspace$/, "getWorkspace"],
-  [/^\/workspace\/me$/, "getWorkspaceOwner"],
-  [/^\/team$/, "listTeamMembers"],
-  [/^\/contact$/, "listContacts"],
-  [/^\/contact\/[^/]+$/, "getContact"],
-  [/^\/chat$/, "listChats"],
-  [/^\/chat\/[^/]+$/, "getChat"],
-  [/^\/chat\/[^/]+\/message$/, "listChatMessages"],
-];
-
 type Get = <T>(path: string) => Promise<T>;
 
-/** A client of the mock (the upstream) whose every answer the recorder also sees, as the proxy hands it on. */
-function recordingClient(observe: (exchange: Exchange) => void): { get: Get; close: () => Promise<void> } {
-  const mock = createMockFetch();
-  const get: Get = async (pathAndQuery) => {
-    const response = await mock.fetch(`/public/v1${pathAndQuery}`, { headers: { "x-api-key": mock.apiKey } });
-    const body = await response.json();
-    const url = new URL(pathAndQuery, "http://x");
-    const operationId = OPERATIONS.find(([re]) => re.test(url.pathname))?.[1];
-    observe({
-      operationId,
-      method: "GET",
-      path: `/public/v1${url.pathname}`,
-      query: Object.fromEntries(url.searchParams),
-      status: response.status,
-      body,
-    });
-    return body;
+/**
+ * A client of a mock (standing in for the live API) through the validating proxy, whose every answer the
+ * recorder sees through the proxy's `onExchange`, as `--record` wires it.
+ */
+async function recordingClient(
+  observe: (exchange: Exchange) => void,
+): Promise<{ get: Get; close: () => Promise<void> }> {
+  const mock = await buildMockServer({ logger: false });
+  const upstream = await mock.listen({ port: 0, host: "127.0.0.1" });
+  const proxy = await startProxy({ upstream, apiKey: DEFAULT_API_KEY, onExchange: observe });
+  const get: Get = async (path) => (await fetch(`${proxy.origin}${PUBLIC_PREFIX}${path}`)).json();
+  return {
+    get,
+    close: async () => {
+      await proxy.close();
+      await mock.close();
+    },
   };
-  return { get, close: () => mock.close() };
 }
 
 /** The pages the session reads, in order; replayed against the recording. */
@@ -86,7 +75,7 @@ async function session(get: Get): Promise<Session> {
 
 async function record(): Promise<{ source: Session; json: string; text: string; dir: string }> {
   const recorder = createRecorder({ seed: "test-key" });
-  const client = recordingClient((exchange) => recorder.observe(exchange));
+  const client = await recordingClient((exchange) => recorder.observe(exchange));
   const source = await session(client.get);
   await client.close();
   const dir = await mkdtemp(join(tmpdir(), "record-"));
@@ -227,7 +216,7 @@ describe("recording to a file (--record FILE)", () => {
     try {
       const file = join(dir, "recorded.json");
       const recording = recordToFile(file, { seed: "test-key", delayMs: 10 });
-      const client = recordingClient((exchange) => recording.observe(exchange));
+      const client = await recordingClient((exchange) => recording.observe(exchange));
       const workspace = await client.get<Workspace>("/workspace");
       await expect.poll(() => readStateFile(file), { timeout: 2000 }).toBeDefined();
       await client.get("/contact?limit=5");

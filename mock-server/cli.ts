@@ -3,6 +3,8 @@
  * (cli/flags.ts), builds the server, listens, prints the banner, and on SIGINT/SIGTERM closes the server,
  * which writes the state file when there is one, prints the coverage table with --coverage, and exits 0.
  *
+ * `converseiq-mock proxy ...` runs the validating proxy instead (cli/proxy.ts).
+ *
  * Exit codes: 0 stopped by a signal, or --help; 1 could not start (port in use, ...), failed to close, or
  * a status of --coverage-require was never answered; 2 a bad flag, environment variable or state file (a
  * message, no stack trace).
@@ -85,6 +87,11 @@ function stopOnSignals(app: MockServer, config: CliConfig): void {
 }
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (argv[0] === "proxy") {
+    // The validating proxy (cli/proxy.ts): a command of its own, with its own flags.
+    const { runProxy } = await import("./cli/proxy.ts");
+    return runProxy(argv.slice(1), env, fail);
+  }
   let request: ReturnType<typeof parseCli>;
   try {
     request = parseCli(argv, env);

@@ -32,7 +32,12 @@ export interface CannedTable {
   success: number | undefined;
 }
 
-const CATALOGUE = Object.entries(STATUS_BY_CODE) as [ErrorCode, number][];
+/**
+ * Codes only the validating proxy sends (mock-server/proxy/), never the mock: a `default` or `5XX` response
+ * does not make the mock answer their statuses (403, 502, 504).
+ */
+const PROXY_ONLY = new Set<ErrorCode>(["forbidden", "upstream_unreachable", "upstream_timeout"]);
+const CATALOGUE = (Object.entries(STATUS_BY_CODE) as [ErrorCode, number][]).filter(([code]) => !PROXY_ONLY.has(code));
 const catalogueCode = (status: number): ErrorCode | undefined => CODE_BY_STATUS[status as keyof typeof CODE_BY_STATUS];
 
 export function cannedResponses(op: Operation, doc: oas31.OpenAPIObject = publicSpec): CannedTable {

@@ -1,0 +1,151 @@
+/**
+ * `converseiq-mock proxy`: the validating proxy (mock-server/proxy/) from the command line. Reads its flags
+ * (`parseProxyCli`, its own small table: the mock's flags mean nothing to it), starts it, prints the line
+ * it listens on (`ConverseIQ validating proxy: http://HOST:PORT/public/v1`, so that a script started with
+ * `--port 0` can read the port), and on SIGINT/SIGTERM stops, writing the report with `--report FILE`.
+ *
+ * The key is taken from `--api-key` or, better (a flag shows in `ps`), `CONVERSEIQ_API_KEY`; it is never
+ * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start, 2 a bad flag.
+ */
+import { parseArgs } from "node:util";
+import { PUBLIC_PREFIX } from "../options.ts";
+import type { ProxyOptions } from "../proxy/types.ts";
+import { parseInteger, UsageError } from "./values.ts";
+
+export const PROXY_NAME = "converseiq-mock proxy";
+export const DEFAULT_PROXY_PORT = 4011;
+/** The line the proxy prints once it listens; the first group is its origin. */
+export const PROXY_LISTENING = /^ConverseIQ validating proxy: (http:\/\/[^\s/]+)/m;
+
+interface ProxyFlag {
+  name: string;
+  value?: string;
+  help: string;
+}
+
+export const PROXY_FLAGS: ProxyFlag[] = [
+  { name: "upstream", value: "URL", help: "The live API's origin (required); each request's path is appended." },
+  { name: "port", value: "N", help: `Port to listen on (default ${DEFAULT_PROXY_PORT}; 0 picks a free one).` },
+  { name: "host", value: "HOST", help: "Address to listen on (default 127.0.0.1)." },
+  {
+    name: "api-key",
+    value: "KEY",
+    help: "Sent as x-api-key when the caller sends none (or env CONVERSEIQ_API_KEY). Never printed.",
+  },
+  { name: "allow-writes", help: "Forward POST, PUT and DELETE (else answered 403 forbidden)." },
+  { name: "timeout", value: "MS", help: "How long to wait for the upstream (default 30000), then 504." },
+  { name: "report", value: "FILE", help: "On stop, write the report to FILE.md and FILE.json." },
+  { name: "quiet", help: "Print only the line it listens on and the violations (no request log)." },
+];
+
+export interface ProxyCliConfig {
+  options: ProxyOptions;
+  quiet: boolean;
+}
+
+export type ProxyCliRequest = { help: true } | { help: false; config: ProxyCliConfig };
+
+export function parseProxyCli(argv: string[], env: NodeJS.ProcessEnv): ProxyCliRequest {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: "boolean", short: "h" },
+        ...Object.fromEntries(PROXY_FLAGS.map((f) => [f.name, { type: f.value ? "string" : "boolean" } as const])),
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+  const upstream = values.upstream as string | undefined;
+  if (upstream === undefined) throw new UsageError("--upstream URL is required");
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch {
+    throw new UsageError(`--upstream: expected a URL, got "${upstream}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--upstream: expected http(s)");
+  const apiKey = (values["api-key"] as string | undefined) ?? env.CONVERSEIQ_API_KEY?.trim();
+  const options: ProxyOptions = {
+    upstream,
+    port: values.port === undefined ? DEFAULT_PROXY_PORT : parseInteger(values.port as string, 0, 65535),
+    host: (values.host as string | undefined) ?? "127.0.0.1",
+    allowWrites: values["allow-writes"] === true,
+    ...(apiKey ? { apiKey } : {}),
+    ...(values.timeout === undefined ? {} : { timeoutMs: parseInteger(values.timeout as string, 1, 3_600_000) }),
+    ...(values.report === undefined ? {} : { reportFile: values.report as string }),
+  };
+  return { help: false, config: { options, quiet: values.quiet === true } };
+}
+
+export function proxyUsage(): string {
+  const label = (f: ProxyFlag) => `--${f.name}${f.value ? ` ${f.value}` : ""}`;
+  const width = Math.max(...PROXY_FLAGS.map((f) => label(f).length)) + 2;
+  return [
+    "Usage: converseiq-mock proxy --upstream URL [options]",
+    "",
+    "The validating proxy: forwards each request to the live API, passes its answer back unchanged, and",
+    "checks request and answer against the spec; violations are logged and listed at GET /__admin/violations.",
+    "",
+    ...PROXY_FLAGS.map((f) => `  ${label(f).padEnd(width)}${f.help}`),
+    `  ${"-h, --help".padEnd(width)}Show this text and exit.`,
+    "",
+  ].join("\n");
+}
+
+/** Runs the proxy until SIGINT/SIGTERM. `fail` prints and exits (the CLI's). */
+export async function runProxy(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  fail: (code: 1 | 2, message: string, hint?: string) => never,
+): Promise<void> {
+  let request: ProxyCliRequest;
+  try {
+    request = parseProxyCli(argv, env);
+  } catch (error) {
+    if (error instanceof UsageError) fail(2, error.message, `Run ${PROXY_NAME} --help for the flags.\n`);
+    throw error;
+  }
+  if (request.help) {
+    process.stdout.write(proxyUsage());
+    return;
+  }
+  const { options, quiet } = request.config;
+  const { startProxy } = await import("../proxy/index.ts");
+  const log = (line: string) => {
+    if (!quiet || line.startsWith("violation ")) process.stdout.write(`${line}\n`);
+  };
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  try {
+    proxy = await startProxy({ ...options, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") fail(1, `port ${options.port} is in use: pick another with --port.`);
+    throw error;
+  }
+  process.stdout.write(
+    `ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${new URL(options.upstream).origin}\n`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    try {
+      await proxy.close();
+      if (options.reportFile !== undefined) {
+        const base = options.reportFile.replace(/\.(md|json)$/, "");
+        process.stdout.write(`Report: ${base}.md, ${base}.json\n`);
+      }
+      process.exit(0);
+    } catch (error) {
+      fail(1, `failed to close cleanly: ${(error as Error).message}`);
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -35,11 +35,23 @@ export const PROXY_FLAGS: ProxyFlag[] = [
   { name: "allow-writes", help: "Forward POST, PUT and DELETE (else answered 403 forbidden)." },
   { name: "timeout", value: "MS", help: "How long to wait for the upstream (default 30000), then 504." },
   { name: "report", value: "FILE", help: "On stop, write the report to FILE.md and FILE.json." },
+  {
+    name: "record",
+    value: "FILE",
+    help: "Record every object answered, personal data replaced, as a state file for --state FILE.",
+  },
+  {
+    name: "record-key",
+    value: "KEY",
+    help: "The key of the hash that picks the fakes (or env CONVERSEIQ_RECORD_KEY).",
+  },
   { name: "quiet", help: "Print only the line it listens on and the violations (no request log)." },
 ];
 
 export interface ProxyCliConfig {
   options: ProxyOptions;
+  /** `--record FILE` (proxy/record-file.ts), with the key of its fakes when one is given. */
+  record?: { file: string; key?: string };
   quiet: boolean;
 }
 
@@ -80,7 +92,13 @@ export function parseProxyCli(argv: string[], env: NodeJS.ProcessEnv): ProxyCliR
     ...(values.timeout === undefined ? {} : { timeoutMs: parseInteger(values.timeout as string, 1, 3_600_000) }),
     ...(values.report === undefined ? {} : { reportFile: values.report as string }),
   };
-  return { help: false, config: { options, quiet: values.quiet === true } };
+  const recordKey = (values["record-key"] as string | undefined) ?? env.CONVERSEIQ_RECORD_KEY?.trim();
+  if (recordKey !== undefined && values.record === undefined) throw new UsageError("--record-key needs --record FILE");
+  const record =
+    values.record === undefined
+      ? {}
+      : { record: { file: values.record as string, ...(recordKey ? { key: recordKey } : {}) } };
+  return { help: false, config: { options, quiet: values.quiet === true, ...record } };
 }
 
 export function proxyUsage(): string {
@@ -115,14 +133,21 @@ export async function runProxy(
     process.stdout.write(proxyUsage());
     return;
   }
-  const { options, quiet } = request.config;
+  const { options, quiet, record } = request.config;
   const { startProxy } = await import("../proxy/index.ts");
+  const { recordToFile } = await import("../proxy/record-file.ts");
+  const recording =
+    record &&
+    recordToFile(record.file, {
+      ...(record.key === undefined ? {} : { seed: record.key }),
+      onError: (error) => process.stderr.write(`${PROXY_NAME}: ${(error as Error).message}\n`),
+    });
   const log = (line: string) => {
     if (!quiet || line.startsWith("violation ")) process.stdout.write(`${line}\n`);
   };
   let proxy: Awaited<ReturnType<typeof startProxy>>;
   try {
-    proxy = await startProxy({ ...options, log });
+    proxy = await startProxy({ ...options, log, ...(recording ? { onExchange: recording.observe } : {}) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") fail(1, `port ${options.port} is in use: pick another with --port.`);
@@ -137,6 +162,10 @@ export async function runProxy(
     stopping = true;
     try {
       await proxy.close();
+      if (recording) {
+        await recording.flush();
+        process.stdout.write(`Recorded: ${record?.file}\n`);
+      }
       if (options.reportFile !== undefined) {
         const base = options.reportFile.replace(/\.(md|json)$/, "");
         process.stdout.write(`Report: ${base}.md, ${base}.json\n`);

@@ -66,7 +66,9 @@ export async function forward(
     const body = Buffer.from(await response.arrayBuffer());
     const out: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
-      if (!HOP_BY_HOP.has(name) && name !== "set-cookie") out[name] = value;
+      // fetch has already undone any content-encoding the upstream sent despite `identity`: the bytes
+      // passed on are the decoded ones, so the header that named the encoding goes too.
+      if (!HOP_BY_HOP.has(name) && name !== "set-cookie" && name !== "content-encoding") out[name] = value;
     });
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) out["set-cookie"] = cookies;

@@ -93,7 +93,11 @@ export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy
     if (judged.extras.length > 0) {
       const name = operationId ?? "(no operation)";
       const counts = extras.get(name) ?? new Map<string, number>();
-      for (const where of judged.extras) counts.set(where, (counts.get(where) ?? 0) + 1);
+      // By place in the body, not by item: `/data/*/x` once per item that had it.
+      for (const where of judged.extras) {
+        const place = where.replace(/\/\d+(?=\/|$)/g, "/*");
+        counts.set(place, (counts.get(place) ?? 0) + 1);
+      }
       extras.set(name, counts);
     }
     try {

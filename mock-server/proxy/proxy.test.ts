@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { breakContacts, startEditingProxy } from "../../contract-tests/run/editing-proxy.ts";
+import { ADDED_PROPERTY, addDrift, breakContacts, startEditingProxy } from "../../contract-tests/run/editing-proxy.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import { startProxy, type ValidatingProxy, VIOLATIONS_PATH } from "./index.ts";
@@ -136,6 +136,22 @@ describe("the validating proxy", () => {
         await new Promise((resolve) => breaking.server.close(resolve));
       }
     });
+  });
+
+  it("reports an undocumented property without calling it a violation, by operation and in the drift part", async () => {
+    const drifting = await startEditingProxy(upstream, addDrift);
+    try {
+      const { proxy } = await proxyTo(drifting.origin);
+      expect((await fetch(`${proxy.origin}${PUBLIC_PREFIX}/contact?limit=2`)).status).toBe(200);
+      expect(proxy.violations()).toEqual([]);
+      const report = proxy.report();
+      const listContacts = report.operations.find((o) => o.operation === "listContacts");
+      expect(listContacts?.undocumented).toEqual([{ property: `/data/*/${ADDED_PROPERTY}`, times: 2 }]);
+      const contact = report.drift.schemas.find((s) => s.schema === "Contact");
+      expect(contact?.undocumentedReturned).toEqual([{ property: ADDED_PROPERTY, times: 2 }]);
+    } finally {
+      await new Promise((resolve) => drifting.server.close(resolve));
+    }
   });
 
   it("writes the report (FILE.md, FILE.json) on close: operations, statuses, violations, x-inferred parts; never the key", async () => {

@@ -20,7 +20,7 @@ export interface OperationSeen {
   statuses: Record<string, number>;
   /** Each distinct violation (side, rule, message) with how many times it was seen. */
   violations: { side: string; rule: string; message: string; field?: string; times: number }[];
-  /** Undocumented properties the answers had (JSON pointers), with how many times. */
+  /** Undocumented properties the answers had (JSON pointers, `*` for any item of an array), with how many times. */
   undocumented: { property: string; times: number }[];
 }
 

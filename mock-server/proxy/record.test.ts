@@ -211,6 +211,21 @@ describe("a recorded session", () => {
 });
 
 describe("recording to a file (--record FILE)", () => {
+  it("writes at once when the last write is maxWaitMs old, however busy the traffic", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "record-file-"));
+    try {
+      const file = join(dir, "recorded.json");
+      const recording = recordToFile(file, { delayMs: 60_000, maxWaitMs: 0 });
+      const client = await recordingClient((exchange) => recording.observe(exchange));
+      await client.get("/workspace");
+      await client.close();
+      await expect.poll(() => readStateFile(file), { timeout: 2000 }).toBeDefined();
+      await recording.flush();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes the state a moment after the answers, and again on flush, as a file --state loads", async () => {
     const dir = await mkdtemp(join(tmpdir(), "record-file-"));
     try {
@@ -306,6 +321,17 @@ describe("what the answers only name", () => {
     state = checkState(recorder.state());
     expect(state.contacts).toEqual([]);
     expect(state.chats.map((c) => [c.guid, c.contact])).toEqual([[ids.chat, null]]);
+  });
+
+  it("leaves the email to the first of two contacts recorded with it, so that the mock takes the file", () => {
+    const recorder = createRecorder();
+    const other = "6c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d";
+    recorder.observe(
+      exchange("getContact", `/contact/${ids.contact}`, { ...emptyContact(ids.contact), email: "o@x.io" }),
+    );
+    recorder.observe(exchange("getContact", `/contact/${other}`, { ...emptyContact(other), email: "O@x.io" }));
+    const state = checkState(recorder.state());
+    expect(state.contacts.map((c) => c.email === null)).toEqual([false, true]);
   });
 
   it("ignores failed answers and properties the spec lacks", () => {

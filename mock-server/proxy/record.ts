@@ -10,7 +10,8 @@
  * - a contact, team member, workspace or owner that something names but no answer showed is added with
  *   fake data (a contact gets its chat's title as its name, since a chat's title is its contact's name by
  *   default);
- * - messages of a chat that was never seen are left out (the store needs the chat's channel).
+ * - messages of a chat that was never seen are left out (the store needs the chat's channel);
+ * - of two contacts recorded with the same email (compared case-insensitively), only the first keeps it.
  * Lists are kept in the order the pages showed them (contacts and chats oldest first, messages newest first,
  * as the API lists them); objects seen only one by one come after them, in the order they were seen.
  */
@@ -179,10 +180,18 @@ function buildState(key: string, recorded: Recorded): StateSnapshot {
   }
   const realNames = new Map(contactList.map((c) => [c.guid, c.name]));
 
+  // Emails are unique in a workspace: two recorded contacts with one email (one deleted and another created
+  // with it, unseen by the proxy) would make the file one the mock refuses, so only the first keeps it.
+  const emailsUsed = new Set<string>();
+  const uniqueEmail = (email: string | null) => {
+    if (email === null || emailsUsed.has(email.toLowerCase())) return null;
+    emailsUsed.add(email.toLowerCase());
+    return email;
+  };
   const contacts: Contact[] = contactList.map((c) => ({
     ...c,
     name: fake("name", c.name),
-    email: fake("email", c.email),
+    email: fake("email", uniqueEmail(c.email)),
     phone: fake("phone", c.phone),
     ip: fake("ip", c.ip),
     origin: fake("origin", c.origin),

@@ -13,7 +13,7 @@ export interface Upstream {
   status: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
-  /** True when the answer is the proxy's (502, 504), not the upstream's. */
+  /** True when the answer is the proxy's (403, 408, 413, 502, 504), not the upstream's. */
   own: boolean;
 }
 
@@ -84,7 +84,10 @@ export async function forward(
 }
 
 /** The proxy's own answer, in the spec's Error shape. */
-export function own(code: "upstream_timeout" | "upstream_unreachable" | "forbidden", message: string): Upstream {
+export function own(
+  code: "upstream_timeout" | "upstream_unreachable" | "forbidden" | "request_timeout" | "payload_too_large",
+  message: string,
+): Upstream {
   const body = Buffer.from(JSON.stringify(errorBody(code, message)));
   return {
     status: STATUS_BY_CODE[code],

@@ -10,6 +10,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mergeObservations, type Observations } from "../../contract-tests/drift/observe.ts";
+import { MAX_BODY_BYTES } from "../../generated/rules.ts";
+import { DEFAULT_BODY_TIMEOUT_MS } from "../options.ts";
+import { readBody } from "../transports/http-body.ts";
 import { createChecker } from "./check.ts";
 import { forward, own, type Upstream } from "./forward.ts";
 import { buildProxyReport, type ProxyReport, writeProxyReport } from "./report.ts";
@@ -63,9 +66,21 @@ export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy
     if (WRITES.has(method) && !options.allowWrites) {
       return own("forbidden", `The proxy forwards no ${method}: start it with --allow-writes to let writes through.`);
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+    // The body as the mock's own server reads it: the spec's limit (413 after draining) and a timeout for a
+    // body that stops arriving (408), so a caller's bad body gets an answer, never a hang.
+    const read = await readBody(
+      request,
+      request.headers,
+      MAX_BODY_BYTES,
+      options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    );
+    if (read === null) return own("request_timeout", "The request's body ended before it was complete.");
+    if ("refused" in read) {
+      const refusal = own(read.refused.code, read.refused.message);
+      if (read.refused.close) refusal.headers.connection = "close";
+      return refusal;
+    }
+    const body = read.body ? Buffer.from(read.body.buffer, read.body.byteOffset, read.body.byteLength) : undefined;
     const callerKey = request.headers["x-api-key"];
     if (typeof callerKey === "string" && callerKey !== "") keys.add(callerKey);
     const answer = await forward(

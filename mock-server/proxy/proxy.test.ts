@@ -4,11 +4,12 @@
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ADDED_PROPERTY, addDrift, breakContacts, startEditingProxy } from "../../contract-tests/run/editing-proxy.ts";
+import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import { startProxy, type ValidatingProxy, VIOLATIONS_PATH } from "./index.ts";
@@ -83,12 +84,42 @@ describe("the validating proxy", () => {
     expect(writable.violations()).toEqual([]);
   });
 
+  it("answers a body over the spec's limit 413 and one that stops arriving 408, forwarding neither", async () => {
+    const exchanges: Exchange[] = [];
+    const { proxy } = await proxyTo(upstream, {
+      allowWrites: true,
+      bodyTimeoutMs: 200,
+      onExchange: (e) => exchanges.push(e),
+    });
+    const tooLarge = await fetch(`${proxy.origin}${PUBLIC_PREFIX}/contact`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(MAX_BODY_BYTES) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ code: "payload_too_large" });
+
+    // Headers and 10 of the 100 bytes announced, then nothing: the proxy answers once the body timeout passes.
+    const { port } = new URL(proxy.origin);
+    const received = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(`POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n`);
+        socket.write('content-length: 100\r\n\r\n{"name": "');
+      });
+      const chunks: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+      socket.on("error", () => undefined);
+      socket.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received).toContain('"code":"request_timeout"');
+    expect(exchanges).toEqual([]);
+  });
+
   it("answers 502 upstream_unreachable when the upstream cannot be reached", async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const { proxy } = await proxyTo(`http://127.0.0.1:${port}`);
+    // Port 0 is never listened on: a connection to it is refused at once (a port freed a moment ago could
+    // be taken by another process in between).
+    const { proxy } = await proxyTo("http://127.0.0.1:0");
     const answer = await fetch(`${proxy.origin}${PUBLIC_PREFIX}/workspace`);
     expect(answer.status).toBe(502);
     expect(await answer.json()).toMatchObject({ code: "upstream_unreachable" });

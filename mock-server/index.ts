@@ -1,9 +1,18 @@
 /**
  * `converseiq-kit/mock`, the package's entry point for the mock: `startMock` (the HTTP mock on a free
- * loopback port, for a consumer's tests) and `createMockFetch` (the mock in process, as a fetch, no
- * socket). The package's `exports` map it; see the README's "Use it in your project".
+ * loopback port, for a consumer's tests), `createMockFetch` (the mock in process, as a fetch, no socket)
+ * and `startProxy` (the validating proxy in front of the live API). The package's `exports` map it; see
+ * the README's "Use it in your project".
  */
 
+export {
+  type Exchange,
+  type ProxyOptions,
+  type ProxyReport,
+  startProxy,
+  type ValidatingProxy,
+  type Violation,
+} from "./proxy/index.ts";
 export {
   MockAdminError,
   type MockCoverage,

@@ -138,7 +138,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(code, output).toBe(0);
     const entries = JSON.parse(output) as Record<string, string[]>;
     expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
-    expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock"]));
+    expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock", "startProxy"]));
     expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
     expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));

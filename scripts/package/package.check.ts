@@ -215,9 +215,12 @@ await mock.close();
     ["node node_modules/.bin/converseiq-mock", process.execPath, ["node_modules/.bin/converseiq-mock"]],
   ])("%s runs from node_modules, compiled, and answers", async (label, command, args) => {
     const started = performance.now();
+    // Its own process group: npx starts the mock as a child of its own, which a signal to npx alone leaves
+    // running; the whole group is stopped at the end.
     const child = spawn(command, [...args, "--port", "0", "--host", "127.0.0.1", "--quiet"], {
       cwd: consumer,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     try {
       const baseUrl = await listeningUrl(child);
@@ -232,10 +235,22 @@ await mock.close();
           `(target ${FIRST_ANSWER_TARGET_MS} ms): ${verdict}`,
       );
     } finally {
-      child.kill("SIGTERM");
+      await stopGroup(child);
     }
   });
 });
+
+/** Stops a child started with `detached: true` and every process of its group, and waits for it to exit. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    child.kill("SIGTERM"); // the group is gone already: the child alone
+  }
+  await exited;
+}
 
 describe("npx converseiq-contract from the consumer's node_modules", () => {
   it("passes against a startMock URL", async () => {

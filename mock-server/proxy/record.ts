@@ -15,8 +15,7 @@
  * Lists are kept in the order the pages showed them (contacts and chats oldest first, messages newest first,
  * as the API lists them); objects seen only one by one come after them, in the order they were seen.
  */
-import type { oas31 } from "openapi3-ts";
-import { publicSpec, resolve } from "../../lib/spec.ts";
+import { blankContact, CONTACT_FIELDS, type ContactField } from "../store/contact-fields.ts";
 import type {
   Bot,
   Channel,
@@ -176,7 +175,7 @@ function buildState(key: string, recorded: Recorded): StateSnapshot {
     if (chat.contact === null || contactIds.has(chat.contact)) continue;
     contactIds.add(chat.contact);
     contactList.push({
-      ...emptyContact(chat.contact, chat.created_at),
+      ...blankContact(chat.contact, chat.created_at),
       name: chat.title,
     });
   }
@@ -275,17 +274,10 @@ function buildState(key: string, recorded: Recorded): StateSnapshot {
   };
 }
 
-/**
- * Contacts' fields that are personal data: every field a contact is created with (the spec's ContactCreate)
- * but its language tag; the others are ids and timestamps. Read from the spec, so that a field the spec
- * gains is held by the recording test (no value of it may reach the file) without being listed again here.
- */
-export const PERSONAL_CONTACT_FIELDS = Object.keys(
-  resolve<oas31.SchemaObject>(publicSpec, publicSpec.components?.schemas?.ContactCreate ?? {}).properties ?? {},
-).filter((field) => field !== "lang") as readonly Exclude<
-  keyof Contact,
-  "guid" | "lang" | "created_at" | "updated_at"
->[];
+/** Contacts' fields that are personal data: all a contact is created with but its language tag. */
+export const PERSONAL_CONTACT_FIELDS = CONTACT_FIELDS.filter(
+  (field): field is Exclude<ContactField, "lang"> => field !== "lang",
+);
 
 /** Every real value of a personal field in what was recorded (emails lower-cased too): no fake may be one. */
 function realValues(recorded: Recorded): Set<string> {
@@ -334,27 +326,6 @@ const KNOWN = new Set(FIELDS.flat());
 /** The record without properties that no recorded type documents (each type's own set is checked by the state's schema). */
 function documented<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([k]) => KNOWN.has(k))) as T;
-}
-
-function emptyContact(guid: string, time: string): Contact {
-  return {
-    guid,
-    name: null,
-    email: null,
-    phone: null,
-    ip: null,
-    origin: null,
-    description: null,
-    country: null,
-    zip_code: null,
-    city: null,
-    state: null,
-    address: null,
-    company: null,
-    lang: null,
-    created_at: time,
-    updated_at: time,
-  };
 }
 
 /** A team member that chats or messages name but no answer showed; its name and email are faked from its id. */

@@ -1,11 +1,10 @@
 /** Contacts: create, read, page, search by email, update and delete, with the email unique per workspace. */
+
+import type { ContactField as Field } from "./contact-fields.ts";
 import type { StoreContext } from "./context.ts";
 import { type Envelope, type PageRequest, paginate } from "./paginate.ts";
 import { notFound, StoreError } from "./store-error.ts";
 import type { Contact, ContactCreate, ContactUpdate } from "./types.ts";
-
-/** The writable fields of a contact, in the spec's order (a Contact is these plus guid and timestamps). */
-type Field = keyof ContactCreate & keyof Contact;
 
 export function createContact(ctx: StoreContext, fields: readonly Field[], input: ContactCreate): Contact {
   const { state } = ctx;

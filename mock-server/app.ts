@@ -14,6 +14,7 @@ import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { Replica } from "./replication/replica.ts";
 import { realScheduler } from "./scheduler.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
@@ -44,6 +45,8 @@ export interface MockServer {
   webhooks: Webhooks;
   /** The writer of `--state FILE`, when there is one (tests await its `idle()`). */
   stateFile: StateFileWriter | undefined;
+  /** This mock's side of a state shared through Redis (`--redis`), when there is one. */
+  replica: Replica | undefined;
 }
 
 /** Methods that never change the state: their answers never call for a state-file write. */
@@ -54,19 +57,42 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   const reportError = options.logger
     ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
     : () => undefined;
+  if (options.redis && options.stateFile !== undefined) {
+    throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
+  }
+  // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
+  const replica = options.redis
+    ? new Replica(options.redis, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.newId ? { newId: options.newId } : {}),
+        onError: reportError,
+      })
+    : undefined;
+  const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};
   const webhooks = new Webhooks(options.webhooks, {
-    now: options.now,
+    now: changes.now ?? options.now,
     scheduler: options.scheduler,
     onError: reportError,
+    ...(replica ? { newId: replica.newId } : {}),
   });
-  const engine = createEngine({ ...options, webhooks, onError: reportError });
+  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
-  // builds a change only while someone is subscribed.
+  // builds a change only while someone is subscribed. With replicas, only the one that accepted the
+  // change sends it.
   const stopSending = store.onChange(
     (change) => webhooks.publish(change),
-    () => webhooks.subscriptions.size > 0,
+    replica ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn : () => webhooks.subscriptions.size > 0,
   );
+  if (replica) {
+    try {
+      await replica.start(engine);
+    } catch (error) {
+      stopSending();
+      await Promise.all([replica.close(), webhooks.close()]);
+      throw error;
+    }
+  }
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
   const stateFile =
     options.stateFile === undefined
@@ -118,11 +144,12 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     journal: engine.journal,
     webhooks,
     stateFile,
+    replica,
     listen: ({ port = 0, host = "127.0.0.1" } = {}) => listen(server, port, host),
     close: async () => {
       await closeServer(server);
       stopSending();
-      await Promise.all([stateFile?.flush(), webhooks.close()]);
+      await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
+import { type RedisOptions, redisDefaults } from "./replication/options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/options.ts";
@@ -34,6 +35,11 @@ export interface MockOptions extends BehaviourOptions {
    * (`--body-timeout`; see transports/http-body.ts).
    */
   bodyTimeoutMs: number;
+  /**
+   * Share the state with other replicas through Redis (`--redis`; mock-server/replication/). Left out, the
+   * state is this process's alone.
+   */
+  redis?: RedisOptions;
 }
 
 export const DEFAULT_API_KEY = "mock-api-key";
@@ -65,6 +71,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
+    ...(options.redis !== undefined ? { redis: redisDefaults(options.redis) } : {}),
     ...checkBehaviourOptions(options),
   };
 }

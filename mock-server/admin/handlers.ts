@@ -32,6 +32,19 @@ export const JOURNAL_ROUTES: ReadonlySet<AdminOperationId> = new Set<AdminOperat
   "clearRequests",
 ]);
 
+/**
+ * What each replica keeps for itself when several share one state (mock-server/replication/): the requests
+ * it answered, the statuses it answered, the deliveries it made. Every other route reads or changes the
+ * shared state.
+ */
+export const PER_REPLICA: ReadonlySet<AdminOperationId> = new Set<AdminOperationId>([
+  ...JOURNAL_ROUTES,
+  "getCoverage",
+  "clearCoverage",
+  "listWebhookDeliveries",
+  "clearWebhookDeliveries",
+]);
+
 const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
 
 /**

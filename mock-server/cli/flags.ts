@@ -18,6 +18,13 @@ import {
   type MockOptions,
   PUBLIC_PREFIX,
 } from "../options.ts";
+import {
+  CONSISTENCIES,
+  type Consistency,
+  DEFAULT_REDIS_PREFIX,
+  DEFAULT_SNAPSHOT_EVERY,
+  type RedisOptions,
+} from "../replication/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {
@@ -51,7 +58,7 @@ export interface CliConfig {
 
 export type CliRequest = { help: true } | { help: false; config: CliConfig };
 
-type Group = "Server" | "Data" | "Admin and state" | "Webhooks" | "Behaviour switches" | "Output";
+type Group = "Server" | "Data" | "Admin and state" | "Replicas" | "Webhooks" | "Behaviour switches" | "Output";
 
 interface Common {
   name: string;
@@ -192,6 +199,56 @@ export const FLAGS: Flag[] = [
     },
   },
   {
+    kind: "value",
+    name: "redis",
+    env: "MOCK_REDIS",
+    group: "Replicas",
+    value: "URL",
+    help: "Share the state with every mock started with the same Redis (redis://HOST:PORT[/DB]) and prefix: run replicas behind a load balancer.",
+    apply: (config, text) => {
+      if (!/^rediss?:\/\/[^/]/.test(text.trim())) throw new UsageError("expected redis://HOST:PORT[/DB]");
+      redisOf(config).url = text.trim();
+    },
+  },
+  {
+    kind: "value",
+    name: "redis-prefix",
+    env: "MOCK_REDIS_PREFIX",
+    group: "Replicas",
+    value: "NAME",
+    help: "The prefix of the mock's Redis keys: replicas with the same prefix share one state.",
+    shown: DEFAULT_REDIS_PREFIX,
+    apply: (config, text) => {
+      if (text.trim() === "") throw new UsageError("the prefix must not be empty");
+      redisOf(config).prefix = text.trim();
+    },
+  },
+  {
+    kind: "value",
+    name: "consistency",
+    env: "MOCK_CONSISTENCY",
+    group: "Replicas",
+    value: "MODE",
+    help: "strong: a read first catches up with every replica's changes (one round trip to Redis); eventual: reads what this replica has applied, which may lag by the changes in flight.",
+    shown: "strong",
+    apply: (config, text) => {
+      if (!CONSISTENCIES.includes(text as Consistency)) throw new UsageError(`expected ${CONSISTENCIES.join(" or ")}`);
+      redisOf(config).consistency = text as Consistency;
+    },
+  },
+  {
+    kind: "value",
+    name: "snapshot-every",
+    env: "MOCK_SNAPSHOT_EVERY",
+    group: "Replicas",
+    value: "N",
+    help: "Write the whole state to Redis every N changes and trim the log behind it.",
+    shown: String(DEFAULT_SNAPSHOT_EVERY),
+    apply: (config, text) => {
+      redisOf(config).snapshotEvery = parseInteger(text, 1, 1_000_000_000);
+    },
+  },
+  {
     kind: "list",
     name: "webhook",
     env: "MOCK_WEBHOOK",
@@ -305,6 +362,12 @@ export const FLAGS: Flag[] = [
   },
 ];
 
+/** The Redis options being read; the URL is checked to be there once all flags are read (see parseCli). */
+function redisOf(config: CliConfig): Partial<RedisOptions> {
+  config.options.redis ??= { url: "" };
+  return config.options.redis;
+}
+
 /** Flags whose values behaviour/options.ts checks, with the option each sets. */
 const BEHAVIOUR_KEYS = [
   ["latency", "latency"],
@@ -313,7 +376,7 @@ const BEHAVIOUR_KEYS = [
   ["cors", "cors"],
 ] as const;
 
-const GROUPS: Group[] = ["Server", "Data", "Admin and state", "Webhooks", "Behaviour switches", "Output"];
+const GROUPS: Group[] = ["Server", "Data", "Admin and state", "Replicas", "Webhooks", "Behaviour switches", "Output"];
 
 /**
  * Reads the command line, then the environment for each flag not given on it. Throws a UsageError naming
@@ -375,6 +438,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
       return `${sourceOf.get(name) ?? `--${name}`}: ${d.message}`;
     });
     throw new UsageError(lines.join("; "));
+  }
+  const redis = config.options.redis;
+  if (redis !== undefined && redis.url === "") {
+    const given = ["redis-prefix", "consistency", "snapshot-every"].find((name) => sourceOf.has(name)) as string;
+    throw new UsageError(`${sourceOf.get(given)}: needs --redis (the Redis the replicas share)`);
+  }
+  if (redis !== undefined && config.options.stateFile !== undefined) {
+    throw new UsageError(`${sourceOf.get("state")}: cannot be used with --redis, where Redis holds the state`);
   }
   // The behaviour switches' limits are behaviour/options.ts's, checked one by one to name the flag.
   for (const [name, key] of BEHAVIOUR_KEYS) {

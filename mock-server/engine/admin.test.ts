@@ -15,6 +15,7 @@ import { Webhooks } from "../webhooks/index.ts";
 import { adminRefusal, createAdminApi, skipsJournal } from "./admin.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { parseRequest } from "./request.ts";
+import type { EngineResponse } from "./types.ts";
 
 const SMALL = { seed: 7, contacts: 12, chats: 4, team: 3, channels: 5, bots: 2 };
 const JSON_TYPE = { "content-type": "application/json" };
@@ -33,7 +34,7 @@ function setUp(options: Partial<MockOptions> = {}) {
   };
   const api = createAdminApi(ctx);
   const call = async (method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
-    const answer = await api(parseRequest({ method, url, headers: init.headers ?? {}, body: init.body }));
+    const answer = await api.handle(parseRequest({ method, url, headers: init.headers ?? {}, body: init.body }));
     const text = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : decode(answer.body);
     return { ...answer, text, json: () => JSON.parse(text) };
   };
@@ -244,7 +245,7 @@ describe("a failure in the mock itself", () => {
       (error) => reported.push(error),
     );
     const request = parseRequest({ method: "GET", url: "/__admin/fixtures", headers: {} });
-    const answer = api(request);
+    const answer = (await api.handle(request)) as EngineResponse;
     expect(answer.status).toBe(500);
     expect(JSON.parse(answer.body as string)).toEqual({
       code: "internal_error",
@@ -252,7 +253,7 @@ describe("a failure in the mock itself", () => {
     });
     expect(reported).toEqual([new Error("boom")]);
     broken = false;
-    expect(api(request).status).toBe(200);
+    expect((await api.handle(request)).status).toBe(200);
   });
 });
 

@@ -19,13 +19,14 @@
 import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { createOperationMatcher, type OperationMatcher } from "../../lib/match-operation.ts";
 import { adminSpec, type Operation } from "../../lib/spec.ts";
-import { BODY_LIMITS, CHECKED_IN_HANDLER, handlers, JOURNAL_ROUTES } from "../admin/handlers.ts";
+import { BODY_LIMITS, CHECKED_IN_HANDLER, handlers, JOURNAL_ROUTES, PER_REPLICA } from "../admin/handlers.ts";
 import { JsonChunks, jsonBody } from "../admin/state-json.ts";
 import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "../admin/token.ts";
 import type { AdminBody, AdminContext, AdminOperationId, AdminRequest, Handler } from "../admin/types.ts";
 import { ADMIN_SPEC_ID, adminOperations } from "../admin/validation.ts";
 import { errorResponse, HttpError } from "./errors.ts";
 import { parseQuery } from "./query.ts";
+import { type Change, type Replication, STALE_HEADER } from "./replication.ts";
 import type { ParsedRequest } from "./request.ts";
 import { readBody } from "./stages/body.ts";
 import { errorToResponse } from "./stages/errors.ts";
@@ -87,27 +88,48 @@ export function skipsJournal(request: ParsedRequest): boolean {
   return route.kind === "operation" && JOURNAL_ROUTES.has(route.op.id as AdminOperationId);
 }
 
+/** The admin API as the engine serves it, and as a replica applies the changes it sent. */
+export interface AdminApi {
+  /** The answer to a request under `/__admin`: at once, or later when it waits for the replicas. */
+  handle(request: ParsedRequest): EngineResponse | Promise<EngineResponse>;
+  /** Applies an admin change (see engine/replication.ts): the handler's result, or what it threw. */
+  apply(change: Extract<Change, { kind: "admin" }>): unknown;
+}
+
 /**
  * The admin API over `ctx`. `report` is told of each unexpected error (a bug in the mock), which is
- * answered 500 `internal_error`; the API serves on.
+ * answered 500 `internal_error`; the API serves on. With `replication`, a change of the state (every
+ * route but a GET, and but the journal, coverage and delivery log, which are each replica's own) is sent
+ * to every replica and answered once applied here, and a read of the state waits for the others' changes.
  */
 export function createAdminApi(
   ctx: AdminContext,
   report: (error: unknown) => void = () => undefined,
-): (request: ParsedRequest) => EngineResponse {
+  replication?: Replication,
+): AdminApi {
   const token = ctx.options.adminToken;
   const checkToken = token === undefined ? undefined : createAdminTokenCheck(token);
-  return (request) => {
+  const failed = (error: unknown) => errorToResponse(error, {}, report);
+  const handle = (request: ParsedRequest): EngineResponse | Promise<EngineResponse> => {
     try {
       const route = routeOf(request);
       if (route.kind === "refused") return errorResponse(route.error);
       checkToken?.(request.headers[ADMIN_TOKEN_HEADER]);
       if (route.kind === "none") return noRoute(request);
-      return serve(ctx, route.op, route.params, request);
+      const answered = serve(ctx, route.op, route.params, request, replication);
+      return answered instanceof Promise ? answered.catch(failed) : answered;
     } catch (error) {
-      return errorToResponse(error, {}, report);
+      return failed(error);
     }
   };
+  const apply = (change: Extract<Change, { kind: "admin" }>) => {
+    const op = adminOperations.find((candidate) => (candidate.id as string) === change.op) as Operation;
+    const scoped = actsOnWorkspace(op) ? workspaceContext(ctx, change.key) : ctx;
+    const handler = handlers[change.op] as Handler<AdminOperationId>;
+    const request = { path: change.path, query: change.query } as AdminRequest<AdminOperationId>;
+    return handler(scoped, change.body as AdminBody<AdminOperationId>, request);
+  };
+  return { handle, apply };
 }
 
 /** The header that names a workspace on the admin routes that declare it (those that act on a store). */
@@ -146,9 +168,16 @@ function workspaceContext(ctx: AdminContext, header: string | string[] | undefin
   };
 }
 
-function serve(given: AdminContext, op: Operation, params: Record<string, string>, request: ParsedRequest) {
+function serve(
+  given: AdminContext,
+  op: Operation,
+  params: Record<string, string>,
+  request: ParsedRequest,
+  replication: Replication | undefined,
+): EngineResponse | Promise<EngineResponse> {
   const id = op.id as AdminOperationId;
-  const ctx = actsOnWorkspace(op) ? workspaceContext(given, request.headers[WORKSPACE_KEY_HEADER]) : given;
+  const header = request.headers[WORKSPACE_KEY_HEADER];
+  const ctx = actsOnWorkspace(op) ? workspaceContext(given, header) : given;
   let body = readBody(request, { limit: BODY_LIMITS[id] ?? MAX_BODY_BYTES, ignoreEmpty: false });
   // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
   if (body === undefined && op.requestBody && !op.requestBody.required) body = {};
@@ -156,7 +185,47 @@ function serve(given: AdminContext, op: Operation, params: Record<string, string
   if (!CHECKED_IN_HANDLER.has(id)) createOperationValidator(op, ADMIN_SPEC)(parts);
   const handler = handlers[id] as Handler<AdminOperationId>;
   const request_ = { path: parts.path, query: parts.query } as AdminRequest<AdminOperationId>;
-  return ok(handler(ctx, parts.body as AdminBody<AdminOperationId>, request_));
+  if (replication === undefined || PER_REPLICA.has(id)) {
+    return ok(handler(ctx, parts.body as AdminBody<AdminOperationId>, request_));
+  }
+  if (op.method === "get") {
+    const waited = replication.beforeRead();
+    const read = () => ok(handler(ctx, parts.body as AdminBody<AdminOperationId>, request_));
+    if (waited === false) return read();
+    return waited.then((stale) => {
+      const response = read();
+      if (stale) response.headers[STALE_HEADER] = "true";
+      return response;
+    });
+  }
+  // Only the default workspace's key is left out: a workspace's key goes with the change.
+  const key = typeof header === "string" && ctx !== given ? { key: header } : {};
+  const change: Change = {
+    kind: "admin",
+    op: id,
+    ...key,
+    path: parts.path,
+    query: parts.query,
+    body: settled(id, ctx, parts.body),
+  };
+  return replication.submit(change).then(ok);
+}
+
+/**
+ * A change's body with what this replica would choose alone written out, so that every replica applies
+ * the same change: a reset's seed and sizes, a new workspace's key and seed. (Options may differ between
+ * replicas; the accepting one's count.)
+ */
+function settled(id: AdminOperationId, ctx: AdminContext, body: unknown): unknown {
+  if (id === "resetState") return { ...ctx.options.seed, ...(body as object) };
+  if (id === "createWorkspace") {
+    const given = (body ?? {}) as { apiKey?: string; seed?: object };
+    return {
+      apiKey: given.apiKey ?? `ws-${globalThis.crypto.randomUUID()}`,
+      seed: { ...ctx.options.seed, ...given.seed },
+    };
+  }
+  return body;
 }
 
 /** A handler's result as the 200 it is: JSON, JSON text in pieces (no charset, as Fastify sent a stream), or no body. */

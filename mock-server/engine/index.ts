@@ -18,7 +18,9 @@ import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/options.ts";
 import { createAdminApi, skipsJournal } from "./admin.ts";
 import { CoverageCounter } from "./coverage.ts";
+import { HttpError } from "./errors.ts";
 import { parseQuery } from "./query.ts";
+import { type Change, type Replication, STALE_HEADER } from "./replication.ts";
 import { type ParsedRequest, parseRequest } from "./request.ts";
 import { createKeyCheck } from "./stages/auth.ts";
 import { type BodyOptions, readBody } from "./stages/body.ts";
@@ -37,6 +39,7 @@ import { createOperationValidator, type OperationValidator } from "./stages/vali
 import type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
 import { Workspaces } from "./workspaces.ts";
 
+export type { Change, Replication } from "./replication.ts";
 export type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
 export type { Workspace, WorkspaceCreate, Workspaces } from "./workspaces.ts";
 
@@ -49,6 +52,12 @@ export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
   webhooks?: Webhooks | Partial<WebhookOptions>;
   /** Told of each unexpected error (a bug in the mock), which is answered 500. Default: none. */
   onError?: (error: unknown) => void;
+  /**
+   * The state shared with other replicas (mock-server/replication/): each change goes through it and is
+   * applied when it comes back in order, and a read waits for it first. Left out, the store is called
+   * directly.
+   */
+  replication?: Replication;
 }
 
 export interface Engine {
@@ -72,6 +81,11 @@ export interface Engine {
   readonly workspaces: Workspaces;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
   reseed(seed: number): void;
+  /**
+   * Applies a change sent through `replication` (by this replica or another), as the request that made it
+   * would have: returns the handler's result or throws its error. Deterministic for a given state.
+   */
+  apply(change: Change): unknown;
 }
 
 /** What a public operation needs at each stage, made once. */
@@ -87,7 +101,7 @@ interface PublicRoute {
 }
 
 export function createEngine(input: EngineOptions = {}): Engine {
-  const { webhooks: webhooksOption, onError, ...rest } = input;
+  const { webhooks: webhooksOption, onError, replication, ...rest } = input;
   const given = webhooksOption instanceof Webhooks ? webhooksOption : undefined;
   const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
   const options = withDefaults({ ...rest, ...delivery });
@@ -119,7 +133,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const latency = createLatencyStage(options.latency, random, scheduler);
   const record = createJournalStage(journal, scheduler);
   const ctx: AdminContext = { store: () => store, journal, coverage, options, webhooks, reseed, workspaces };
-  const admin = createAdminApi(ctx, report);
+  const admin = createAdminApi(ctx, report, replication);
   const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
 
   function publicRoute(op: Operation): PublicRoute {
@@ -155,13 +169,10 @@ export function createEngine(input: EngineOptions = {}): Engine {
       const body = readBody(request, route.body);
       const parts = { path: params, query: parseQuery(request.search), body };
       route.validate(parts);
-      response = answer
-        ? cannedResponse(answer, headers)
-        : resultResponse(
-            route.handler(workspace?.store ?? store, parts as unknown as Input<OperationId>),
-            route.read,
-            headers,
-          );
+      const input = parts as unknown as Input<OperationId>;
+      if (answer) response = cannedResponse(answer, headers);
+      else if (replication) response = await replicated(route, workspace?.apiKey, input, headers, replication);
+      else response = resultResponse(route.handler(workspace?.store ?? store, input), route.read, headers);
     } catch (error) {
       response = errorToResponse(error, headers, report);
     }
@@ -169,8 +180,51 @@ export function createEngine(input: EngineOptions = {}): Engine {
     return response;
   }
 
+  /**
+   * A public operation over a replicated state: a read waits until this replica holds every change made
+   * before it (and says when it could not know), a write is sent to every replica and answered with what
+   * applying it here gave.
+   */
+  async function replicated(
+    route: PublicRoute,
+    key: string | undefined,
+    input: Input<OperationId>,
+    headers: Record<string, string>,
+    through: Replication,
+  ): Promise<EngineResponse> {
+    if (route.read) {
+      const waited = through.beforeRead();
+      const stale = waited !== false && (await waited);
+      const response = resultResponse(route.handler(storeOf(key), input), true, headers);
+      if (stale) response.headers[STALE_HEADER] = "true";
+      return response;
+    }
+    const { path, query, body } = input as { path: unknown; query: unknown; body: unknown };
+    const change: Change = { kind: "public", op: route.id, path, query, body, ...(key ? { key } : {}) };
+    return resultResponse(await through.submit(change), false, headers);
+  }
+
+  /** The store of a workspace's key, or the default one; a workspace removed since is a 401, as its key now is. */
+  function storeOf(key: string | undefined): Store {
+    if (key === undefined) return store;
+    const workspace = workspaces.get(key);
+    if (workspace === undefined) throw new HttpError("unauthorized", "This API key's workspace has been removed.");
+    return workspace.store;
+  }
+
+  function apply(change: Change): unknown {
+    if (change.kind === "admin") return admin.apply(change);
+    const handler = handlers[change.op] as Handler<OperationId>;
+    return handler(storeOf(change.key), change as unknown as Input<OperationId>);
+  }
+
   /** Every request but a public operation's: refused URLs, preflights, the admin API, 404 and 405. */
-  function answer(request: ParsedRequest): { response: EngineResponse; journal: boolean } | PublicCall {
+  function answer(
+    request: ParsedRequest,
+  ):
+    | { response: EngineResponse; journal: boolean }
+    | { pending: Promise<EngineResponse>; journal: boolean }
+    | PublicCall {
     const found = match(request.method, request.path);
     // Refused by the router, before any hook: no CORS headers, no journal.
     if (found.kind === "refused") return { response: found.response, journal: false };
@@ -185,9 +239,14 @@ export function createEngine(input: EngineOptions = {}): Engine {
       return { route: routes.get(found.operation) as PublicRoute, params: found.params, headers };
     }
     if (found.kind === "admin") {
-      const response = admin(request);
-      response.headers = { ...headers, ...response.headers };
-      return { response, journal: !skipsJournal(request) };
+      const response = admin.handle(request);
+      const journal = !skipsJournal(request);
+      const withCors = (answered: EngineResponse) => {
+        answered.headers = { ...headers, ...answered.headers };
+        return answered;
+      };
+      if (response instanceof Promise) return { pending: response.then(withCors), journal };
+      return { response: withCors(response), journal };
     }
     // No operation: a body is still read first, as Fastify's not-found route and explicit 405s read it.
     const shadowed = found.shadowed;
@@ -211,8 +270,9 @@ export function createEngine(input: EngineOptions = {}): Engine {
         coverage.count(outcome.route.id, response.status);
         return response;
       }
-      if (outcome.journal) record(request, outcome.response.status, startedAt, null);
-      return outcome.response;
+      const response = "pending" in outcome ? await outcome.pending : outcome.response;
+      if (outcome.journal) record(request, response.status, startedAt, null);
+      return response;
     } catch (error) {
       // A bug in a stage itself: still an answer, and the engine serves on.
       const response = errorToResponse(error, {}, report);
@@ -230,6 +290,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     webhooks,
     workspaces,
     reseed,
+    apply,
   };
 }
 

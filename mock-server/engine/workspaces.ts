@@ -93,6 +93,19 @@ export class Workspaces {
   }
 
   /**
+   * Replaces every workspace with these, each with its key, seed and state (a replica loading the state it
+   * shares with others); the `onCreate` listeners are told of each.
+   */
+  replaceAll(workspaces: readonly { apiKey: string; seed: SeedSizes; state: StateSnapshot }[]): void {
+    this.byKey.clear();
+    for (const { apiKey, seed, state } of workspaces) {
+      const workspace: Workspace = { apiKey, store: new Store(state, this.options.store), seed };
+      this.byKey.set(apiKey, workspace);
+      for (const listener of this.listeners) listener(workspace);
+    }
+  }
+
+  /**
    * Calls `listener` with each workspace made from now on (to subscribe to its store's changes, as the
    * webhook sender and the event log do for the default store); returns the function that stops it.
    */

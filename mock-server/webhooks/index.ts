@@ -22,11 +22,13 @@ export interface WebhookContext {
   scheduler?: Scheduler;
   /** Where a bug in publishing is reported (it never reaches the request). */
   onError?: (error: unknown) => void;
+  /** The ids of new subscriptions (random by default). */
+  newId?: () => string;
 }
 
 export class Webhooks {
   readonly options: WebhookOptions;
-  readonly subscriptions = new Subscriptions();
+  readonly subscriptions: Subscriptions;
   readonly log: DeliveryLog;
   private readonly dispatcher: Dispatcher;
   private readonly now: () => string;
@@ -36,6 +38,7 @@ export class Webhooks {
     this.now = context.now ?? (() => new Date().toISOString());
     this.onError = context.onError ?? (() => undefined);
     this.options = webhookOptions(partial);
+    this.subscriptions = new Subscriptions(context.newId);
     this.log = new DeliveryLog(this.options.logCapacity);
     this.dispatcher = new Dispatcher(this.options, this.log, (id) => this.subscriptions.has(id), context.scheduler);
     for (const endpoint of this.options.endpoints) this.subscriptions.add(endpoint.url, endpoint.events);

@@ -7,10 +7,13 @@ export type Subscription = components["schemas"]["Webhook"];
 export class Subscriptions {
   private readonly items = new Map<string, Subscription>();
 
+  /** `newId` makes each new subscription's id (replicas pass their changes' ids, so all agree). */
+  constructor(private readonly newId: () => string = () => globalThis.crypto.randomUUID()) {}
+
   /** Adds an endpoint; throws an InvalidInputError when a pattern matches no event. */
   add(url: string, events: readonly string[] = ["*"]): Subscription {
     checkPatterns(events);
-    const subscription = { id: globalThis.crypto.randomUUID(), url, events: [...events] };
+    const subscription = { id: this.newId(), url, events: [...events] };
     this.items.set(subscription.id, subscription);
     return subscription;
   }
@@ -38,6 +41,12 @@ export class Subscriptions {
       if (url === undefined || subscription.url === url) removed += Number(this.items.delete(id));
     }
     return removed;
+  }
+
+  /** Replaces every subscription with these, ids kept (a replica loading the shared state). */
+  replaceAll(subscriptions: readonly Subscription[]): void {
+    this.items.clear();
+    for (const subscription of subscriptions) this.items.set(subscription.id, { ...subscription });
   }
 
   /** The subscriptions that want an event. */

@@ -1,0 +1,33 @@
+/**
+ * What the engine asks of a replicated state (mock-server/replication/: several mocks on one Redis), and
+ * the shape of a change it hands over. The engine stays free of Redis and of any Node-only API: without a
+ * `Replication` it calls the store directly, as it always did.
+ *
+ * A change is the validated request, not its effect: every replica applies it to its own state in the
+ * same order, so they all decide the same way (a duplicate email is refused everywhere). What makes an
+ * answer differ between two runs (the time, new ids, a new workspace's key) is fixed by the accepting
+ * replica before the change is sent, so applying it is deterministic.
+ */
+import type { OperationId } from "../../lib/spec.ts";
+import type { AdminOperationId } from "../admin/types.ts";
+
+/** A change, as it travels: JSON only. `key` names a workspace (undefined: the default one). */
+export type Change =
+  | { kind: "public"; op: OperationId; key?: string; path: unknown; query: unknown; body: unknown }
+  | { kind: "admin"; op: AdminOperationId; key?: string; path: unknown; query: unknown; body: unknown };
+
+export interface Replication {
+  /**
+   * Sends a change to every replica; resolves with what applying it here returned, or rejects with what it
+   * threw (a StoreError, the same on every replica) or an `HttpError` 503 when the change could not be sent.
+   */
+  submit(change: Change): Promise<unknown>;
+  /**
+   * Called before a read. `false`: read now, the answer is current. A promise: read once it settles; it
+   * resolves to true when the answer may be stale (the replica could not reach the others' changes).
+   */
+  beforeRead(): false | Promise<boolean>;
+}
+
+/** The header that flags an answer read from memory while the shared log was out of reach. */
+export const STALE_HEADER = "x-mock-stale";

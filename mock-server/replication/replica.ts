@@ -1,0 +1,398 @@
+/**
+ * A replica: this mock's side of a state shared with other mocks through Redis (the log: redis-log.ts).
+ *
+ * Every replica holds the whole state in memory and answers reads from it. A change (a public write, an
+ * admin change) is not applied when it arrives: it is appended to the log, and every replica, this one
+ * included, applies the log's changes one by one in its order (`receive`). So all decide alike: of two
+ * creates with one email, the first in the log wins on every replica. This replica answers its own change
+ * once it has applied it, with what applying it gave.
+ *
+ * What would make replicas disagree is settled by the accepting replica before the change is sent: the
+ * time and the new ids travel with it (`now` and `newId` read them while it is applied).
+ *
+ * A strong read first asks Redis for the number of the last change (one round trip, shared by the reads
+ * that arrive while it is under way) and waits until it has applied that far. Every `snapshotEvery`
+ * changes, the replica that made the change writes the whole state to Redis and the log is trimmed behind
+ * the previous snapshot. A replica that starts loads the snapshot and reads the log after it; one that
+ * finds a gap (it fell behind a trim) loads the snapshot again.
+ *
+ * While Redis is out of reach: reads answer from memory, flagged stale; writes are refused 503 with
+ * `Retry-After`; the connections come back by themselves. A Redis that comes back empty (restarted with no
+ * persistence) is given this replica's state (the most advanced replica's wins: see redis-log.ts).
+ */
+import { HttpError } from "../engine/errors.ts";
+import type { Engine } from "../engine/index.ts";
+import type { Change, Replication } from "../engine/replication.ts";
+import type { Subscription } from "../webhooks/subscriptions.ts";
+import { loadImage, seedImage, takeImage } from "./image.ts";
+import { type RedisOptions, redisDefaults } from "./options.ts";
+import { EmptyLogError, type LogEntry, RedisLog } from "./redis-log.ts";
+
+/** A change as it is appended: with what the accepting replica settled, and who accepted it. */
+interface Entry {
+  change: Change;
+  /** When it was accepted: the time its records are stamped with on every replica. */
+  ts: string;
+  /** The ids its new records take, in order. */
+  ids: string[];
+  /** The accepting replica, and its number for the change: how that replica finds its caller again. */
+  origin: string;
+  ticket: number;
+}
+
+interface Pending {
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
+export interface ReplicaContext {
+  /** The clock and ids outside a change (the mock's; tests fix them). */
+  now?: () => string;
+  newId?: () => string;
+  /** Told of what goes wrong out of any request's path (a lost connection, a snapshot not written). */
+  onError?: (error: unknown) => void;
+}
+
+/** How many new ids a change carries; a change that makes more derives the rest from the first. */
+const IDS_PER_CHANGE = 4;
+/** The longest a read waits for the changes before it, or a write for its own, before giving up. */
+const WAIT_MS = 5000;
+/** How long a blocking read of the log waits before it asks again (and notices it was closed). */
+const BLOCK_MS = 2000;
+/** How long a replica waits for Redis at start before it gives up. */
+const START_TIMEOUT_MS = 10_000;
+/** What `Retry-After` says to a write refused while Redis is out of reach, in seconds. */
+const RETRY_AFTER_S = 1;
+
+const unavailable = (why: string) =>
+  new HttpError("service_unavailable", `The mock's shared state (Redis) is out of reach: ${why}. Retry shortly.`, [], {
+    "retry-after": String(RETRY_AFTER_S),
+  });
+
+export class Replica implements Replication {
+  /** This replica's name in the log. */
+  readonly id = globalThis.crypto.randomUUID();
+  readonly options: Required<RedisOptions>;
+  private readonly log: RedisLog;
+  private engine: Engine | undefined;
+  /** The number and stream id of the last change applied here. */
+  private applied = 0;
+  private lastId = "0-0";
+  private tickets = 0;
+  private readonly pending = new Map<number, Pending>();
+  /** The change being applied, and how many of its ids were taken. */
+  private current: Entry | undefined;
+  private idsTaken = 0;
+  /** Reads waiting until a number of changes is applied, by that number. */
+  private readonly waiting = new Map<number, { promise: Promise<boolean>; resolve(done: boolean): void }>();
+  private checking: Promise<number> | undefined;
+  private queued: Promise<number> | undefined;
+  /** The stream ids of the latest snapshot points (multiples of snapshotEvery): the log is trimmed to them. */
+  private readonly points = new Map<number, string>();
+  private started: Subscription[] = [];
+  private closed = false;
+  private reading: Promise<void> | undefined;
+  private readonly report: (error: unknown) => void;
+  private readonly baseNow: () => string;
+  private readonly baseNewId: () => string;
+
+  constructor(options: RedisOptions, context: ReplicaContext = {}) {
+    this.options = redisDefaults(options);
+    this.report = context.onError ?? (() => undefined);
+    this.baseNow = context.now ?? (() => new Date().toISOString());
+    this.baseNewId = context.newId ?? (() => globalThis.crypto.randomUUID());
+    this.log = new RedisLog(this.options.url, this.options.prefix, (error) => this.report(error));
+  }
+
+  /** The clock of the store: a change's own time while it is applied. */
+  readonly now = (): string => this.current?.ts ?? this.baseNow();
+
+  /** New ids: a change's own while it is applied (the same on every replica). */
+  readonly newId = (): string => {
+    const entry = this.current;
+    if (entry === undefined) return this.baseNewId();
+    const taken = this.idsTaken++;
+    const id = entry.ids[taken];
+    if (id !== undefined) return id;
+    // More ids than were sent: made from the first, so that every replica makes the same.
+    return `${(entry.ids[0] as string).slice(0, 24)}${taken.toString(16).padStart(12, "0")}`;
+  };
+
+  /** True while this replica applies a change it accepted: its webhooks go out from here only. */
+  get applyingOwn(): boolean {
+    return this.current?.origin === this.id;
+  }
+
+  /** Whether Redis is reachable now. */
+  get connected(): boolean {
+    return this.log.connected;
+  }
+
+  /**
+   * Connects, seeds the prefix if it is empty (the first replica's seed and sizes count), loads the
+   * snapshot and the changes after it, and starts following the log. Throws when Redis cannot be reached
+   * in 10 s.
+   */
+  async start(engine: Engine): Promise<void> {
+    this.engine = engine;
+    this.started = engine.webhooks.subscriptions.list();
+    await withTimeout(this.log.connect(), START_TIMEOUT_MS, () => {
+      this.log.close();
+      return new Error(`cannot reach Redis at ${this.options.url}`);
+    });
+    await this.log.restore({ n: 0, id: "0-0", image: seedImage(engine) });
+    await this.load(true);
+    this.reading = this.follow();
+    await this.catchUp();
+    // Each reconnection: a Redis that came back empty gets this replica's state.
+    this.log.client.on("ready", () => {
+      this.recoverIfEmpty().catch((error) => this.report(error));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiting of this.pending.values()) waiting.reject(unavailable("the mock is stopping"));
+    this.pending.clear();
+    for (const waiter of this.waiting.values()) waiter.resolve(false);
+    await this.log.close();
+    await this.reading;
+  }
+
+  submit(change: Change): Promise<unknown> {
+    if (this.closed || !this.log.connected) return Promise.reject(unavailable("cannot send the change"));
+    const ticket = ++this.tickets;
+    const ids = Array.from({ length: IDS_PER_CHANGE }, () => this.baseNewId());
+    const entry: Entry = { change, ts: this.baseNow(), ids, origin: this.id, ticket };
+    const answer = new Promise<unknown>((resolve, reject) => this.pending.set(ticket, { resolve, reject }));
+    // The change may come back (and be refused) before the append's reply: handled below, not unhandled.
+    answer.catch(() => undefined);
+    const sent = this.append(JSON.stringify(entry)).catch((error: unknown) => {
+      this.pending.delete(ticket);
+      throw error instanceof HttpError ? error : unavailable("the change was not stored");
+    });
+    return sent.then(() =>
+      withTimeout(answer, WAIT_MS, () => {
+        this.pending.delete(ticket);
+        return unavailable("the change is stored but not yet applied here");
+      }),
+    );
+  }
+
+  beforeRead(): false | Promise<boolean> {
+    if (!this.log.connected) return Promise.resolve(true);
+    if (this.options.consistency === "eventual") return false;
+    return this.lastChange().then(
+      (last) => (last <= this.applied ? false : this.until(last).then((done) => !done)),
+      () => true,
+    );
+  }
+
+  /** Waits until every change appended so far is applied here (or the wait times out). */
+  async catchUp(): Promise<void> {
+    const last = await this.lastChange();
+    if (last > this.applied) await this.until(last);
+  }
+
+  private async append(text: string): Promise<void> {
+    try {
+      await this.log.append(text);
+    } catch (error) {
+      if (!(error instanceof EmptyLogError)) throw error;
+      // Redis lost its data: put this replica's state back, then append after it.
+      await this.recover();
+      await this.log.append(text);
+    }
+  }
+
+  /**
+   * The number of the last change appended. One question to Redis at a time: the reads that arrive while
+   * one is under way share the next, which is asked once it is answered (it must be asked after they came).
+   */
+  private lastChange(): Promise<number> {
+    if (this.checking === undefined) return this.ask();
+    this.queued ??= this.checking.then(
+      () => this.ask(),
+      () => this.ask(),
+    );
+    return this.queued;
+  }
+
+  private ask(): Promise<number> {
+    this.queued = undefined;
+    const asked = this.log.last();
+    this.checking = asked;
+    const done = () => {
+      if (this.checking === asked) this.checking = undefined;
+    };
+    asked.then(done, done);
+    return asked;
+  }
+
+  /** Resolves to true once change `n` is applied here, false after WAIT_MS. */
+  private until(n: number): Promise<boolean> {
+    if (n <= this.applied) return Promise.resolve(true);
+    let waiter = this.waiting.get(n);
+    if (waiter === undefined) {
+      let resolve!: (done: boolean) => void;
+      const promise = new Promise<boolean>((r) => {
+        resolve = r;
+      });
+      const timer = setTimeout(() => finish(false), WAIT_MS);
+      const finish = (done: boolean) => {
+        clearTimeout(timer);
+        this.waiting.delete(n);
+        resolve(done);
+      };
+      waiter = { promise, resolve: finish };
+      this.waiting.set(n, waiter);
+    }
+    return waiter.promise;
+  }
+
+  /** Follows the log until closed: each change in order; a gap (trimmed past) loads the snapshot again. */
+  private async follow(): Promise<void> {
+    while (!this.closed) {
+      try {
+        const entries = await this.log.read(this.lastId, BLOCK_MS, 1000);
+        for (const entry of entries) {
+          if (entry.n <= this.applied) continue;
+          if (entry.n > this.applied + 1) {
+            await this.load(false);
+            break;
+          }
+          this.receive(entry);
+        }
+        this.wake();
+      } catch (error) {
+        if (this.closed) return;
+        // Out of reach: wait for the connection to come back (ioredis reconnects by itself).
+        await this.readerBack();
+        if (!(error instanceof Error && /Connection|closed|ECONNREFUSED|offline/i.test(error.message))) {
+          this.report(error);
+        }
+      }
+    }
+  }
+
+  private readerBack(): Promise<void> {
+    if (this.log.reader.status === "ready") return new Promise((resolve) => setTimeout(resolve, 50));
+    return new Promise((resolve) => {
+      const done = () => {
+        clearInterval(poll);
+        this.log.reader.off("ready", done);
+        resolve();
+      };
+      // The close check: a replica closed while Redis is away stops waiting.
+      const poll = setInterval(() => {
+        if (this.closed) done();
+      }, 200);
+      this.log.reader.once("ready", done);
+    });
+  }
+
+  /** Applies one change, answers its caller if it is this replica's, and writes a snapshot when due. */
+  private receive(logged: LogEntry): void {
+    const engine = this.engine as Engine;
+    let entry: Entry;
+    try {
+      entry = JSON.parse(logged.text) as Entry;
+    } catch (error) {
+      // Not a change of ours: skipped by every replica alike.
+      this.report(error);
+      this.advance(logged);
+      return;
+    }
+    this.current = entry;
+    this.idsTaken = 0;
+    let result: unknown;
+    let failure: unknown;
+    let failed = false;
+    try {
+      result = engine.apply(entry.change);
+    } catch (error) {
+      failed = true;
+      failure = error;
+    } finally {
+      this.current = undefined;
+    }
+    this.advance(logged);
+    if (entry.origin === this.id) {
+      const waiting = this.pending.get(entry.ticket);
+      this.pending.delete(entry.ticket);
+      if (failed) waiting?.reject(failure);
+      else waiting?.resolve(result);
+    }
+    const every = this.options.snapshotEvery;
+    if (logged.n % every === 0) {
+      this.points.set(logged.n, logged.id);
+      this.points.delete(logged.n - 2 * every);
+      if (entry.origin === this.id) this.saveSnapshot(logged, this.points.get(logged.n - every));
+    }
+  }
+
+  private advance(logged: LogEntry): void {
+    this.applied = logged.n;
+    this.lastId = logged.id;
+  }
+
+  private wake(): void {
+    for (const [n, waiter] of this.waiting) if (n <= this.applied) waiter.resolve(true);
+  }
+
+  /** The state as it is now (right after change `at`) goes to Redis; the log is trimmed before `trimBefore`. */
+  private saveSnapshot(at: LogEntry, trimBefore: string | undefined): void {
+    const snapshot = { n: at.n, id: at.id, image: takeImage(this.engine as Engine) };
+    this.log.keep(snapshot, trimBefore).catch((error) => this.report(error));
+  }
+
+  /** Loads the snapshot: the state, and where to read the log from. */
+  private async load(fresh: boolean): Promise<void> {
+    let snapshot = await this.log.snapshot();
+    if (snapshot === undefined) {
+      await this.recover();
+      snapshot = await this.log.snapshot();
+      if (snapshot === undefined) throw new Error("Redis holds no snapshot after one was written");
+    }
+    loadImage(this.engine as Engine, snapshot.image, this.started, fresh);
+    this.applied = snapshot.n;
+    this.lastId = snapshot.id;
+    // Changes of this replica's that the snapshot holds were applied, but their answers are lost.
+    for (const [ticket, waiting] of this.pending) {
+      this.pending.delete(ticket);
+      waiting.reject(unavailable("this replica fell behind and reloaded the state; the change may have been made"));
+    }
+    this.wake();
+  }
+
+  /** Gives Redis this replica's state if it holds none as far along (it restarted empty). */
+  private async recover(): Promise<void> {
+    const engine = this.engine as Engine;
+    const written = await this.log.restore({ n: this.applied, id: "0-0", image: takeImage(engine) });
+    if (written) this.lastId = "0-0";
+  }
+
+  private async recoverIfEmpty(): Promise<void> {
+    if (this.closed) return;
+    const [last, held] = await Promise.all([this.log.last(), this.log.held()]);
+    if (last < this.applied || held < 0) await this.recover();
+  }
+}
+
+/** `promise`, or the error `timedOut` makes when it has not settled in `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(timedOut()), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

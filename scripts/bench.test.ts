@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { onPath } from "./bench/load.ts";
+import { redisServerFile } from "./bench/redis-server.ts";
+import { IN_MEMORY, ONE_REPLICA, type ReplicasReport, TWO_REPLICAS } from "./bench/replicas.ts";
 import type { SideBySideReport } from "./bench/side-by-side.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -57,4 +59,43 @@ describe("npm run bench -- --smoke", () => {
     },
     60_000,
   );
+});
+
+// `npm run bench -- --replicas --smoke`: the replicas benchmark cannot rot either: its own Redis starts, the
+// mock in memory, one replica and two replicas answer both scenarios, and the two replicas agree afterwards.
+const redisMissing = redisServerFile() === undefined;
+if (redisMissing) {
+  console.warn(
+    "\n⚠ SKIPPING the smoke run of npm run bench -- --replicas: redis-server is not on the PATH " +
+      "(install Debian's redis-server, as .ci/system-packages.sh does).\n",
+  );
+}
+
+describe.skipIf(redisMissing)("npm run bench -- --replicas --smoke", () => {
+  it("loads the mock in memory, one replica and two replicas on a Redis of its own, and the two hold the same contacts", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "converseiq-bench-replicas-"));
+    folders.push(folder);
+    const out = join(folder, "replicas.json");
+    const { stdout } = await promisify(execFile)(
+      join(ROOT, "node_modules/.bin/tsx"),
+      ["scripts/bench.ts", "--replicas", "--smoke", "--out", out],
+      { cwd: ROOT, timeout: 60_000 },
+    );
+    expect(stdout).toContain("A smoke run");
+    const report = JSON.parse(await readFile(out, "utf8")) as ReplicasReport;
+    expect(report.load.map((r) => `${r.setup} ${r.scenario}`)).toEqual(
+      [SCENARIOS[0], "POST /contact"].flatMap((scenario) =>
+        [IN_MEMORY, ONE_REPLICA, TWO_REPLICAS].map((setup) => `${setup} ${scenario}`),
+      ),
+    );
+    for (const row of report.load) {
+      expect(row.requests, `${row.setup} ${row.scenario}`).toBeGreaterThan(0);
+      expect([row.errors, row.timeouts, row.non2xx], `${row.setup} ${row.scenario}`).toEqual([0, 0, 0]);
+    }
+    expect(report.memoryAfter.map((p) => p.process)).toHaveLength(5);
+    for (const p of report.memoryAfter) expect(p.rssMB, p.process).toBeGreaterThan(0);
+    const [a, b] = report.twoReplicasAfter;
+    expect(a?.contacts).toBeGreaterThan(50);
+    expect(b?.contacts).toBe(a?.contacts);
+  }, 60_000);
 });

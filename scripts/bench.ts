@@ -4,6 +4,8 @@
  * (scripts/bench/side-by-side.ts). `--scale`: the mock at 1,000,000 contacts beside the default seed
  * (scale.ts). `--soak SECONDS`: mixed reads and writes for that long, memory and consistency (soak.ts).
  * `--workspaces N`: the memory of N workspaces (`POST /__admin/workspaces`) in one process (workspaces.ts).
+ * `--replicas`: the mock in memory beside one and two replicas sharing their state through a Redis of the
+ * benchmark's own (replicas.ts); skipped, loudly, where redis-server is missing.
  * `--smoke`: the side-by-side run in a few seconds, no thresholds and no baseline (what `npm test` runs).
  * The side-by-side load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one),
  * and where `taskset` is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
@@ -15,12 +17,13 @@
 import { parseArgs } from "node:util";
 import { type Baseline, ENGINE_CONTRACT, isSkipped, prepareBaseline, type SkippedBaseline } from "./bench/baseline.ts";
 import { killAll, stopServersOnExit } from "./bench/processes.ts";
+import { redisServerFile } from "./bench/redis-server.ts";
 import { writeReport } from "./bench/report.ts";
 import { ROOT } from "./bench/servers.ts";
 import { FULL, markdownSideBySide, printSideBySide, SMOKE, sideBySide } from "./bench/side-by-side.ts";
 import { buildMock } from "./build.ts";
 
-const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces N | --smoke] [--out FILE] [--markdown]
+const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces N | --replicas | --smoke] [--out FILE] [--markdown]
                                 [--generator wrk|autocannon] [--no-pinning] [--baseline REF | --no-baseline]
   (no flag)        the mock, the baseline, Prism and a node:http ceiling side by side, and GET list
                    through the fetch adapter in process (about 6 minutes)
@@ -28,11 +31,15 @@ const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces 
   --soak SECONDS   mixed reads and writes at 50 connections for SECONDS, RSS every 10 s, consistency at the end
   --workspaces N   the heap and RSS of N default-seeded workspaces in one process (and of up to 100 with
                    seeds of their own), per workspace and for 1,000
-  --smoke          the side-by-side run in a few seconds, no thresholds, no baseline (npm test runs it)
-  --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json)
+  --replicas       the mock in memory, one replica and two replicas on a Redis of its own (redis-server),
+                   side by side: GET list and POST req/s, POST p50 and p99, RSS per replica
+  --smoke          the side-by-side run in a few seconds, no thresholds, no baseline (npm test runs it);
+                   with --replicas, that run in a few seconds
+  --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json, reports/replicas.json)
   --markdown       also print the tables as Markdown
-  --generator G    side by side: load from wrk or autocannon (default: wrk when it is on the PATH)
-  --no-pinning     side by side: no taskset (by default the generator runs on core 0, the servers on core 1)
+  --generator G    side by side and --replicas: load from wrk or autocannon (default: wrk when on the PATH)
+  --no-pinning     side by side and --replicas: no taskset (by default the generator, and Redis, run on
+                   core 0, the servers on core 1)
   --baseline REF   side by side: the mock of commit REF as a server of its own, mock@REF, in the same rounds
                    (default: the parent of the commit that added ${ENGINE_CONTRACT}, the server before
                    the engine; not in --smoke unless given)
@@ -45,6 +52,7 @@ async function main(): Promise<void> {
       scale: { type: "boolean" },
       soak: { type: "string" },
       workspaces: { type: "string" },
+      replicas: { type: "boolean" },
       smoke: { type: "boolean" },
       out: { type: "string" },
       markdown: { type: "boolean" },
@@ -59,10 +67,15 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const modes = [values.scale, values.soak !== undefined, values.workspaces !== undefined, values.smoke].filter(
-    Boolean,
-  ).length;
-  if (modes > 1) throw new Error("pick one of --scale, --soak, --workspaces and --smoke");
+  // --smoke is a mode of its own, or the short run of --replicas.
+  const modes = [
+    values.scale,
+    values.soak !== undefined,
+    values.workspaces !== undefined,
+    values.replicas,
+    values.smoke && !values.replicas,
+  ].filter(Boolean).length;
+  if (modes > 1) throw new Error("pick one of --scale, --soak, --workspaces, --replicas and --smoke");
   const generator = values.generator;
   if (generator !== undefined && generator !== "wrk" && generator !== "autocannon")
     throw new Error(`--generator takes wrk or autocannon, not ${generator}`);
@@ -78,6 +91,14 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (values.replicas && redisServerFile() === undefined) {
+    console.error(
+      "\n⚠ SKIPPING npm run bench -- --replicas: redis-server is not on the PATH " +
+        "(install Debian's redis-server, as .ci/system-packages.sh does). Nothing was measured.\n",
+    );
+    return;
+  }
+
   const removeHandlers = stopServersOnExit();
   let baseline: Baseline | SkippedBaseline | undefined;
   const built = await buildMock();
@@ -88,6 +109,18 @@ async function main(): Promise<void> {
       const report = await scale();
       printScale(report);
       save(values.out ?? `${ROOT}reports/bench-scale.json`, report);
+    } else if (values.replicas) {
+      const { replicas, printReplicas, FULL_REPLICAS, SMOKE_REPLICAS } = await import("./bench/replicas.ts");
+      const report = await replicas(
+        redisServerFile() ?? "redis-server",
+        values.smoke ? SMOKE_REPLICAS : FULL_REPLICAS,
+        {
+          ...(generator !== undefined ? { generator } : {}),
+          pinning: !values["no-pinning"],
+        },
+      );
+      printReplicas(report);
+      if (!values.smoke || values.out) save(values.out ?? `${ROOT}reports/replicas.json`, report);
     } else if (values.soak !== undefined) {
       const seconds = Number(values.soak);
       if (!Number.isInteger(seconds) || seconds < 10)

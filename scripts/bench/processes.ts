@@ -108,6 +108,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * A process started elsewhere (a group leader: spawned `detached`) that `killAll` stops with the servers,
+ * e.g. the Redis beside the replicas (redis-server.ts).
+ */
+export function stopWithServers(child: ChildProcess): void {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
 /** Stops every server still running, at once (for exit paths that cannot wait). */
 export function killAll(): void {
   for (const child of running) if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");

@@ -114,7 +114,7 @@ export interface Ratio {
 export const LIST_SCENARIO = "GET /contact?page=2&limit=20";
 export const POST_SCENARIO = "POST /contact";
 /** A new contact; every `{n}` is unique to the request, so every email is new (a repeated one is a 409). */
-const NEW_CONTACT = JSON.stringify({ name: "Bench Contact {n}", email: "bench-{n}@example.com", lang: "en" });
+export const NEW_CONTACT = JSON.stringify({ name: "Bench Contact {n}", email: "bench-{n}@example.com", lang: "en" });
 
 /** The scenarios, with the ids they cycle through (read from the mock). */
 function scenarios(contacts: string[], chats: string[]): Scenario[] {

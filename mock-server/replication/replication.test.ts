@@ -1,0 +1,231 @@
+/**
+ * Two replicas in one process on a redis-server of the test's own: what travels through the shared log
+ * besides the public API's writes (admin changes, workspaces, webhook subscriptions), who sends the
+ * webhooks, and what snapshots and trimming leave to a replica that starts late. The replicas as separate
+ * processes, under load and through faults, are in test/replicas.test.ts.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_BASE_PATH } from "../../generated/rules.ts";
+import { buildMockServer, type MockServer } from "../app.ts";
+import { DEFAULT_API_KEY } from "../options.ts";
+import type { RedisOptions } from "./options.ts";
+import { type RedisServer, redisMissing, startRedis, stopEverything } from "./test/redis-harness.ts";
+
+const missing = redisMissing("mock-server/replication/replication.test.ts");
+
+let redis: RedisServer;
+const servers: MockServer[] = [];
+let prefixes = 0;
+
+beforeAll(async () => {
+  if (!missing) redis = await startRedis();
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  await stopEverything();
+});
+
+interface Running {
+  server: MockServer;
+  origin: string;
+}
+
+/** A replica in this process on the test's Redis, listening on port 0. */
+async function replica(prefix: string, options: Partial<RedisOptions> = {}, seed?: number): Promise<Running> {
+  const server = await buildMockServer({
+    redis: { url: redis.url, prefix, ...options },
+    ...(seed !== undefined ? { seed: { seed } as never } : {}),
+  });
+  servers.push(server);
+  return { server, origin: await server.listen({ port: 0 }) };
+}
+
+/** Replicas on a prefix of their own: a state no other test shares. */
+async function replicas(count: number, options: Partial<RedisOptions> = {}): Promise<Running[]> {
+  const prefix = `replication-test-${++prefixes}`;
+  const made: Running[] = [];
+  for (let i = 0; i < count; i++) made.push(await replica(prefix, options));
+  return made;
+}
+
+async function send(
+  origin: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: {
+      "x-api-key": DEFAULT_API_KEY,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text === "" ? undefined : JSON.parse(text) };
+}
+
+const api = (origin: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  send(origin, method, `${API_BASE_PATH}${path}`, body, headers);
+const admin = (origin: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  send(origin, method, `/__admin${path}`, body, headers);
+
+/** The whole exported state, as text, through a replica (a strong read: it catches up first). */
+async function state(origin: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(`${origin}/__admin/state`, { headers: { ...headers } });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+describe.skipIf(missing)("replicas sharing one Redis", () => {
+  it("apply an admin change made through any of them: triggers, team, reset and import", async () => {
+    const [a, b] = (await replicas(2)) as [Running, Running];
+    const chats = (await api(a.origin, "GET", "/chat?limit=1")).json as { data: { guid: string }[] };
+    const chatId = (chats.data[0] as { guid: string }).guid;
+
+    expect((await admin(a.origin, "POST", `/chats/${chatId}/mute`)).status).toBe(200);
+    expect(((await api(b.origin, "GET", `/chat/${chatId}`)).json as { muted: boolean }).muted).toBe(true);
+
+    const member = await admin(b.origin, "POST", "/team", { name: "Replicated Member", email: "member@example.com" });
+    expect(member.status).toBe(200);
+    const memberId = (member.json as { guid: string }).guid;
+    expect((await api(a.origin, "GET", `/team/${memberId}`)).json).toEqual(member.json);
+
+    const saved = await state(a.origin);
+    expect((await admin(b.origin, "POST", "/reset", { contacts: 3 })).status).toBe(200);
+    expect(((await api(a.origin, "GET", "/contact")).json as { total: number }).total).toBe(3);
+
+    const restored = await fetch(`${b.origin}/__admin/state`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: saved,
+    });
+    expect(restored.status).toBe(200);
+    expect(await state(a.origin)).toBe(saved);
+    expect(await state(b.origin)).toBe(saved);
+  });
+
+  it("refuse a change the same way everywhere, and the refusal changes nothing", async () => {
+    const [a, b] = (await replicas(2)) as [Running, Running];
+    const before = await state(a.origin);
+    const refused = await admin(b.origin, "POST", "/chats/00000000-0000-4000-8000-000000000000/mute");
+    expect(refused.status).toBe(404);
+    expect(await state(a.origin)).toBe(before);
+    expect(await state(b.origin)).toBe(before);
+  });
+
+  it("share workspaces: one made through a replica answers its key on every other, and goes away everywhere", async () => {
+    const [a, b] = (await replicas(2)) as [Running, Running];
+    const made = await admin(a.origin, "POST", "/workspaces", { seed: { contacts: 4 } });
+    expect(made.status).toBe(200);
+    const key = (made.json as { apiKey: string }).apiKey;
+    const created = await api(
+      b.origin,
+      "POST",
+      "/contact",
+      { name: "In a workspace", email: "ws@example.com" },
+      { "x-api-key": key },
+    );
+    expect(created.status).toBe(200);
+    const listed = await api(a.origin, "GET", "/contact", undefined, { "x-api-key": key });
+    expect((listed.json as { total: number }).total).toBe(5);
+    // The default workspace does not see it.
+    expect(((await api(a.origin, "GET", "/contact/search?email=ws@example.com")).json as { total: number }).total).toBe(
+      0,
+    );
+    expect(await state(a.origin, { "x-api-key": key })).toBe(await state(b.origin, { "x-api-key": key }));
+
+    expect((await admin(b.origin, "DELETE", `/workspaces/${key}`)).status).toBe(200);
+    expect((await api(a.origin, "GET", "/contact", undefined, { "x-api-key": key })).status).toBe(401);
+  });
+
+  it("send each webhook once, from the replica that accepted the change, to a subscription made through another", async () => {
+    const received: { event: string }[] = [];
+    const receiver = await listen((request, body) => {
+      if (request.method === "POST") received.push(JSON.parse(body) as { event: string });
+    });
+    try {
+      const [a, b, c] = (await replicas(3)) as [Running, Running, Running];
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const subscribed = await admin(a.origin, "POST", "/webhooks", { url, events: ["contact.created"] });
+      expect(subscribed.status).toBe(200);
+      for (const replica of [a, b, c]) {
+        expect(((await admin(replica.origin, "GET", "/webhooks")).json as { data: unknown[] }).data).toEqual([
+          subscribed.json,
+        ]);
+      }
+
+      const created = await api(b.origin, "POST", "/contact", { name: "Hooked", email: "hooked@example.com" });
+      expect(created.status).toBe(200);
+      await Promise.all([a, b, c].map(({ server }) => server.webhooks.idle()));
+      expect(received.map((payload) => payload.event)).toEqual(["contact.created"]);
+      const delivered = async (origin: string) =>
+        ((await admin(origin, "GET", "/webhooks/deliveries")).json as { data: unknown[] }).data.length;
+      expect([await delivered(a.origin), await delivered(b.origin), await delivered(c.origin)]).toEqual([0, 1, 0]);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it("leave to a replica that starts late a snapshot and the log after it, trimmed behind the previous snapshot", async () => {
+    const prefix = `replication-test-${++prefixes}`;
+    const a = await replica(prefix, { snapshotEvery: 5 });
+    for (let i = 0; i < 23; i++) {
+      const created = await api(a.origin, "POST", "/contact", { name: `Late ${i}`, email: `late${i}@example.com` });
+      expect(created.status).toBe(200);
+    }
+    const client = new Redis(redis.url);
+    try {
+      // Snapshots at 5, 10, 15 and 20: the log keeps the changes from the one before the last (15) on.
+      expect(Number(await client.get(`${prefix}:snap-n`))).toBe(20);
+      expect(await client.xlen(`${prefix}:log`)).toBe(23 - 15 + 1);
+    } finally {
+      client.disconnect();
+    }
+    const late = await replica(prefix, { snapshotEvery: 5 });
+    expect(await state(late.origin)).toBe(await state(a.origin));
+  });
+
+  it("seed an empty prefix from the first replica: a later one started with another seed loads the first one's data", async () => {
+    const prefix = `replication-test-${++prefixes}`;
+    const first = await replica(prefix, {}, 7);
+    const second = await replica(prefix, {}, 8);
+    expect(await state(second.origin)).toBe(await state(first.origin));
+  });
+
+  it("with eventual consistency, read without asking Redis and still apply every change in order", async () => {
+    const prefix = `replication-test-${++prefixes}`;
+    const a = await replica(prefix);
+    const b = await replica(prefix, { consistency: "eventual" });
+    const created = await api(a.origin, "POST", "/contact", { name: "Later", email: "later@example.com" });
+    expect(created.status).toBe(200);
+    // An eventual read does not wait; once the replica has caught up (awaited, not slept), it has the change.
+    await b.server.replica?.catchUp();
+    const id = (created.json as { guid: string }).guid;
+    expect((await api(b.origin, "GET", `/contact/${id}`)).json).toEqual(created.json);
+  });
+});
+
+/** A plain HTTP server on port 0 that hands each request and its body to `onRequest` and answers 200. */
+async function listen(onRequest: (request: IncomingMessage, body: string) => void): Promise<Server> {
+  const server = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      onRequest(request, body);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}

@@ -1,0 +1,263 @@
+/**
+ * Real processes for the replication tests: a `redis-server` of the test's own (a free port, no
+ * persistence, a fresh folder) that can be stopped and started again on the same port, and replicas of the
+ * mock as separate `converseiq-mock` processes on it, each listening on port 0 and read from the line the
+ * command prints once it has loaded the state from Redis. Every process started here is tracked, so
+ * `stopEverything` (in afterAll) ends them all, also after a failure.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MOCK_LISTENING, originFromOutput, PortTakenError, withFreshPort } from "../../../scripts/server-port.ts";
+
+const REDIS_SERVER = "redis-server";
+/** What redis-server prints when its port is taken (it then exits 1). */
+const REDIS_PORT_TAKEN = /Address already in use/;
+const REDIS_READY = /Ready to accept connections/;
+/** Generous: the machine may be busy with other test files. */
+const START_TIMEOUT_MS = 60_000;
+
+const BIN = fileURLToPath(new URL("../../../bin/converseiq-mock.js", import.meta.url));
+
+/** Whether `redis-server` runs here. */
+export function redisAvailable(): boolean {
+  const probe = spawnSync(REDIS_SERVER, ["--version"], { stdio: "ignore" });
+  return probe.error === undefined && probe.status === 0;
+}
+
+/** Whether redis-server is missing; when it is, one loud line naming what `what` skips and how to install it. */
+export function redisMissing(what: string): boolean {
+  const missing = !redisAvailable();
+  if (missing) {
+    console.warn(
+      `\n⚠ SKIPPING the replication tests of ${what}: ${REDIS_SERVER} is not on the PATH ` +
+        "(install Debian's redis-server, as .ci/system-packages.sh does).\n",
+    );
+  }
+  return missing;
+}
+
+/** Processes to end in afterAll, and folders to remove. */
+const started = new Set<ChildProcess>();
+const folders = new Set<string>();
+/** Processes ended here: their exit is no crash. */
+const killedHere = new WeakSet<ChildProcess>();
+
+/** Ends every process this module started (SIGKILL) and removes the folders; waits until they are gone. */
+export async function stopEverything(): Promise<void> {
+  await Promise.all([...started].map((child) => killAndWait(child)));
+  started.clear();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  folders.clear();
+}
+
+function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.once("exit", () => started.delete(child));
+  return child;
+}
+
+/** Sends `signal` (SIGKILL unless told) and resolves once the process has exited. */
+function killAndWait(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  killedHere.add(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Redis
+
+export interface RedisServer {
+  port: number;
+  /** `redis://127.0.0.1:PORT`. */
+  url: string;
+  /** Stops the server (its data is gone: nothing is persisted). */
+  stop(): Promise<void>;
+  /** Starts it again, empty, on the same port. */
+  restart(): Promise<void>;
+}
+
+/** A redis-server on a free port (another port when the one picked was taken meanwhile), answering PING. */
+export async function startRedis(): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), "converseiq-redis-"));
+  folders.add(dir);
+  let port = 0;
+  let child = await withFreshPort((free) => {
+    port = free;
+    return launchRedis(free, dir);
+  });
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      await killAndWait(child, "SIGTERM");
+    },
+    restart: async () => {
+      await killAndWait(child, "SIGTERM");
+      // The port was ours a moment ago; a stranger taking it in between fails the test loudly.
+      child = await launchRedis(port, dir);
+    },
+  };
+}
+
+async function launchRedis(port: number, dir: string): Promise<ChildProcess> {
+  const child = track(
+    spawn(
+      REDIS_SERVER,
+      [
+        ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        ...["--dir", dir, "--daemonize", "no", "--protected-mode", "no"],
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    ),
+  );
+  try {
+    await readyLine(child);
+  } catch (error) {
+    await killAndWait(child);
+    throw error;
+  }
+  if (!(await ping(port))) throw new Error(`redis-server on port ${port} said it was ready but did not answer PING`);
+  return child;
+}
+
+/** Resolves when redis-server says it accepts connections; rejects when it exits first (port taken or else). */
+function readyLine(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const read = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+      if (REDIS_READY.test(output)) settle(() => resolve());
+    };
+    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
+      const why = `redis-server exited (${code ?? signal}) before it was ready; its output:\n${output}`;
+      settle(() => reject(REDIS_PORT_TAKEN.test(output) ? new PortTakenError(why) : new Error(why)));
+    };
+    const timer = setTimeout(
+      () => settle(() => reject(new Error(`redis-server not ready within ${START_TIMEOUT_MS / 1000} s:\n${output}`))),
+      START_TIMEOUT_MS,
+    );
+    const settle = (then: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off("data", read);
+      child.stderr?.off("data", read);
+      child.off("exit", exited);
+      then();
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", read);
+    child.on("exit", exited);
+  });
+}
+
+/** Whether the server on `port` answers PING with PONG (one connection, in the protocol's inline form). */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let answer = "";
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(10_000, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      answer += chunk.toString();
+      if (answer.includes("\r\n")) done(answer.startsWith("+PONG"));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Replicas
+
+export interface Replica {
+  /** A, B, C...: how the replica is named in messages. */
+  name: string;
+  /** `http://127.0.0.1:PORT` of the running process (a new port after a restart). */
+  origin: string;
+  /** Everything the replica's processes printed, all runs together. */
+  stdout(): string;
+  stderr(): string;
+  /** Runs that ended without being killed here: a crash. */
+  crashes(): { code: number | null; signal: NodeJS.Signals | null }[];
+  /** Whether the current process is running. */
+  running(): boolean;
+  /** SIGKILL, resolved once the process is gone. */
+  kill(): Promise<void>;
+  /** A new process with the same flags (same Redis, same prefix), resolved once it prints its URL line. */
+  restart(): Promise<void>;
+}
+
+export interface ReplicaOptions {
+  redisUrl: string;
+  /** The Redis key prefix, one per test file, so files never share a stream. */
+  prefix: string;
+  /** More flags, e.g. seed sizes (they matter to the first replica only: later ones load the prefix). */
+  args?: string[];
+}
+
+/** `count` replicas on one prefix: the first seeds it, then the others start together and load it. */
+export async function startReplicas(count: number, options: ReplicaOptions): Promise<Replica[]> {
+  const names = Array.from({ length: count }, (_, i) => String.fromCharCode(65 + i));
+  const [first, ...rest] = names;
+  if (first === undefined) return [];
+  const seeder = await startReplica(first, options);
+  return [seeder, ...(await Promise.all(rest.map((name) => startReplica(name, options))))];
+}
+
+async function startReplica(name: string, options: ReplicaOptions): Promise<Replica> {
+  const args = [
+    BIN,
+    ...["--port", "0", "--host", "127.0.0.1", "--quiet"],
+    ...["--redis", options.redisUrl, "--redis-prefix", options.prefix],
+    ...(options.args ?? []),
+  ];
+  // The test's own MOCK_* variables must not reach the replicas: only the flags above configure them.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("MOCK_")));
+  let stdout = "";
+  let stderr = "";
+  const crashes: { code: number | null; signal: NodeJS.Signals | null }[] = [];
+  let child: ChildProcess;
+  let origin = "";
+
+  const launch = async () => {
+    const current = track(spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] }));
+    current.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    current.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    current.once("exit", (code, signal) => {
+      if (!killedHere.has(current)) crashes.push({ code, signal });
+    });
+    child = current;
+    origin = await originFromOutput(current, MOCK_LISTENING, START_TIMEOUT_MS);
+  };
+  await launch();
+
+  const replica: Replica = {
+    name,
+    get origin() {
+      return origin;
+    },
+    stdout: () => stdout,
+    stderr: () => stderr,
+    crashes: () => [...crashes],
+    running: () => child.exitCode === null && child.signalCode === null,
+    kill: () => killAndWait(child),
+    restart: async () => {
+      await replica.kill();
+      await launch();
+    },
+  };
+  return replica;
+}

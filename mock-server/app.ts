@@ -66,6 +66,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
         ...(options.now ? { now: options.now } : {}),
         ...(options.newId ? { newId: options.newId } : {}),
         onError: reportError,
+        ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
       })
     : undefined;
   const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};

@@ -29,11 +29,13 @@ async function start(config: CliConfig): Promise<MockServer> {
   // Loaded only now, so that --help and a bad flag answer without loading the server.
   const { buildMockServer } = await import("./app.ts");
   const { StateFileError } = await import("./state-file.ts");
+  const { RedisUnreachableError } = await import("./replication/replica.ts");
   let app: MockServer;
   try {
     app = await buildMockServer({ ...config.options, logger: !config.quiet });
   } catch (error) {
     if (error instanceof StateFileError || error instanceof RangeError) fail(2, error.message);
+    if (error instanceof RedisUnreachableError) fail(1, error.message);
     throw error;
   }
   try {

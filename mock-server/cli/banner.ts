@@ -6,6 +6,7 @@
  */
 import { DOCS_PREFIX } from "../docs/routes.ts";
 import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
+import { printable, redisDefaults } from "../replication/options.ts";
 
 export interface BannerFacts {
   /** The origin the server listens on: `http://127.0.0.1:4010`. */
@@ -28,7 +29,9 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
   const data =
     options.stateFile !== undefined && stateLoaded
       ? `loaded from ${options.stateFile}`
-      : `seed ${seed}: ${contacts} contacts, ${chats} chats, ${team} team members, ${channels} channels, ${bots} bots`;
+      : options.redis !== undefined
+        ? "shared through Redis (the first replica on the prefix seeded it)"
+        : `seed ${seed}: ${contacts} contacts, ${chats} chats, ${team} team members, ${channels} channels, ${bots} bots`;
   const lines = [
     headline(origin),
     "",
@@ -41,6 +44,12 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
   if (options.stateFile !== undefined) {
     lines.push(
       `  State file  ${options.stateFile} (${stateLoaded ? "loaded; " : "new; "}saved after changes and on exit)`,
+    );
+  }
+  if (options.redis !== undefined) {
+    const { url, prefix, consistency, snapshotEvery } = redisDefaults(options.redis);
+    lines.push(
+      `  Replica     of ${printable(url)}, prefix ${prefix}; ${consistency} reads; a snapshot every ${snapshotEvery} changes`,
     );
   }
   for (const [i, { url, events }] of (options.webhooks?.endpoints ?? []).entries()) {

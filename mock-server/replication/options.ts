@@ -41,3 +41,10 @@ export function redisDefaults(options: RedisOptions): Required<RedisOptions> {
   if (prefix === "") throw new RangeError("the Redis prefix must not be empty");
   return { url: options.url, prefix, consistency, snapshotEvery };
 }
+
+/** A Redis URL as it may be printed: without its password. */
+export function printable(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") parsed.password = "***";
+  return parsed.toString();
+}

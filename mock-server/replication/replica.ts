@@ -22,10 +22,10 @@
  */
 import { HttpError } from "../engine/errors.ts";
 import type { Engine } from "../engine/index.ts";
-import type { Change, Replication } from "../engine/replication.ts";
+import { type Change, type Replication, STALE_HEADER } from "../engine/replication.ts";
 import type { Subscription } from "../webhooks/subscriptions.ts";
 import { loadImage, seedImage, takeImage } from "./image.ts";
-import { type RedisOptions, redisDefaults } from "./options.ts";
+import { printable, type RedisOptions, redisDefaults } from "./options.ts";
 import { EmptyLogError, type LogEntry, RedisLog } from "./redis-log.ts";
 
 /** A change as it is appended: with what the accepting replica settled, and who accepted it. */
@@ -49,8 +49,10 @@ export interface ReplicaContext {
   /** The clock and ids outside a change (the mock's; tests fix them). */
   now?: () => string;
   newId?: () => string;
-  /** Told of what goes wrong out of any request's path (a lost connection, a snapshot not written). */
+  /** Told of what goes wrong out of any request's path that is a bug (a snapshot that cannot be taken). */
   onError?: (error: unknown) => void;
+  /** Told, in a line, when Redis goes out of reach (once per outage) and when it is back. */
+  onNotice?: (line: string) => void;
 }
 
 /** How many new ids a change carries; a change that makes more derives the rest from the first. */
@@ -93,15 +95,33 @@ export class Replica implements Replication {
   private closed = false;
   private reading: Promise<void> | undefined;
   private readonly report: (error: unknown) => void;
+  private readonly notice: (line: string) => void;
+  /** What the connection last failed with, until it is ready again: each outage is told once. */
+  private problem: string | undefined;
   private readonly baseNow: () => string;
   private readonly baseNewId: () => string;
 
   constructor(options: RedisOptions, context: ReplicaContext = {}) {
     this.options = redisDefaults(options);
     this.report = context.onError ?? (() => undefined);
+    this.notice = context.onNotice ?? (() => undefined);
     this.baseNow = context.now ?? (() => new Date().toISOString());
     this.baseNewId = context.newId ?? (() => globalThis.crypto.randomUUID());
-    this.log = new RedisLog(this.options.url, this.options.prefix, (error) => this.report(error));
+    this.log = new RedisLog(this.options.url, this.options.prefix, (error) => this.outOfReach(error));
+    this.log.client.on("ready", () => {
+      if (this.problem === undefined) return;
+      this.problem = undefined;
+      this.notice(`Redis at ${printable(this.options.url)} is back.`);
+    });
+  }
+
+  private outOfReach(error: Error): void {
+    const message = error.message.replace(/\.$/, "");
+    if (message === this.problem) return;
+    this.problem = message;
+    this.notice(
+      `Redis at ${printable(this.options.url)}: ${message}. Reconnecting; meanwhile reads are answered from memory (flagged ${STALE_HEADER}) and writes 503.`,
+    );
   }
 
   /** The clock of the store: a change's own time while it is applied. */
@@ -138,7 +158,8 @@ export class Replica implements Replication {
     this.started = engine.webhooks.subscriptions.list();
     await withTimeout(this.log.connect(), START_TIMEOUT_MS, () => {
       this.log.close();
-      return new Error(`cannot reach Redis at ${this.options.url}`);
+      const why = this.problem === undefined ? "" : ` (${this.problem})`;
+      return new RedisUnreachableError(`cannot reach Redis at ${printable(this.options.url)} in 10 s${why}`);
     });
     await this.log.restore({ n: 0, id: "0-0", image: seedImage(engine) });
     await this.load(true);
@@ -378,6 +399,11 @@ export class Replica implements Replication {
     const [last, held] = await Promise.all([this.log.last(), this.log.held()]);
     if (last < this.applied || held < 0) await this.recover();
   }
+}
+
+/** Thrown by `start` when Redis cannot be reached: the mock does not start. */
+export class RedisUnreachableError extends Error {
+  override name = "RedisUnreachableError";
 }
 
 /** `promise`, or the error `timedOut` makes when it has not settled in `ms`. */

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,8 +40,9 @@ export function redisMissing(what: string): boolean {
   return missing;
 }
 
-/** Processes to end in afterAll, and folders to remove. */
+/** Processes to end in afterAll, servers to close, and folders to remove. */
 const started = new Set<ChildProcess>();
+const servers = new Set<{ close(): Promise<void> }>();
 const folders = new Set<string>();
 /** Processes ended here: their exit is no crash. */
 const killedHere = new WeakSet<ChildProcess>();
@@ -50,6 +51,8 @@ const killedHere = new WeakSet<ChildProcess>();
 export async function stopEverything(): Promise<void> {
   await Promise.all([...started].map((child) => killAndWait(child)));
   started.clear();
+  await Promise.all([...servers].map((server) => server.close()));
+  servers.clear();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   folders.clear();
 }
@@ -192,6 +195,9 @@ export interface Replica {
   running(): boolean;
   /** SIGKILL, resolved once the process is gone. */
   kill(): Promise<void>;
+  /** Freezes the process (SIGSTOP) and lets it go on (SIGCONT): a replica that does nothing meanwhile. */
+  pause(): void;
+  resume(): void;
   /** A new process with the same flags (same Redis, same prefix), resolved once it prints its URL line. */
   restart(): Promise<void>;
 }
@@ -213,7 +219,8 @@ export async function startReplicas(count: number, options: ReplicaOptions): Pro
   return [seeder, ...(await Promise.all(rest.map((name) => startReplica(name, options))))];
 }
 
-async function startReplica(name: string, options: ReplicaOptions): Promise<Replica> {
+/** One replica named `name`, resolved once it prints its URL line. */
+export async function startReplica(name: string, options: ReplicaOptions): Promise<Replica> {
   const args = [
     BIN,
     ...["--port", "0", "--host", "127.0.0.1", "--quiet"],
@@ -254,10 +261,74 @@ async function startReplica(name: string, options: ReplicaOptions): Promise<Repl
     crashes: () => [...crashes],
     running: () => child.exitCode === null && child.signalCode === null,
     kill: () => killAndWait(child),
+    pause: () => {
+      child.kill("SIGSTOP");
+    },
+    resume: () => {
+      child.kill("SIGCONT");
+    },
     restart: async () => {
       await replica.kill();
       await launch();
     },
   };
   return replica;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A replica's way to Redis that can be held
+
+export interface HeldLine {
+  /** `redis://127.0.0.1:PORT` of the proxy, for the replica's `--redis`. */
+  url: string;
+  /** From now on, what Redis sends through the proxy is dropped: the replica hears nothing (a lagging replica). */
+  hold(): void;
+  /** What Redis sends goes through again (on the connections made from now on, and the open ones). */
+  release(): void;
+}
+
+/**
+ * A TCP proxy to the Redis on `port`. What the replica sends always reaches Redis; what Redis sends reaches
+ * the replica unless held. When Redis closes a connection, the proxy closes the replica's side too.
+ */
+export async function heldLine(port: number): Promise<HeldLine> {
+  let holding = false;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = createConnection({ host: "127.0.0.1", port });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    }
+    client.on("data", (chunk) => upstream.write(chunk));
+    upstream.on("data", (chunk) => {
+      if (!holding) client.write(chunk);
+    });
+    upstream.on("close", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  servers.add({
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  });
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("the proxy has no port");
+  return {
+    url: `redis://127.0.0.1:${address.port}`,
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+    },
+  };
 }

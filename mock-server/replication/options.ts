@@ -15,10 +15,16 @@ export interface RedisOptions {
   consistency?: Consistency;
   /** Every this many changes, the whole state goes to Redis and the log is trimmed behind it. */
   snapshotEvery?: number;
+  /**
+   * The fewest changes trimming leaves in the log (default 10,000): a replica that far behind still reads
+   * the changes it missed, rather than loading a snapshot (and failing the writes it was waiting for).
+   */
+  keepChanges?: number;
 }
 
 export const DEFAULT_REDIS_PREFIX = "converseiq-mock";
 export const DEFAULT_SNAPSHOT_EVERY = 1000;
+export const DEFAULT_KEEP_CHANGES = 10_000;
 export const CONSISTENCIES: readonly Consistency[] = ["strong", "eventual"];
 
 export function redisDefaults(options: RedisOptions): Required<RedisOptions> {
@@ -39,7 +45,11 @@ export function redisDefaults(options: RedisOptions): Required<RedisOptions> {
   }
   const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
   if (prefix === "") throw new RangeError("the Redis prefix must not be empty");
-  return { url: options.url, prefix, consistency, snapshotEvery };
+  const keepChanges = options.keepChanges ?? DEFAULT_KEEP_CHANGES;
+  if (!Number.isInteger(keepChanges) || keepChanges < 0) {
+    throw new RangeError("keepChanges must be a whole number of changes, at least 0");
+  }
+  return { url: options.url, prefix, consistency, snapshotEvery, keepChanges };
 }
 
 /** A Redis URL as it may be printed: without its password. */

@@ -2,13 +2,17 @@
  * The shared log in Redis, and nothing else: which keys, and the few atomic steps on them (Lua scripts, so
  * that no two replicas interleave inside one). Under the prefix P:
  *
- * - `P:log`: a stream of changes, each entry `n` (1, 2, 3, ... with no gap) and `e` (the change as JSON);
+ * - `P:log`: a stream of changes, each entry `n` (1, 2, 3, ... with no gap), `g` (the epoch) and `e` (the
+ *   change as JSON);
  * - `P:n`: the number of the last change appended;
- * - `P:snap` and `P:snap-n`: the latest snapshot (`{n, id, image}`, see image.ts) and its `n`, kept apart so
- *   that comparing does not read the whole state.
+ * - `P:snap` and `P:snap-n`: the latest snapshot (`{n, id, epoch, image}`, see image.ts) and its `n`, kept
+ *   apart so that comparing does not read the whole state;
+ * - `P:epoch`: a random name given each time a state is put in (the first seed, or a replica restoring an
+ *   emptied Redis). A replica that meets another epoch than its own knows its history is not the log's any
+ *   more, and loads the snapshot again: replicas never apply changes numbered in two different histories.
  *
- * Appending refuses while there is no snapshot: Redis then lost its data (restarted with no persistence),
- * and a replica must first put back the state it holds (`restore`), or changes would be numbered afresh.
+ * Appending refuses while there is no epoch: Redis then lost its data (restarted with no persistence), and
+ * a replica must first put back the state it holds (`restore`), or changes would be numbered afresh.
  */
 import { Redis } from "ioredis";
 import type { MockImage } from "./image.ts";
@@ -16,6 +20,8 @@ import type { MockImage } from "./image.ts";
 export interface Snapshot {
   /** The number of the last change the image holds (0: none, the seed). */
   n: number;
+  /** The history it belongs to (see `P:epoch`). */
+  epoch: string;
   /** The stream id of that change; reading goes on after it. */
   id: string;
   image: MockImage;
@@ -25,7 +31,14 @@ export interface Snapshot {
 export interface LogEntry {
   id: string;
   n: number;
+  epoch: string;
   text: string;
+}
+
+/** Where the log stands: the number of the last change and the epoch; `epoch` null when Redis holds nothing. */
+export interface LogHead {
+  n: number;
+  epoch: string | null;
 }
 
 /** Thrown by `append` when the prefix has no snapshot: Redis lost its data. */
@@ -33,46 +46,74 @@ export class EmptyLogError extends Error {
   override name = "EmptyLogError";
 }
 
+// KEYS: log, n, epoch. ARGV: the change.
 const APPEND = `
-if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('EMPTY no snapshot') end
+local epoch = redis.call('GET', KEYS[3])
+if not epoch then return redis.error_reply('EMPTY no state') end
 local n = redis.call('INCR', KEYS[2])
-local id = redis.call('XADD', KEYS[1], '*', 'n', n, 'e', ARGV[1])
+local id = redis.call('XADD', KEYS[1], '*', 'n', n, 'g', epoch, 'e', ARGV[1])
 return {id, n}`;
 
-/** Puts a state in, unless Redis already holds one at least as far along (the first replica seeds). */
+// KEYS: log, n, snap, snapN, epoch. ARGV: n, snapshot, epoch.
+/**
+ * Puts a state in, as a new epoch: into an empty Redis (the first replica seeds it; a replica restores an
+ * emptied one), or over a state that is behind it and to which nothing was appended since it was put in
+ * (two replicas restoring at once: the further along wins, before anyone builds on the other).
+ */
 const RESTORE = `
 local held = tonumber(redis.call('GET', KEYS[4]) or '-1')
-if held >= 0 and tonumber(redis.call('GET', KEYS[2]) or '-1') >= tonumber(ARGV[1]) then return 0 end
+if held >= 0 then
+  local n = tonumber(redis.call('GET', KEYS[2]) or '-1')
+  if n > held or n >= tonumber(ARGV[1]) then return 0 end
+end
 redis.call('DEL', KEYS[1])
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[3], ARGV[2])
 redis.call('SET', KEYS[4], ARGV[1])
+redis.call('SET', KEYS[5], ARGV[3])
 return 1`;
 
-/** Keeps a snapshot newer than the one held, then trims the stream before `ARGV[3]` (when given). */
+// KEYS: log, n, snap, snapN, epoch. ARGV: n, snapshot, epoch, n of the previous snapshot point, keep.
+/**
+ * Keeps a snapshot newer than the one held (of the same epoch), then trims the log to the changes since
+ * the previous snapshot point, but never to fewer than \`keep\`: a replica a little behind still finds
+ * the changes it has not read.
+ */
 const SNAPSHOT = `
-local held = tonumber(redis.call('GET', KEYS[3]) or '-1')
+if redis.call('GET', KEYS[5]) ~= ARGV[3] then return 0 end
+local held = tonumber(redis.call('GET', KEYS[4]) or '-1')
 if held >= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[1])
-if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', ARGV[3]) end
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('SET', KEYS[4], ARGV[1])
+if ARGV[4] ~= '' then
+  local last = tonumber(redis.call('GET', KEYS[2]))
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', math.max(tonumber(ARGV[5]), last - tonumber(ARGV[4]) + 1))
+end
 return 1`;
 
 type Scripted = Redis & {
-  appendChange(log: string, n: string, snapN: string, change: string): Promise<[string, number]>;
-  restoreState(log: string, n: string, snap: string, snapN: string, at: number, text: string): Promise<number>;
-  keepSnapshot(log: string, snap: string, snapN: string, at: number, text: string, trim: string): Promise<number>;
+  appendChange(log: string, n: string, epoch: string, change: string): Promise<[string, number]>;
+  restoreState(...args: [string, string, string, string, string, number, string, string]): Promise<number>;
+  keepSnapshot(
+    ...args: [string, string, string, string, string, number, string, string, string, number]
+  ): Promise<number>;
 };
 
 export class RedisLog {
-  readonly keys: { log: string; n: string; snap: string; snapN: string };
+  readonly keys: { log: string; n: string; snap: string; snapN: string; epoch: string };
   /** Commands: fail at once while disconnected (a write is then a 503, a read is flagged stale). */
   readonly client: Scripted;
   /** Blocking reads of the stream only, on a connection of their own. */
   readonly reader: Redis;
 
   constructor(url: string, prefix: string, onError: (error: Error) => void) {
-    this.keys = { log: `${prefix}:log`, n: `${prefix}:n`, snap: `${prefix}:snap`, snapN: `${prefix}:snap-n` };
+    this.keys = {
+      log: `${prefix}:log`,
+      n: `${prefix}:n`,
+      snap: `${prefix}:snap`,
+      snapN: `${prefix}:snap-n`,
+      epoch: `${prefix}:epoch`,
+    };
     const common = {
       enableOfflineQueue: false,
       lazyConnect: true,
@@ -82,8 +123,8 @@ export class RedisLog {
     };
     this.client = new Redis(url, { ...common, commandTimeout: 2000 }) as Scripted;
     this.client.defineCommand("appendChange", { numberOfKeys: 3, lua: APPEND });
-    this.client.defineCommand("restoreState", { numberOfKeys: 4, lua: RESTORE });
-    this.client.defineCommand("keepSnapshot", { numberOfKeys: 3, lua: SNAPSHOT });
+    this.client.defineCommand("restoreState", { numberOfKeys: 5, lua: RESTORE });
+    this.client.defineCommand("keepSnapshot", { numberOfKeys: 5, lua: SNAPSHOT });
     this.reader = new Redis(url, common);
     // Without a listener, ioredis reports a lost connection as an unhandled error event.
     this.client.on("error", onError);
@@ -95,21 +136,15 @@ export class RedisLog {
     await Promise.all([ready(this.client), ready(this.reader)]);
   }
 
-  /** The number of the change the snapshot holds; -1 when there is none (Redis lost its data). */
-  async held(): Promise<number> {
-    const text = await this.client.get(this.keys.snapN);
-    return text === null ? -1 : Number(text);
-  }
-
   get connected(): boolean {
     return this.client.status === "ready";
   }
 
   /** Appends a change; resolves to its stream id and number. */
   async append(change: string): Promise<{ id: string; n: number }> {
-    const { log, n, snapN } = this.keys;
+    const { log, n, epoch } = this.keys;
     try {
-      const [id, at] = await this.client.appendChange(log, n, snapN, change);
+      const [id, at] = await this.client.appendChange(log, n, epoch, change);
       return { id, n: Number(at) };
     } catch (error) {
       if (error instanceof Error && error.message.startsWith("EMPTY")) throw new EmptyLogError(error.message);
@@ -117,10 +152,10 @@ export class RedisLog {
     }
   }
 
-  /** The number of the last change appended (one round trip); -1 when Redis holds nothing. */
-  async last(): Promise<number> {
-    const text = await this.client.get(this.keys.n);
-    return text === null ? -1 : Number(text);
+  /** Where the log stands (one round trip). */
+  async head(): Promise<LogHead> {
+    const [n, epoch] = await this.client.mget(this.keys.n, this.keys.epoch);
+    return { n: n === null ? -1 : Number(n), epoch: epoch ?? null };
   }
 
   async snapshot(): Promise<Snapshot | undefined> {
@@ -128,17 +163,24 @@ export class RedisLog {
     return text === null ? undefined : (JSON.parse(text) as Snapshot);
   }
 
-  /** Writes a state at `n` unless Redis holds one at least as far along; true when written. */
+  /** Puts a state in as a new epoch, when RESTORE allows (see above); true when written. */
   async restore(snapshot: Snapshot): Promise<boolean> {
-    const { log, n, snap, snapN } = this.keys;
-    return (await this.client.restoreState(log, n, snap, snapN, snapshot.n, JSON.stringify(snapshot))) === 1;
+    const { log, n, snap, snapN, epoch } = this.keys;
+    const text = JSON.stringify(snapshot);
+    return (await this.client.restoreState(log, n, snap, snapN, epoch, snapshot.n, text, snapshot.epoch)) === 1;
   }
 
-  /** Keeps a snapshot if it is the newest, and drops the changes before `trimBefore` (a stream id). */
-  async keep(snapshot: Snapshot, trimBefore: string | undefined): Promise<boolean> {
-    const { log, snap, snapN } = this.keys;
+  /**
+   * Keeps a snapshot if it is the newest of its epoch, and trims the log to the changes from `previous`
+   * (the number of the previous snapshot point) on, keeping at least `keep`.
+   */
+  async keep(snapshot: Snapshot, previous: number | undefined, keep: number): Promise<boolean> {
+    const { log, n, snap, snapN, epoch } = this.keys;
     const text = JSON.stringify(snapshot);
-    return (await this.client.keepSnapshot(log, snap, snapN, snapshot.n, text, trimBefore ?? "")) === 1;
+    const from = previous === undefined ? "" : String(previous);
+    return (
+      (await this.client.keepSnapshot(log, n, snap, snapN, epoch, snapshot.n, text, snapshot.epoch, from, keep)) === 1
+    );
   }
 
   /** The changes after `after` (a stream id), waiting up to `blockMs` for one; at most `count`. */
@@ -149,7 +191,9 @@ export class RedisLog {
     if (reply === null) return [];
     const entries: LogEntry[] = [];
     for (const [, items] of reply) {
-      for (const [id, fields] of items) entries.push({ id, n: Number(field(fields, "n")), text: field(fields, "e") });
+      for (const [id, fields] of items) {
+        entries.push({ id, n: Number(field(fields, "n")), epoch: field(fields, "g"), text: field(fields, "e") });
+      }
     }
     return entries;
   }

@@ -26,7 +26,7 @@ import { type Change, type Replication, STALE_HEADER } from "../engine/replicati
 import type { Subscription } from "../webhooks/subscriptions.ts";
 import { loadImage, seedImage, takeImage } from "./image.ts";
 import { printable, type RedisOptions, redisDefaults } from "./options.ts";
-import { EmptyLogError, type LogEntry, RedisLog } from "./redis-log.ts";
+import { EmptyLogError, type LogEntry, type LogHead, RedisLog, type Snapshot } from "./redis-log.ts";
 
 /** A change as it is appended: with what the accepting replica settled, and who accepted it. */
 interface Entry {
@@ -77,9 +77,10 @@ export class Replica implements Replication {
   readonly options: Required<RedisOptions>;
   private readonly log: RedisLog;
   private engine: Engine | undefined;
-  /** The number and stream id of the last change applied here. */
+  /** The number and stream id of the last change applied here, and the epoch (history) they belong to. */
   private applied = 0;
   private lastId = "0-0";
+  private epoch = "";
   private tickets = 0;
   private readonly pending = new Map<number, Pending>();
   /** The change being applied, and how many of its ids were taken. */
@@ -87,10 +88,10 @@ export class Replica implements Replication {
   private idsTaken = 0;
   /** Reads waiting until a number of changes is applied, by that number. */
   private readonly waiting = new Map<number, { promise: Promise<boolean>; resolve(done: boolean): void }>();
-  private checking: Promise<number> | undefined;
-  private queued: Promise<number> | undefined;
-  /** The stream ids of the latest snapshot points (multiples of snapshotEvery): the log is trimmed to them. */
-  private readonly points = new Map<number, string>();
+  private checking: Promise<LogHead> | undefined;
+  private queued: Promise<LogHead> | undefined;
+  /** A reload of the snapshot under way (another epoch was met), which reads and the log reader wait for. */
+  private reloading: Promise<void> | undefined;
   private started: Subscription[] = [];
   private closed = false;
   private reading: Promise<void> | undefined;
@@ -161,13 +162,13 @@ export class Replica implements Replication {
       const why = this.problem === undefined ? "" : ` (${this.problem})`;
       return new RedisUnreachableError(`cannot reach Redis at ${printable(this.options.url)} in 10 s${why}`);
     });
-    await this.log.restore({ n: 0, id: "0-0", image: seedImage(engine) });
+    await this.log.restore({ n: 0, id: "0-0", epoch: newEpoch(), image: seedImage(engine) });
     await this.load(true);
     this.reading = this.follow();
     await this.catchUp();
     // Each reconnection: a Redis that came back empty gets this replica's state.
     this.log.client.on("ready", () => {
-      this.recoverIfEmpty().catch((error) => this.report(error));
+      this.recoverIfBehind().catch((error) => this.report(error));
     });
   }
 
@@ -205,15 +206,30 @@ export class Replica implements Replication {
     if (!this.log.connected) return Promise.resolve(true);
     if (this.options.consistency === "eventual") return false;
     return this.lastChange().then(
-      (last) => (last <= this.applied ? false : this.until(last).then((done) => !done)),
+      (head) => this.reach(head).then((done) => !done),
       () => true,
     );
   }
 
   /** Waits until every change appended so far is applied here (or the wait times out). */
   async catchUp(): Promise<void> {
-    const last = await this.lastChange();
-    if (last > this.applied) await this.until(last);
+    await this.reach(await this.lastChange());
+  }
+
+  /**
+   * Resolves to true once this replica holds the log up to `head`; false when it cannot tell (Redis lost
+   * its data and no replica has put it back yet) or the wait timed out.
+   */
+  private async reach(head: LogHead): Promise<boolean> {
+    if (head.epoch === null) {
+      this.recoverIfBehind().catch((error) => this.report(error));
+      return false;
+    }
+    if (head.epoch !== this.epoch) {
+      await this.recoverIfBehind();
+      return this.reach(await this.log.head());
+    }
+    return head.n <= this.applied ? true : this.until(head.n);
   }
 
   private async append(text: string): Promise<void> {
@@ -228,10 +244,10 @@ export class Replica implements Replication {
   }
 
   /**
-   * The number of the last change appended. One question to Redis at a time: the reads that arrive while
-   * one is under way share the next, which is asked once it is answered (it must be asked after they came).
+   * Where the log stands. One question to Redis at a time: the reads that arrive while one is under way
+   * share the next, which is asked once it is answered (it must be asked after they came).
    */
-  private lastChange(): Promise<number> {
+  private lastChange(): Promise<LogHead> {
     if (this.checking === undefined) return this.ask();
     this.queued ??= this.checking.then(
       () => this.ask(),
@@ -240,9 +256,9 @@ export class Replica implements Replication {
     return this.queued;
   }
 
-  private ask(): Promise<number> {
+  private ask(): Promise<LogHead> {
     this.queued = undefined;
-    const asked = this.log.last();
+    const asked = this.log.head();
     this.checking = asked;
     const done = () => {
       if (this.checking === asked) this.checking = undefined;
@@ -278,11 +294,16 @@ export class Replica implements Replication {
       try {
         const entries = await this.log.read(this.lastId, BLOCK_MS, 1000);
         for (const entry of entries) {
-          if (entry.n <= this.applied) continue;
-          if (entry.n > this.applied + 1) {
-            await this.load(false);
+          // Another history (Redis was emptied and restored), or changes trimmed before they were read.
+          if (entry.epoch !== this.epoch) {
+            await this.recoverIfBehind();
             break;
           }
+          if (entry.n > this.applied + 1) {
+            await this.reload();
+            break;
+          }
+          if (entry.n <= this.applied) continue;
           this.receive(entry);
         }
         this.wake();
@@ -346,11 +367,7 @@ export class Replica implements Replication {
       else waiting?.resolve(result);
     }
     const every = this.options.snapshotEvery;
-    if (logged.n % every === 0) {
-      this.points.set(logged.n, logged.id);
-      this.points.delete(logged.n - 2 * every);
-      if (entry.origin === this.id) this.saveSnapshot(logged, this.points.get(logged.n - every));
-    }
+    if (logged.n % every === 0 && entry.origin === this.id) this.saveSnapshot(logged, logged.n - every);
   }
 
   private advance(logged: LogEntry): void {
@@ -362,23 +379,35 @@ export class Replica implements Replication {
     for (const [n, waiter] of this.waiting) if (n <= this.applied) waiter.resolve(true);
   }
 
-  /** The state as it is now (right after change `at`) goes to Redis; the log is trimmed before `trimBefore`. */
-  private saveSnapshot(at: LogEntry, trimBefore: string | undefined): void {
-    const snapshot = { n: at.n, id: at.id, image: takeImage(this.engine as Engine) };
-    this.log.keep(snapshot, trimBefore).catch((error) => this.report(error));
+  /** The state as it is now (right after change `at`) goes to Redis; the log is trimmed to the changes from `previous` on. */
+  private saveSnapshot(at: LogEntry, previous: number): void {
+    const snapshot = { n: at.n, id: at.id, epoch: this.epoch, image: takeImage(this.engine as Engine) };
+    this.log.keep(snapshot, previous > 0 ? previous : undefined, this.options.keepChanges).catch((error) => {
+      // Redis out of reach: the next snapshot will do.
+      if (this.log.connected) this.report(error);
+    });
+  }
+
+  /** Loads the snapshot again, once for all who ask at the same time. */
+  private reload(): Promise<void> {
+    this.reloading ??= this.load(false).finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
   }
 
   /** Loads the snapshot: the state, and where to read the log from. */
   private async load(fresh: boolean): Promise<void> {
     let snapshot = await this.log.snapshot();
     if (snapshot === undefined) {
-      await this.recover();
+      await this.log.restore(this.here());
       snapshot = await this.log.snapshot();
       if (snapshot === undefined) throw new Error("Redis holds no snapshot after one was written");
     }
     loadImage(this.engine as Engine, snapshot.image, this.started, fresh);
     this.applied = snapshot.n;
     this.lastId = snapshot.id;
+    this.epoch = snapshot.epoch;
     // Changes of this replica's that the snapshot holds were applied, but their answers are lost.
     for (const [ticket, waiting] of this.pending) {
       this.pending.delete(ticket);
@@ -387,19 +416,42 @@ export class Replica implements Replication {
     this.wake();
   }
 
-  /** Gives Redis this replica's state if it holds none as far along (it restarted empty). */
-  private async recover(): Promise<void> {
-    const engine = this.engine as Engine;
-    const written = await this.log.restore({ n: this.applied, id: "0-0", image: takeImage(engine) });
-    if (written) this.lastId = "0-0";
+  /** This replica's state as a snapshot of a new epoch. */
+  private here(): Snapshot {
+    return { n: this.applied, id: "0-0", epoch: newEpoch(), image: takeImage(this.engine as Engine) };
   }
 
-  private async recoverIfEmpty(): Promise<void> {
-    if (this.closed) return;
-    const [last, held] = await Promise.all([this.log.last(), this.log.held()]);
-    if (last < this.applied || held < 0) await this.recover();
+  /**
+   * After Redis was out of reach, or emptied: when the log no longer holds what this replica has applied,
+   * this replica puts its state back as a new epoch (RESTORE allows it into an empty Redis, or over a state
+   * behind it that nobody built on yet); else it takes the state the log holds now.
+   */
+  private async recover(): Promise<void> {
+    const mine = this.here();
+    if (await this.log.restore(mine)) {
+      this.epoch = mine.epoch;
+      this.lastId = "0-0";
+      this.wake();
+    } else await this.reload();
+  }
+
+  private recovering: Promise<void> | undefined;
+
+  /** `recover`, when Redis lost changes this replica holds; once at a time. */
+  private recoverIfBehind(): Promise<void> {
+    this.recovering ??= (async () => {
+      if (this.closed) return;
+      const head = await this.log.head();
+      if (head.epoch === this.epoch && head.n >= this.applied) return;
+      await this.recover();
+    })().finally(() => {
+      this.recovering = undefined;
+    });
+    return this.recovering;
   }
 }
+
+const newEpoch = () => globalThis.crypto.randomUUID();
 
 /** Thrown by `start` when Redis cannot be reached: the mock does not start. */
 export class RedisUnreachableError extends Error {

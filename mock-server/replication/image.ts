@@ -6,6 +6,7 @@
  * The first image of a prefix is the seed alone (`{ seed }`): every replica makes the same data from it,
  * so a large seeded data set is not copied through Redis.
  */
+import { stateJsonChunks } from "../admin/state-json.ts";
 import type { Engine } from "../engine/index.ts";
 import { type SeedSizes, seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
@@ -50,4 +51,21 @@ export function loadImage(engine: Engine, image: MockImage, started: readonly Su
   const known = new Set(image.webhooks.map((s) => `${s.url} ${s.events.join(",")}`));
   const own = started.filter((s) => !known.has(`${s.url} ${s.events.join(",")}`));
   engine.webhooks.subscriptions.replaceAll([...image.webhooks, ...own]);
+}
+
+/** The JSON text of an image, in pieces (a large state's records a batch at a time); joined, `JSON.stringify(image)`. */
+export function* imageJsonChunks(image: MockImage): Generator<string> {
+  yield '{"store":';
+  if ("state" in image.store) {
+    yield '{"state":';
+    yield* stateJsonChunks(image.store.state);
+    yield "}";
+  } else yield JSON.stringify(image.store);
+  yield ',"workspaces":[';
+  for (const [i, { apiKey, seed, state }] of image.workspaces.entries()) {
+    yield `${i === 0 ? "" : ","}{"apiKey":${JSON.stringify(apiKey)},"seed":${JSON.stringify(seed)},"state":`;
+    yield* stateJsonChunks(state);
+    yield "}";
+  }
+  yield `],"webhooks":${JSON.stringify(image.webhooks)}}`;
 }

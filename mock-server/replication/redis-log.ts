@@ -52,7 +52,7 @@ local epoch = redis.call('GET', KEYS[3])
 if not epoch then return redis.error_reply('EMPTY no state') end
 local n = redis.call('INCR', KEYS[2])
 local id = redis.call('XADD', KEYS[1], '*', 'n', n, 'g', epoch, 'e', ARGV[1])
-return {id, n}`;
+return {id, n, epoch}`;
 
 // KEYS: log, n, snap, snapN, epoch. ARGV: n, snapshot, epoch.
 /**
@@ -92,10 +92,10 @@ end
 return 1`;
 
 type Scripted = Redis & {
-  appendChange(log: string, n: string, epoch: string, change: string): Promise<[string, number]>;
+  appendChange(log: string, n: string, epoch: string, change: string): Promise<[string, number, string]>;
   restoreState(...args: [string, string, string, string, string, number, string, string]): Promise<number>;
   keepSnapshot(
-    ...args: [string, string, string, string, string, number, string, string, string, number]
+    ...args: [string, string, string, string, string, number, Buffer, string, string, number]
   ): Promise<number>;
 };
 
@@ -140,12 +140,12 @@ export class RedisLog {
     return this.client.status === "ready";
   }
 
-  /** Appends a change; resolves to its stream id and number. */
-  async append(change: string): Promise<{ id: string; n: number }> {
+  /** Appends a change; resolves to its entry as the log holds it. */
+  async append(change: string): Promise<LogEntry> {
     const { log, n, epoch } = this.keys;
     try {
-      const [id, at] = await this.client.appendChange(log, n, epoch, change);
-      return { id, n: Number(at) };
+      const [id, at, era] = await this.client.appendChange(log, n, epoch, change);
+      return { id, n: Number(at), epoch: era, text: change };
     } catch (error) {
       if (error instanceof Error && error.message.startsWith("EMPTY")) throw new EmptyLogError(error.message);
       throw error;
@@ -171,16 +171,14 @@ export class RedisLog {
   }
 
   /**
-   * Keeps a snapshot if it is the newest of its epoch, and trims the log to the changes from `previous`
+   * Keeps a snapshot (`text`, the JSON of a `Snapshot` at change `at` of epoch `era`) if it is the newest of
+   * its epoch, and trims the log to the changes from `previous`
    * (the number of the previous snapshot point) on, keeping at least `keep`.
    */
-  async keep(snapshot: Snapshot, previous: number | undefined, keep: number): Promise<boolean> {
+  async keep(at: number, era: string, text: Buffer, previous: number | undefined, keep: number): Promise<boolean> {
     const { log, n, snap, snapN, epoch } = this.keys;
-    const text = JSON.stringify(snapshot);
     const from = previous === undefined ? "" : String(previous);
-    return (
-      (await this.client.keepSnapshot(log, n, snap, snapN, epoch, snapshot.n, text, snapshot.epoch, from, keep)) === 1
-    );
+    return (await this.client.keepSnapshot(log, n, snap, snapN, epoch, at, text, era, from, keep)) === 1;
   }
 
   /** The changes after `after` (a stream id), waiting up to `blockMs` for one; at most `count`. */

@@ -24,7 +24,7 @@ import { HttpError } from "../engine/errors.ts";
 import type { Engine } from "../engine/index.ts";
 import { type Change, type Replication, STALE_HEADER } from "../engine/replication.ts";
 import type { Subscription } from "../webhooks/subscriptions.ts";
-import { loadImage, seedImage, takeImage } from "./image.ts";
+import { imageJsonChunks, loadImage, seedImage, takeImage } from "./image.ts";
 import { printable, type RedisOptions, redisDefaults } from "./options.ts";
 import { EmptyLogError, type LogEntry, type LogHead, RedisLog, type Snapshot } from "./redis-log.ts";
 
@@ -55,6 +55,8 @@ export interface ReplicaContext {
   onNotice?: (line: string) => void;
 }
 
+/** A snapshot costs each change at most about this many records' JSON (see snapshotInterval). */
+const SNAPSHOT_RECORDS_PER_CHANGE = 1;
 /** How many new ids a change carries; a change that makes more derives the rest from the first. */
 const IDS_PER_CHANGE = 4;
 /** The longest a read waits for the changes before it, or a write for its own, before giving up. */
@@ -92,6 +94,8 @@ export class Replica implements Replication {
   private queued: Promise<LogHead> | undefined;
   /** A reload of the snapshot under way (another epoch was met), which reads and the log reader wait for. */
   private reloading: Promise<void> | undefined;
+  /** A snapshot being written. */
+  private saving: Promise<void> | undefined;
   private started: Subscription[] = [];
   private closed = false;
   private reading: Promise<void> | undefined;
@@ -172,6 +176,11 @@ export class Replica implements Replication {
     });
   }
 
+  /** Resolves once the snapshot being written, if any, is in Redis (or failed). */
+  async snapshotWritten(): Promise<void> {
+    await this.saving;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -233,13 +242,20 @@ export class Replica implements Replication {
   }
 
   private async append(text: string): Promise<void> {
+    let logged: LogEntry;
     try {
-      await this.log.append(text);
+      logged = await this.log.append(text);
     } catch (error) {
       if (!(error instanceof EmptyLogError)) throw error;
       // Redis lost its data: put this replica's state back, then append after it.
       await this.recover();
-      await this.log.append(text);
+      logged = await this.log.append(text);
+    }
+    // The next change in this replica's history: applied now, not a round trip later when the log reader
+    // brings it back (it then skips it). Else the reader applies the changes before it first.
+    if (logged.epoch === this.epoch && logged.n === this.applied + 1 && this.reloading === undefined) {
+      this.receive(logged);
+      this.wake();
     }
   }
 
@@ -366,7 +382,7 @@ export class Replica implements Replication {
       if (failed) waiting?.reject(failure);
       else waiting?.resolve(result);
     }
-    const every = this.options.snapshotEvery;
+    const every = this.snapshotInterval();
     if (logged.n % every === 0 && entry.origin === this.id) this.saveSnapshot(logged, logged.n - every);
   }
 
@@ -379,13 +395,48 @@ export class Replica implements Replication {
     for (const [n, waiter] of this.waiting) if (n <= this.applied) waiter.resolve(true);
   }
 
-  /** The state as it is now (right after change `at`) goes to Redis; the log is trimmed to the changes from `previous` on. */
+  /**
+   * How many changes apart snapshots are: `snapshotEvery`, doubled until it is at least the number of
+   * records held, so that a snapshot, which costs the whole state, costs each change a bounded share of it
+   * however large the state grows. Every replica holds the same state at a change, so all agree on it.
+   */
+  private snapshotInterval(): number {
+    const state = (this.engine as Engine).store.state;
+    const records = state.contacts.size + state.chats.size * 8 + state.team.size;
+    let every = this.options.snapshotEvery;
+    while (every * SNAPSHOT_RECORDS_PER_CHANGE < records) every *= 2;
+    return every;
+  }
+
+  /**
+   * The state as it is now (right after change `at`) goes to Redis; the log is trimmed to the changes from
+   * `previous` on. The records are taken now (the store never changes a record in place, so the arrays of
+   * them are the state at `at`); their JSON is written a piece at a time between requests, so that a large
+   * state does not hold up the answers. One snapshot at a time: one due meanwhile is left to the next.
+   */
   private saveSnapshot(at: LogEntry, previous: number): void {
-    const snapshot = { n: at.n, id: at.id, epoch: this.epoch, image: takeImage(this.engine as Engine) };
-    this.log.keep(snapshot, previous > 0 ? previous : undefined, this.options.keepChanges).catch((error) => {
-      // Redis out of reach: the next snapshot will do.
-      if (this.log.connected) this.report(error);
-    });
+    if (this.saving) return;
+    const image = takeImage(this.engine as Engine);
+    const epoch = this.epoch;
+    this.saving = (async () => {
+      // As bytes, encoded a piece at a time too: a string would be encoded in one go when sent.
+      const head = `{"n":${at.n},"id":${JSON.stringify(at.id)},"epoch":${JSON.stringify(epoch)},"image":`;
+      const parts: Buffer[] = [Buffer.from(head)];
+      for (const part of imageJsonChunks(image)) {
+        parts.push(Buffer.from(part));
+        if (parts.length % 4 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      parts.push(Buffer.from("}"));
+      const snapshot = Buffer.concat(parts);
+      await this.log.keep(at.n, epoch, snapshot, previous > 0 ? previous : undefined, this.options.keepChanges);
+    })()
+      .catch((error) => {
+        // Redis out of reach: the next snapshot will do.
+        if (this.log.connected) this.report(error);
+      })
+      .finally(() => {
+        this.saving = undefined;
+      });
   }
 
   /** Loads the snapshot again, once for all who ask at the same time. */

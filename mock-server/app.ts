@@ -14,7 +14,7 @@ import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
-import { Replica } from "./replication/replica.ts";
+import type { Replica } from "./replication/replica.ts";
 import { realScheduler } from "./scheduler.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
@@ -61,8 +61,9 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
   }
   // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
+  // Loaded only with --redis: a mock of its own does not load the Redis client.
   const replica = options.redis
-    ? new Replica(options.redis, {
+    ? new (await import("./replication/replica.ts")).Replica(options.redis, {
         ...(options.now ? { now: options.now } : {}),
         ...(options.newId ? { newId: options.newId } : {}),
         onError: reportError,

@@ -13,6 +13,7 @@ export {
   type ValidatingProxy,
   type Violation,
 } from "./proxy/index.ts";
+export type { Consistency, RedisOptions } from "./replication/options.ts";
 export {
   MockAdminError,
   type MockCoverage,

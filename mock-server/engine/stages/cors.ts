@@ -23,7 +23,8 @@ export type CorsOutcome =
 export type CorsStage = (request: ParsedRequest) => CorsOutcome;
 
 const ALLOWED_HEADERS = "content-type, x-api-key, prefer, x-admin-token";
-const EXPOSED_HEADERS = "retry-after";
+// `x-mock-stale`: a replica's answer read while its Redis was out of reach (engine/replication.ts).
+const EXPOSED_HEADERS = "retry-after, x-mock-stale";
 const MAX_AGE = "600";
 
 export function createCorsStage(origins: boolean | string[], operations: readonly Operation[]): CorsStage {

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { onPath } from "./bench/load.ts";
 import { redisServerFile } from "./bench/redis-server.ts";
-import { IN_MEMORY, ONE_REPLICA, type ReplicasReport, TWO_REPLICAS } from "./bench/replicas.ts";
+import { IN_MEMORY, ONE_REPLICA, PUT_SCENARIO, type ReplicasReport, TWO_REPLICAS } from "./bench/replicas.ts";
 import type { SideBySideReport } from "./bench/side-by-side.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -84,7 +84,7 @@ describe.skipIf(redisMissing)("npm run bench -- --replicas --smoke", () => {
     expect(stdout).toContain("A smoke run");
     const report = JSON.parse(await readFile(out, "utf8")) as ReplicasReport;
     expect(report.load.map((r) => `${r.setup} ${r.scenario}`)).toEqual(
-      [SCENARIOS[0], "POST /contact"].flatMap((scenario) =>
+      [SCENARIOS[0], PUT_SCENARIO, "POST /contact"].flatMap((scenario) =>
         [IN_MEMORY, ONE_REPLICA, TWO_REPLICAS].map((setup) => `${setup} ${scenario}`),
       ),
     );

@@ -73,29 +73,35 @@ redis.call('SET', KEYS[4], ARGV[1])
 redis.call('SET', KEYS[5], ARGV[3])
 return 1`;
 
-// KEYS: log, n, snap, snapN, epoch. ARGV: n, snapshot, epoch, n of the previous snapshot point, keep.
+// KEYS: log, n, snap, snapN, epoch, the snapshot written aside. ARGV: n, epoch, n of the previous point, keep.
 /**
- * Keeps a snapshot newer than the one held (of the same epoch), then trims the log to the changes since
- * the previous snapshot point, but never to fewer than \`keep\`: a replica a little behind still finds
- * the changes it has not read.
+ * Makes the snapshot written aside (piece by piece, so that Redis serves the others meanwhile) the one
+ * held, if it is newer and of the same epoch; then trims the log to the changes since the previous
+ * snapshot point, but never to fewer than \`keep\`: a replica a little behind still finds what it has not
+ * read. The trim is approximate (whole nodes of the stream), which costs Redis little.
  */
 const SNAPSHOT = `
-if redis.call('GET', KEYS[5]) ~= ARGV[3] then return 0 end
-local held = tonumber(redis.call('GET', KEYS[4]) or '-1')
-if held >= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[3], ARGV[2])
+if redis.call('GET', KEYS[5]) ~= ARGV[2] or tonumber(redis.call('GET', KEYS[4]) or '-1') >= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[6])
+  return 0
+end
+redis.call('RENAME', KEYS[6], KEYS[3])
+redis.call('PERSIST', KEYS[3])
 redis.call('SET', KEYS[4], ARGV[1])
-if ARGV[4] ~= '' then
+if ARGV[3] ~= '' then
   local last = tonumber(redis.call('GET', KEYS[2]))
-  redis.call('XTRIM', KEYS[1], 'MAXLEN', math.max(tonumber(ARGV[5]), last - tonumber(ARGV[4]) + 1))
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', math.max(tonumber(ARGV[4]), last - tonumber(ARGV[3]) + 1))
 end
 return 1`;
+
+/** How long a snapshot written aside may stay when its writer dies before making it the one held. */
+const ASIDE_TTL_MS = 10 * 60 * 1000;
 
 type Scripted = Redis & {
   appendChange(log: string, n: string, epoch: string, change: string): Promise<[string, number, string]>;
   restoreState(...args: [string, string, string, string, string, number, string, string]): Promise<number>;
   keepSnapshot(
-    ...args: [string, string, string, string, string, number, Buffer, string, string, number]
+    ...args: [string, string, string, string, string, string, number, string, string, number]
   ): Promise<number>;
 };
 
@@ -124,7 +130,7 @@ export class RedisLog {
     this.client = new Redis(url, { ...common, commandTimeout: 2000 }) as Scripted;
     this.client.defineCommand("appendChange", { numberOfKeys: 3, lua: APPEND });
     this.client.defineCommand("restoreState", { numberOfKeys: 5, lua: RESTORE });
-    this.client.defineCommand("keepSnapshot", { numberOfKeys: 5, lua: SNAPSHOT });
+    this.client.defineCommand("keepSnapshot", { numberOfKeys: 6, lua: SNAPSHOT });
     this.reader = new Redis(url, common);
     // Without a listener, ioredis reports a lost connection as an unhandled error event.
     this.client.on("error", onError);
@@ -171,14 +177,28 @@ export class RedisLog {
   }
 
   /**
-   * Keeps a snapshot (`text`, the JSON of a `Snapshot` at change `at` of epoch `era`) if it is the newest of
-   * its epoch, and trims the log to the changes from `previous`
-   * (the number of the previous snapshot point) on, keeping at least `keep`.
+   * Writes a snapshot (the JSON of a `Snapshot` at change `at` of epoch `era`, in pieces) aside, then makes
+   * it the one held if it is the newest of its epoch, and trims the log to the changes from `previous` (the
+   * number of the previous snapshot point) on, keeping at least `keep`. `aside` names the key written to
+   * (one per replica).
    */
-  async keep(at: number, era: string, text: Buffer, previous: number | undefined, keep: number): Promise<boolean> {
+  async keep(
+    at: number,
+    era: string,
+    pieces: AsyncIterable<Buffer>,
+    aside: string,
+    previous: number | undefined,
+    keep: number,
+  ): Promise<boolean> {
     const { log, n, snap, snapN, epoch } = this.keys;
+    const key = `${snap}-aside:${aside}`;
+    await this.client.del(key);
+    for await (const piece of pieces) {
+      await this.client.append(key, piece);
+      await this.client.pexpire(key, ASIDE_TTL_MS);
+    }
     const from = previous === undefined ? "" : String(previous);
-    return (await this.client.keepSnapshot(log, n, snap, snapN, epoch, at, text, era, from, keep)) === 1;
+    return (await this.client.keepSnapshot(log, n, snap, snapN, epoch, key, at, era, from, keep)) === 1;
   }
 
   /** The changes after `after` (a stream id), waiting up to `blockMs` for one; at most `count`. */

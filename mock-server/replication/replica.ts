@@ -23,8 +23,9 @@
 import { HttpError } from "../engine/errors.ts";
 import type { Engine } from "../engine/index.ts";
 import { type Change, type Replication, STALE_HEADER } from "../engine/replication.ts";
+import type { State } from "../store/state.ts";
 import type { Subscription } from "../webhooks/subscriptions.ts";
-import { imageJsonChunks, loadImage, seedImage, takeImage } from "./image.ts";
+import { imageJsonChunks, loadImage, type MockImage, seedImage, takeImage } from "./image.ts";
 import { printable, type RedisOptions, redisDefaults } from "./options.ts";
 import { EmptyLogError, type LogEntry, type LogHead, RedisLog, type Snapshot } from "./redis-log.ts";
 
@@ -55,10 +56,8 @@ export interface ReplicaContext {
   onNotice?: (line: string) => void;
 }
 
-/** A snapshot costs each change at most about this many records' JSON (see snapshotInterval). */
-const SNAPSHOT_RECORDS_PER_CHANGE = 1;
 /** How many new ids a change carries; a change that makes more derives the rest from the first. */
-const IDS_PER_CHANGE = 4;
+const IDS_PER_CHANGE = 1;
 /** The longest a read waits for the changes before it, or a write for its own, before giving up. */
 const WAIT_MS = 5000;
 /** How long a blocking read of the log waits before it asks again (and notices it was closed). */
@@ -94,8 +93,11 @@ export class Replica implements Replication {
   private queued: Promise<LogHead> | undefined;
   /** A reload of the snapshot under way (another epoch was met), which reads and the log reader wait for. */
   private reloading: Promise<void> | undefined;
-  /** A snapshot being written. */
+  /** A snapshot being written, and the change of the last snapshot this replica knows of. */
   private saving: Promise<void> | undefined;
+  private snapshotAt = 0;
+  /** The change from which the next snapshot may be due (snapshotInterval, as last counted, after snapshotAt). */
+  private dueAt = 0;
   private started: Subscription[] = [];
   private closed = false;
   private reading: Promise<void> | undefined;
@@ -382,8 +384,7 @@ export class Replica implements Replication {
       if (failed) waiting?.reject(failure);
       else waiting?.resolve(result);
     }
-    const every = this.snapshotInterval();
-    if (logged.n % every === 0 && entry.origin === this.id) this.saveSnapshot(logged, logged.n - every);
+    if (entry.origin === this.id && logged.n >= this.dueAt) this.saveSnapshot(logged);
   }
 
   private advance(logged: LogEntry): void {
@@ -396,39 +397,42 @@ export class Replica implements Replication {
   }
 
   /**
-   * How many changes apart snapshots are: `snapshotEvery`, doubled until it is at least the number of
-   * records held, so that a snapshot, which costs the whole state, costs each change a bounded share of it
-   * however large the state grows. Every replica holds the same state at a change, so all agree on it.
+   * Counts from a snapshot at change `at` (loaded or written): the next is due `snapshotEvery` changes
+   * later, or as many changes as the records it held when that is more, so that a snapshot, which costs the
+   * whole state, costs each change a bounded share of it however large the state grows. A replica counts
+   * from the last snapshot it knows of; the one that makes the change where one is due writes it.
    */
-  private snapshotInterval(): number {
-    const state = (this.engine as Engine).store.state;
-    const records = state.contacts.size + state.chats.size * 8 + state.team.size;
-    let every = this.options.snapshotEvery;
-    while (every * SNAPSHOT_RECORDS_PER_CHANGE < records) every *= 2;
-    return every;
+  private snapshotted(at: number): void {
+    const { store, workspaces } = this.engine as Engine;
+    let records = recordsOf(store.state);
+    for (const workspace of workspaces.values()) records += recordsOf(workspace.store.state);
+    this.snapshotAt = at;
+    this.dueAt = at + Math.max(this.options.snapshotEvery, records);
   }
 
   /**
    * The state as it is now (right after change `at`) goes to Redis; the log is trimmed to the changes from
-   * `previous` on. The records are taken now (the store never changes a record in place, so the arrays of
-   * them are the state at `at`); their JSON is written a piece at a time between requests, so that a large
-   * state does not hold up the answers. One snapshot at a time: one due meanwhile is left to the next.
+   * the previous snapshot on. The records are taken now (the store never changes a record in place, so the arrays of
+   * them are the state at `at`); their JSON is made and sent a piece at a time between requests, so that a
+   * large state holds up neither the answers nor Redis. One snapshot at a time: one due meanwhile is left
+   * to the next.
    */
-  private saveSnapshot(at: LogEntry, previous: number): void {
+  private saveSnapshot(at: LogEntry): void {
     if (this.saving) return;
+    const previousAt = this.snapshotAt;
+    this.snapshotted(at.n);
     const image = takeImage(this.engine as Engine);
     const epoch = this.epoch;
     this.saving = (async () => {
-      // As bytes, encoded a piece at a time too: a string would be encoded in one go when sent.
       const head = `{"n":${at.n},"id":${JSON.stringify(at.id)},"epoch":${JSON.stringify(epoch)},"image":`;
-      const parts: Buffer[] = [Buffer.from(head)];
-      for (const part of imageJsonChunks(image)) {
-        parts.push(Buffer.from(part));
-        if (parts.length % 4 === 0) await new Promise((resolve) => setImmediate(resolve));
-      }
-      parts.push(Buffer.from("}"));
-      const snapshot = Buffer.concat(parts);
-      await this.log.keep(at.n, epoch, snapshot, previous > 0 ? previous : undefined, this.options.keepChanges);
+      await this.log.keep(
+        at.n,
+        epoch,
+        snapshotPieces(head, image),
+        this.id,
+        previousAt > 0 ? previousAt : undefined,
+        this.options.keepChanges,
+      );
     })()
       .catch((error) => {
         // Redis out of reach: the next snapshot will do.
@@ -459,6 +463,7 @@ export class Replica implements Replication {
     this.applied = snapshot.n;
     this.lastId = snapshot.id;
     this.epoch = snapshot.epoch;
+    this.snapshotted(snapshot.n);
     // Changes of this replica's that the snapshot holds were applied, but their answers are lost.
     for (const [ticket, waiting] of this.pending) {
       this.pending.delete(ticket);
@@ -503,6 +508,34 @@ export class Replica implements Replication {
 }
 
 const newEpoch = () => globalThis.crypto.randomUUID();
+
+/** About how many records a state holds: its contacts, chats, messages and team (what a snapshot writes). */
+function recordsOf(state: State): number {
+  let messages = 0;
+  for (const chat of state.messages.values()) messages += chat.size;
+  return state.contacts.size + state.chats.size + messages + state.team.size;
+}
+
+/** About how many bytes of a snapshot go to Redis in one command: small enough that Redis serves others between. */
+const PIECE_BYTES = 256 * 1024;
+
+/** A snapshot's JSON as UTF-8 pieces of about PIECE_BYTES, made as they are sent (each send is a turn for the requests). */
+async function* snapshotPieces(head: string, image: MockImage): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [Buffer.from(head)];
+  let size = parts[0]?.length ?? 0;
+  for (const chunk of imageJsonChunks(image)) {
+    const bytes = Buffer.from(chunk);
+    parts.push(bytes);
+    size += bytes.length;
+    if (size >= PIECE_BYTES) {
+      yield Buffer.concat(parts);
+      parts = [];
+      size = 0;
+    }
+  }
+  parts.push(Buffer.from("}"));
+  yield Buffer.concat(parts);
+}
 
 /** Thrown by `start` when Redis cannot be reached: the mock does not start. */
 export class RedisUnreachableError extends Error {

@@ -207,6 +207,37 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
     expect(await state(late.origin)).toBe(await state(a.origin));
   });
 
+  it("space snapshots out by the size of the state: none before as many changes as it held records, then one", async () => {
+    const prefix = `replication-test-${++prefixes}`;
+    // About 490 records (300 contacts, 20 chats with their messages, the team): more than snapshotEvery.
+    const a = await replica(prefix, { snapshotEvery: 50 }, { contacts: 300 });
+    const id = ((await api(a.origin, "GET", "/contact?limit=1")).json as { data: { guid: string }[] }).data[0]?.guid;
+    const held = new Redis(redis.url);
+    const snapshotAt = async () => {
+      await a.server.replica?.snapshotWritten();
+      return Number(await held.get(`${prefix}:snap-n`));
+    };
+    try {
+      const rename = async (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          expect((await api(a.origin, "PUT", `/contact/${id}`, { name: `Spaced ${i}` })).status).toBe(200);
+        }
+      };
+      await rename(0, 300);
+      expect(await snapshotAt()).toBe(0);
+      // Creates: the state grows as the changes go on, and a snapshot still comes.
+      for (let i = 300; i < 600; i++) {
+        const made = await api(a.origin, "POST", "/contact", { name: `Spaced ${i}`, email: `spaced${i}@example.com` });
+        expect(made.status).toBe(200);
+      }
+      const at = await snapshotAt();
+      expect(at).toBeGreaterThan(300);
+      expect(at).toBeLessThanOrEqual(600);
+    } finally {
+      held.disconnect();
+    }
+  });
+
   it("seed an empty prefix from the first replica: a later one started with another seed loads the first one's data", async () => {
     const prefix = `replication-test-${++prefixes}`;
     const first = await replica(prefix, {}, { seed: 7 });

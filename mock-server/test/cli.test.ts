@@ -156,6 +156,30 @@ describe("reading flags and environment variables", () => {
   });
 });
 
+describe("the replica flags", () => {
+  it("read the Redis URL, prefix, consistency and snapshot spacing, from flags or the environment", () => {
+    expect(
+      config(["--redis", "redis://10.0.0.5:6380/2", "--redis-prefix", "qa", "--consistency", "eventual"]).options.redis,
+    ).toEqual({ url: "redis://10.0.0.5:6380/2", prefix: "qa", consistency: "eventual" });
+    expect(config([], { MOCK_REDIS: "redis://redis:6379", MOCK_SNAPSHOT_EVERY: "500" }).options.redis).toEqual({
+      url: "redis://redis:6379",
+      snapshotEvery: 500,
+    });
+    expect(config([]).options.redis).toBeUndefined();
+  });
+
+  it.each([
+    [["--redis", "localhost:6379"], "--redis: expected redis://HOST:PORT[/DB]"],
+    [["--consistency", "eventual"], "--consistency: needs --redis"],
+    [["--redis-prefix", "qa"], "--redis-prefix: needs --redis"],
+    [["--redis", "redis://r:6379", "--consistency", "sometimes"], "--consistency: expected strong or eventual"],
+    [["--redis", "redis://r:6379", "--snapshot-every", "0"], "--snapshot-every"],
+    [["--redis", "redis://r:6379", "--state", "s.json"], "--state: cannot be used with --redis"],
+  ])("refuse %j, naming the flag", (argv, message) => {
+    expect(usageError(argv)).toContain(message);
+  });
+});
+
 describe("the banner", () => {
   it("says where the API is, which keys it accepts, where the fixtures are and how to reset", () => {
     const text = banner({

@@ -44,6 +44,9 @@ interface Entry {
 interface Pending {
   resolve(result: unknown): void;
   reject(error: unknown): void;
+  /** The change's number and epoch in the log, once Redis has answered the append. */
+  n?: number;
+  epoch?: string;
 }
 
 export interface ReplicaContext {
@@ -201,7 +204,7 @@ export class Replica implements Replication {
     const answer = new Promise<unknown>((resolve, reject) => this.pending.set(ticket, { resolve, reject }));
     // The change may come back (and be refused) before the append's reply: handled below, not unhandled.
     answer.catch(() => undefined);
-    const sent = this.append(JSON.stringify(entry)).catch((error: unknown) => {
+    const sent = this.append(JSON.stringify(entry), ticket).catch((error: unknown) => {
       this.pending.delete(ticket);
       throw error instanceof HttpError ? error : unavailable("the change was not stored");
     });
@@ -243,7 +246,7 @@ export class Replica implements Replication {
     return head.n <= this.applied ? true : this.until(head.n);
   }
 
-  private async append(text: string): Promise<void> {
+  private async append(text: string, ticket: number): Promise<void> {
     let logged: LogEntry;
     try {
       logged = await this.log.append(text);
@@ -258,7 +261,19 @@ export class Replica implements Replication {
     if (logged.epoch === this.epoch && logged.n === this.applied + 1 && this.reloading === undefined) {
       this.receive(logged);
       this.wake();
+      return;
     }
+    const waiting = this.pending.get(ticket);
+    if (waiting === undefined) return;
+    waiting.n = logged.n;
+    waiting.epoch = logged.epoch;
+    // Already behind this replica (a snapshot holding it was loaded meanwhile): made, but its answer is lost.
+    if (logged.epoch === this.epoch && logged.n <= this.applied) this.lose(ticket, waiting);
+  }
+
+  private lose(ticket: number, waiting: Pending): void {
+    this.pending.delete(ticket);
+    waiting.reject(unavailable("this replica reloaded the shared state meanwhile; the change may have been made"));
   }
 
   /**
@@ -464,10 +479,11 @@ export class Replica implements Replication {
     this.lastId = snapshot.id;
     this.epoch = snapshot.epoch;
     this.snapshotted(snapshot.n);
-    // Changes of this replica's that the snapshot holds were applied, but their answers are lost.
+    // Changes of this replica's that the snapshot holds were made, but their answers are lost; those after
+    // it are still to come (and those not yet numbered are told when they are, in `append`).
     for (const [ticket, waiting] of this.pending) {
-      this.pending.delete(ticket);
-      waiting.reject(unavailable("this replica fell behind and reloaded the state; the change may have been made"));
+      if (waiting.n === undefined) continue;
+      if (waiting.epoch !== snapshot.epoch || waiting.n <= snapshot.n) this.lose(ticket, waiting);
     }
     this.wake();
   }

@@ -14,46 +14,22 @@
  * After the rounds, the resident memory of each mock process (`VmRSS`) and of Redis.
  */
 import { readFileSync } from "node:fs";
-import { type LoadResult, loadGenerator, summarise } from "./load.ts";
+import { type LoadResult, summarise } from "./load.ts";
+import { printHead, printTargets, type ReportHead, reportHead, roundedRow } from "./load-report.ts";
+import { FULL_ROUNDS, pinGenerator, type RoundSettings, SMOKE_ROUNDS, startLoad } from "./load-setup.ts";
 import type { LoadGenerator, Run, RunOptions, Scenario } from "./load-types.ts";
-import { type Pinning, pinned, pinThisProcess, planPinning } from "./pinning.ts";
+import { pinned } from "./pinning.ts";
 import { type RunningServer, startServer } from "./processes.ts";
 import { type BenchRedis, processRss, startRedis } from "./redis-server.ts";
-import {
-  type Machine,
-  machine,
-  mb,
-  median,
-  revision,
-  round,
-  type Target,
-  table,
-  target,
-  targetLines,
-} from "./report.ts";
+import { mb, median, round, type Target, table, target } from "./report.ts";
 import { API_KEY, MOCK_BASE_PATH, mockSpec, ROOT } from "./servers.ts";
-import { describeSetup, LIST_SCENARIO, type LoadSetup, NEW_CONTACT, POST_SCENARIO } from "./side-by-side.ts";
+import { LIST_SCENARIO, NEW_CONTACT, POST_SCENARIO } from "./side-by-side.ts";
 
-export interface ReplicasSettings {
-  /** Connections in all, per setup: two replicas get half each. */
-  connections: number;
-  /** Seconds per round (whole: wrk takes no fractions). */
-  durationS: number;
-  /** Requests per round (a smoke run): autocannon stops after them, wrk paces itself to about as many. */
-  amount?: number;
-  /** Seconds of warm-up, not counted, before a setup's first round of each scenario. */
-  warmupS: number;
-  rounds: number;
-}
+/** `connections` are per setup: two replicas get half each. */
+export type ReplicasSettings = RoundSettings;
 
-export const FULL_REPLICAS: ReplicasSettings = { connections: 50, durationS: 3, warmupS: 2, rounds: 5 };
-export const SMOKE_REPLICAS: ReplicasSettings = {
-  connections: 4,
-  durationS: 1,
-  amount: 100,
-  warmupS: 0,
-  rounds: 1,
-};
+export const FULL_REPLICAS: ReplicasSettings = FULL_ROUNDS;
+export const SMOKE_REPLICAS: ReplicasSettings = SMOKE_ROUNDS;
 
 export const IN_MEMORY = "in memory";
 export const ONE_REPLICA = "1 replica on Redis";
@@ -101,14 +77,8 @@ interface Reference {
   postReqPerS: number | null;
 }
 
-export interface ReplicasReport {
+export interface ReplicasReport extends ReportHead {
   kind: "replicas";
-  date: string;
-  machine: Machine;
-  machineAfter: Pick<Machine, "loadAverage">;
-  revision: string;
-  versions: Record<string, string>;
-  loadSetup: LoadSetup;
   /** Where Redis ran and how the setups were loaded, in words. */
   method: { redis: string; twoReplicas: string; consistency: string };
   settings: ReplicasSettings;
@@ -131,27 +101,14 @@ export async function replicas(
   choice: { generator?: "wrk" | "autocannon"; pinning?: boolean } = {},
   log: (line: string) => void = console.log,
 ): Promise<ReplicasReport> {
-  const date = new Date().toISOString();
-  const before = machine();
-  const pinning = planPinning(choice.pinning ?? true);
-  const generator = await loadGenerator(choice.generator, pinning.loadGeneratorCore ?? undefined);
-  const setup = loadSetup(generator, pinning);
-  log(`load generator: ${describeSetup(setup)}`);
+  const start = await startLoad(settings, choice, "wrk, one thread, one per replica", log);
+  const { pinning, generator, options } = start;
   const serverCore = pinning.serverCore;
-  const options: RunOptions = {
-    connections: settings.connections,
-    durationS: settings.durationS,
-    ...(settings.amount !== undefined ? { amount: settings.amount } : {}),
-    headers: { "x-api-key": API_KEY },
-  };
   // A prefix of its own per setup and per run: the two setups on Redis never share a state.
   const run = Date.now().toString(36);
   const servers: RunningServer[] = [];
   let redis: BenchRedis | undefined;
-  const unpin =
-    generator.name === "autocannon" && pinning.loadGeneratorCore !== null
-      ? pinThisProcess(pinning.loadGeneratorCore)
-      : () => {};
+  const unpin = pinGenerator(start);
   const rows: Row[] = [];
   const memoryAfter: ProcessMemory[] = [];
   const agreement: ReplicasReport["twoReplicasAfter"] = [];
@@ -309,22 +266,10 @@ export async function replicas(
   ];
   return {
     kind: "replicas",
-    date,
-    machine: before,
-    machineAfter: { loadAverage: machine().loadAverage },
-    revision: revision(),
-    versions: { [generator.name]: generator.version, redis: redis?.version ?? "unknown" },
-    loadSetup: setup,
+    ...reportHead(start, { redis: redis?.version ?? "unknown" }),
     method: method,
     settings,
-    load: rows.map((r) => ({
-      ...r,
-      reqPerS: Math.round(r.reqPerS),
-      p50Ms: round(r.p50Ms, 2),
-      p99Ms: round(r.p99Ms, 2),
-      maxMs: round(r.maxMs, 2),
-      roundsP99Ms: r.roundsP99Ms.map((ms) => round(ms, 2)),
-    })),
+    load: rows.map(roundedRow),
     memoryAfter,
     twoReplicasAfter: agreement,
     reference,
@@ -396,16 +341,6 @@ export function combine(runs: Run[]): Run {
   };
 }
 
-function loadSetup(generator: LoadGenerator, pinning: Pinning): LoadSetup {
-  return {
-    generator: generator.name,
-    generatorVersion: generator.version,
-    generatorProcess:
-      generator.name === "wrk" ? "wrk, one thread, one per replica" : "autocannon in the benchmark's Node process",
-    pinning,
-  };
-}
-
 /** The mock's GET list and POST req/s of the last side-by-side run, when its report is there. */
 function readReference(file = "reports/bench.json"): Reference | null {
   try {
@@ -429,10 +364,7 @@ function readReference(file = "reports/bench.json"): Reference | null {
 }
 
 export function printReplicas(report: ReplicasReport, log: (line: string) => void = console.log): void {
-  const m = report.machine;
-  log(`\n${report.date}  ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, at ${report.revision}`);
-  log(`load average before ${m.loadAverage.join(" ")}, after ${report.machineAfter.loadAverage.join(" ")}`);
-  log(`load generator: ${describeSetup(report.loadSetup)}`);
+  printHead(report, log);
   log(`redis: ${report.method.redis}`);
   log(`two replicas: ${report.method.twoReplicas}`);
   log(`replicas' consistency: ${report.method.consistency}`);
@@ -469,10 +401,5 @@ export function printReplicas(report: ReplicasReport, log: (line: string) => voi
           `POST ${ref.postReqPerS ?? "—"} req/s (another run: the machine may have been busier or quieter)`
       : "\nno reports/bench.json to compare the in-memory figures with: they are reported only",
   );
-  if (report.settings.amount !== undefined) {
-    log("\nA smoke run (a few requests each): it shows the script works; its numbers are no measurement.");
-    return;
-  }
-  log("\nTargets:");
-  for (const line of targetLines(report.targets)) log(line);
+  printTargets(report, log);
 }

@@ -17,47 +17,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Baseline, isSkipped, type SkippedBaseline } from "./baseline.ts";
 import { FETCH_CONTENDER, type FetchContender, startFetchContender } from "./fetch-contender.ts";
-import { type LoadResult, loadGenerator, summarise } from "./load.ts";
-import type { LoadGenerator, Run, RunOptions, Scenario } from "./load-types.ts";
-import { type Pinning, pinned, pinThisProcess, planPinning } from "./pinning.ts";
+import { type LoadResult, summarise } from "./load.ts";
+import { printHead, printTargets, type ReportHead, reportHead, roundedRow } from "./load-report.ts";
+import { FULL_ROUNDS, pinGenerator, type RoundSettings, SMOKE_ROUNDS, startLoad } from "./load-setup.ts";
+import type { Run, RunOptions, Scenario } from "./load-types.ts";
+import { pinned } from "./pinning.ts";
 import { probe, type RunningServer, type ServerSpec, startServer } from "./processes.ts";
-import {
-  type Machine,
-  machine,
-  markdownTable,
-  mb,
-  median,
-  packageVersion,
-  revision,
-  round,
-  type Target,
-  table,
-  target,
-  targetLines,
-} from "./report.ts";
+import { markdownTable, mb, median, packageVersion, round, type Target, table, target } from "./report.ts";
 import { API_KEY, ceilingSpec, MOCK_BASE_PATH, mockSpec, prismSpec } from "./servers.ts";
 
-export interface SideBySideSettings {
-  connections: number;
-  /** Seconds per round (whole: wrk takes no fractions); with autocannon a smoke run gives `amount` instead. */
-  durationS: number;
-  /** Requests per round (a smoke run): autocannon stops after them, wrk paces itself to send about as many in `durationS`. */
-  amount?: number;
-  /** Seconds of warm-up, not counted, before a server's first round of each scenario. */
-  warmupS: number;
-  rounds: number;
+export interface SideBySideSettings extends RoundSettings {
   startupRuns: number;
 }
 
-export const FULL: SideBySideSettings = { connections: 50, durationS: 3, warmupS: 2, rounds: 5, startupRuns: 5 };
-export const SMOKE: SideBySideSettings = {
-  connections: 4,
-  durationS: 1,
-  amount: 100,
-  warmupS: 0,
-  rounds: 1,
-  startupRuns: 1,
-};
+export const FULL: SideBySideSettings = { ...FULL_ROUNDS, startupRuns: 5 };
+export const SMOKE: SideBySideSettings = { ...SMOKE_ROUNDS, startupRuns: 1 };
 
 interface StartupRow {
   server: string;
@@ -72,23 +46,8 @@ interface LoadRow extends LoadResult {
   rssMB: number;
 }
 
-/** Which load generator, and whether it and the servers had cores of their own. */
-export interface LoadSetup {
-  generator: "wrk" | "autocannon";
-  generatorVersion: string;
-  /** wrk runs in its own process, one thread; autocannon in the benchmark's Node process. */
-  generatorProcess: string;
-  pinning: Pinning;
-}
-
-export interface SideBySideReport {
+export interface SideBySideReport extends ReportHead {
   kind: "side-by-side";
-  date: string;
-  machine: Machine;
-  machineAfter: Pick<Machine, "loadAverage">;
-  revision: string;
-  versions: Record<string, string>;
-  loadSetup: LoadSetup;
   settings: SideBySideSettings;
   startup: StartupRow[];
   load: LoadRow[];
@@ -216,19 +175,9 @@ export async function sideBySide(
   choice: LoadChoice = {},
   log: (line: string) => void = console.log,
 ): Promise<SideBySideReport> {
-  const date = new Date().toISOString();
-  const before = machine();
-  const pinning = planPinning(choice.pinning ?? true);
-  const generator = await loadGenerator(choice.generator, pinning.loadGeneratorCore ?? undefined);
-  const setup = loadSetup(generator, pinning);
-  log(`load generator: ${describeSetup(setup)}`);
+  const start = await startLoad(settings, choice, "wrk, one thread", log);
+  const { pinning, generator, options } = start;
   const serverCore = pinning.serverCore;
-  const options: RunOptions = {
-    connections: settings.connections,
-    durationS: settings.durationS,
-    ...(settings.amount !== undefined ? { amount: settings.amount } : {}),
-    headers: { "x-api-key": API_KEY },
-  };
   const startup: StartupRow[] = [];
   const rows: LoadRow[] = [];
   const running: RunningServer[] = [];
@@ -236,11 +185,7 @@ export async function sideBySide(
   const baseline = choice.baseline !== undefined && !isSkipped(choice.baseline) ? choice.baseline : undefined;
   const baselineName = choice.baseline?.commit ? `mock@${choice.baseline.commit}` : null;
   const scratch = mkdtempSync(join(tmpdir(), "converseiq-bench-"));
-  // autocannon runs in this process: it takes the generator's core for the run.
-  const unpin =
-    generator.name === "autocannon" && pinning.loadGeneratorCore !== null
-      ? pinThisProcess(pinning.loadGeneratorCore)
-      : () => {};
+  const unpin = pinGenerator(start);
   try {
     log("start-up to first answer:");
     const mock = await timedStarts(pinned(mockSpec(), serverCore), settings.startupRuns, log);
@@ -375,16 +320,7 @@ export async function sideBySide(
   ];
   return {
     kind: "side-by-side",
-    date,
-    machine: before,
-    machineAfter: { loadAverage: machine().loadAverage },
-    revision: revision(),
-    versions: {
-      [generator.name]: generator.version,
-      prism: packageVersion("@stoplight/prism-cli"),
-      fastify: packageVersion("fastify"),
-    },
-    loadSetup: setup,
+    ...reportHead(start, { prism: packageVersion("@stoplight/prism-cli"), fastify: packageVersion("fastify") }),
     settings,
     baseline: choice.baseline
       ? {
@@ -398,14 +334,7 @@ export async function sideBySide(
       ? { startupMs: round(fetchContender.startupMs, 1), seededMs: round(fetchContender.seededMs, 1) }
       : null,
     startup,
-    load: rows.map((r) => ({
-      ...r,
-      reqPerS: Math.round(r.reqPerS),
-      p50Ms: round(r.p50Ms, 2),
-      p99Ms: round(r.p99Ms, 2),
-      maxMs: round(r.maxMs, 2),
-      roundsP99Ms: r.roundsP99Ms.map((ms) => round(ms, 2)),
-    })),
+    load: rows.map(roundedRow),
     ratios,
     targets,
   };
@@ -421,24 +350,6 @@ function failOnErrors(name: string, scenario: Scenario, result: Run): Run {
   }
   if (result.requests === 0) throw new Error(`${name} ${scenario.name}: no request was answered`);
   return result;
-}
-
-function loadSetup(generator: LoadGenerator, pinning: Pinning): LoadSetup {
-  return {
-    generator: generator.name,
-    generatorVersion: generator.version,
-    generatorProcess: generator.name === "wrk" ? "wrk, one thread" : "autocannon in the benchmark's Node process",
-    pinning,
-  };
-}
-
-/** `wrk 4.1.0 (wrk, one thread) on core 0; servers on core 1 (taskset)`, or why there was no pinning. */
-export function describeSetup(setup: LoadSetup): string {
-  const { pinning } = setup;
-  const where = pinning.used
-    ? ` on core ${pinning.loadGeneratorCore}; servers on core ${pinning.serverCore} (taskset)`
-    : `; no pinning (${pinning.reason}): generator and servers share the cores`;
-  return `${setup.generator} ${setup.generatorVersion} (${setup.generatorProcess})${where}`;
 }
 
 /** The ratios as a table: a column for the baseline and one for the fetch adapter when they ran. */
@@ -466,10 +377,7 @@ const LOAD_HEADER = ["server", "scenario", "req/s", "p50 ms", "p99 ms", "errors"
 const loadCells = (r: LoadRow) => [r.server, r.scenario, r.reqPerS, r.p50Ms, r.p99Ms, r.errors, r.non2xx, r.rssMB];
 
 export function printSideBySide(report: SideBySideReport, log: (line: string) => void = console.log): void {
-  const m = report.machine;
-  log(`\n${report.date}  ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, at ${report.revision}`);
-  log(`load average before ${m.loadAverage.join(" ")}, after ${report.machineAfter.loadAverage.join(" ")}`);
-  log(`load generator: ${describeSetup(report.loadSetup)}`);
+  printHead(report, log);
   const { connections, warmupS, rounds, durationS } = report.settings;
   log(
     `${connections} connections; per server and scenario ${warmupS} s warm-up, then ${rounds} round(s) of ${durationS} s taking turns\n`,
@@ -497,12 +405,7 @@ export function printSideBySide(report: SideBySideReport, log: (line: string) =>
       ]),
     ),
   );
-  if (report.settings.amount !== undefined) {
-    log("\nA smoke run (a few requests each): it shows the script works; its numbers are no measurement.");
-    return;
-  }
-  log("\nTargets:");
-  for (const line of targetLines(report.targets)) log(line);
+  printTargets(report, log);
 }
 
 /** The load table and start-up times as Markdown, for the README's performance section. */

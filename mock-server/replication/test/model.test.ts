@@ -1,13 +1,7 @@
-/**
- * The contract suites' model-based run (contract-tests/model/: the reference model and its commands)
- * against three replicas as one server: every request of a sequence goes to a replica picked at random
- * (seeded), as a load balancer would spread them, and every answer must be the one the single-process
- * model gives. At the end of each sequence every replica's whole state holds what the model holds.
- */
-import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandArbitraries, type Real } from "../../../contract-tests/model/commands.ts";
-import { Model } from "../../../contract-tests/model/model.ts";
+import type { Real } from "../../../contract-tests/model/commands.ts";
+import type { Model } from "../../../contract-tests/model/model.ts";
+import { modelState, runSequences, targetState } from "../../../contract-tests/model/run.ts";
 import { ids } from "../../../contract-tests/support/data.ts";
 import { readSettings } from "../../../contract-tests/support/settings.ts";
 import { createTarget, type Target } from "../../../contract-tests/support/target.ts";
@@ -33,28 +27,6 @@ function seededRandom(start: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
 }
-
-// The two views below are the stateful suite's (contract-tests/suites/stateful.test.ts), which keeps them
-// to itself: what the model holds, and the same read from a whole exported state.
-const modelState = (m: Model) => ({
-  contacts: m.contacts.map(({ guid, name, email, city }) => ({ guid, name, email, city })),
-  chats: m.chats.map((c) => ({
-    guid: c.guid,
-    contact: c.contact,
-    title: m.titleOf(c),
-    messages: c.messages.map((x) => [x.sender, x.text]),
-  })),
-});
-const targetState = (s: StateSnapshot) => ({
-  contacts: s.contacts.map(({ guid, name, email, city }) => ({ guid, name, email, city })),
-  chats: s.chats.map((c) => ({
-    guid: c.guid,
-    contact: c.contact,
-    title: c.title,
-    messages: s.messages.filter((x) => x.chat === c.guid).map((x) => [x.sender_type, x.message]),
-  })),
-  orphans: s.messages.filter((x) => !s.chats.some((c) => c.guid === x.chat)),
-});
 
 describe.skipIf(missing)("three replicas on one Redis, driven by the model-based run", { timeout: 120_000 }, () => {
   let replicas: Replica[];
@@ -98,28 +70,18 @@ describe.skipIf(missing)("three replicas on one Redis, driven by the model-based
     };
     const seeded = await control.snapshot();
     const empty = { ...seeded, contacts: [], chats: [], messages: [] };
-    let sequences = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.commands(commandArbitraries(target.prefix), { maxCommands: 30, size: "medium" }),
-        async (commands) => {
-          // An import through replica A, ordered through the stream like any change.
-          await target.reset(empty);
-          const model = new Model();
-          await fc.asyncModelRun(() => ({ model, real }), commands);
-          for (const replica of replicas) {
-            const state = JSON.parse(await exportedState(replica.origin)) as StateSnapshot;
-            expect(targetState(state), `replica ${replica.name}'s whole state at the end of the sequence`).toEqual({
-              ...modelState(model),
-              orphans: [],
-            });
-          }
-          sequences++;
-        },
-      ),
-      // No shrinking: each step is a round of real requests, and the failing sequence is short enough to read.
-      { numRuns: RUNS, seed, includeErrorInReport: true, endOnFailure: true },
-    );
+    // Each sequence begins with an import through replica A, ordered through the stream like any change.
+    const atEnd = async (model: Model) => {
+      for (const replica of replicas) {
+        const state = JSON.parse(await exportedState(replica.origin)) as StateSnapshot;
+        expect(targetState(state), `replica ${replica.name}'s whole state at the end of the sequence`).toEqual({
+          ...modelState(model),
+          orphans: [],
+        });
+      }
+    };
+    // No shrinking: each step is a round of real requests, and the failing sequence is short enough to read.
+    const sequences = await runSequences(real, empty, atEnd, { numRuns: RUNS, seed, endOnFailure: true });
     expect(sequences).toBe(RUNS);
   });
 

@@ -6,17 +6,11 @@
  * `stopEverything` (in afterAll) ends them all, also after a failure.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MOCK_LISTENING, originFromOutput, PortTakenError, withFreshPort } from "../../../scripts/server-port.ts";
+import { REDIS_SERVER, type RedisServer, startRedisServer } from "../../../scripts/redis-server.ts";
+import { MOCK_LISTENING, originFromOutput } from "../../../scripts/server-port.ts";
 
-const REDIS_SERVER = "redis-server";
-/** What redis-server prints when its port is taken (it then exits 1). */
-const REDIS_PORT_TAKEN = /Address already in use/;
-const REDIS_READY = /Ready to accept connections/;
 /** Generous: the machine may be busy with other test files. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -40,10 +34,9 @@ export function redisMissing(what: string): boolean {
   return missing;
 }
 
-/** Processes to end in afterAll, servers to close, and folders to remove. */
+/** Processes to end in afterAll, and servers to close (proxies; the Redis servers, which remove their folders). */
 const started = new Set<ChildProcess>();
 const servers = new Set<{ close(): Promise<void> }>();
-const folders = new Set<string>();
 /** Processes ended here: their exit is no crash. */
 const killedHere = new WeakSet<ChildProcess>();
 
@@ -53,8 +46,6 @@ export async function stopEverything(): Promise<void> {
   started.clear();
   await Promise.all([...servers].map((server) => server.close()));
   servers.clear();
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  folders.clear();
 }
 
 function track(child: ChildProcess): ChildProcess {
@@ -76,106 +67,13 @@ function killAndWait(child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): P
 // ---------------------------------------------------------------------------------------------------------
 // Redis
 
-export interface RedisServer {
-  port: number;
-  /** `redis://127.0.0.1:PORT`. */
-  url: string;
-  /** Stops the server (its data is gone: nothing is persisted). */
-  stop(): Promise<void>;
-  /** Starts it again, empty, on the same port. */
-  restart(): Promise<void>;
-}
+export type { RedisServer };
 
 /** A redis-server on a free port (another port when the one picked was taken meanwhile), answering PING. */
 export async function startRedis(): Promise<RedisServer> {
-  const dir = mkdtempSync(join(tmpdir(), "converseiq-redis-"));
-  folders.add(dir);
-  let port = 0;
-  let child = await withFreshPort((free) => {
-    port = free;
-    return launchRedis(free, dir);
-  });
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      await killAndWait(child, "SIGTERM");
-    },
-    restart: async () => {
-      await killAndWait(child, "SIGTERM");
-      // The port was ours a moment ago; a stranger taking it in between fails the test loudly.
-      child = await launchRedis(port, dir);
-    },
-  };
-}
-
-async function launchRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = track(
-    spawn(
-      REDIS_SERVER,
-      [
-        ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        ...["--dir", dir, "--daemonize", "no", "--protected-mode", "no"],
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    ),
-  );
-  try {
-    await readyLine(child);
-  } catch (error) {
-    await killAndWait(child);
-    throw error;
-  }
-  if (!(await ping(port))) throw new Error(`redis-server on port ${port} said it was ready but did not answer PING`);
-  return child;
-}
-
-/** Resolves when redis-server says it accepts connections; rejects when it exits first (port taken or else). */
-function readyLine(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const read = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-      if (REDIS_READY.test(output)) settle(() => resolve());
-    };
-    const exited = (code: number | null, signal: NodeJS.Signals | null) => {
-      const why = `redis-server exited (${code ?? signal}) before it was ready; its output:\n${output}`;
-      settle(() => reject(REDIS_PORT_TAKEN.test(output) ? new PortTakenError(why) : new Error(why)));
-    };
-    const timer = setTimeout(
-      () => settle(() => reject(new Error(`redis-server not ready within ${START_TIMEOUT_MS / 1000} s:\n${output}`))),
-      START_TIMEOUT_MS,
-    );
-    const settle = (then: () => void) => {
-      clearTimeout(timer);
-      child.stdout?.off("data", read);
-      child.stderr?.off("data", read);
-      child.off("exit", exited);
-      then();
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.on("exit", exited);
-  });
-}
-
-/** Whether the server on `port` answers PING with PONG (one connection, in the protocol's inline form). */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    let answer = "";
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(10_000, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes("\r\n")) done(answer.startsWith("+PONG"));
-    });
-  });
+  const server = await startRedisServer({ startTimeoutMs: START_TIMEOUT_MS, onSpawn: track });
+  servers.add(server);
+  return server;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -155,6 +155,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where this replica stands in the state it shares
+         * @description With `--redis` (several replicas sharing one state): whether this replica reaches Redis, the epoch of the shared history it holds, the number of the last change it has applied and that of the last change in the log, and how far behind it is: a health check for a replica behind a load balancer. Each replica answers for itself; nothing is waited for. Without `--redis`: `{"shared": false}`.
+         */
+        get: operations["getReplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/webhooks": {
         parameters: {
             query?: never;
@@ -426,6 +446,27 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description A replica's view of the state it shares through Redis; `shared` false when it shares none. */
+        Replication: {
+            /** @description Whether this mock shares its state with other replicas (`--redis`). */
+            shared: boolean;
+            /** @description The Redis URL, without its password. */
+            redis?: string;
+            /** @description The prefix of the keys (`--redis-prefix`). */
+            prefix?: string;
+            /** @enum {string} */
+            consistency?: "strong" | "eventual";
+            /** @description Whether Redis answers now; while it does not, reads are flagged stale and writes get 503. */
+            connected?: boolean;
+            /** @description The shared history this replica holds (a new one each time a state is put into Redis). */
+            epoch?: string;
+            /** @description The number of the last change this replica has applied. */
+            applied?: number;
+            /** @description The number of the last change in the log; null when Redis could not be asked. */
+            last?: number | null;
+            /** @description How many changes of the log this replica has yet to apply; null when Redis could not be asked. */
+            behind?: number | null;
         };
         /** @description Which documented statuses of the public API the mock has answered. `covered` of `total` counts (operation, status) pairs over every operation. */
         Coverage: {
@@ -1189,6 +1230,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getReplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description This replica's view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replication"];
+                };
             };
             401: components["responses"]["Unauthorized"];
         };

@@ -43,6 +43,7 @@ export const PER_REPLICA: ReadonlySet<AdminOperationId> = new Set<AdminOperation
   "clearCoverage",
   "listWebhookDeliveries",
   "clearWebhookDeliveries",
+  "getReplication",
 ]);
 
 const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
@@ -88,6 +89,8 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
     ctx.journal.clear();
   },
   getCoverage: (ctx) => ctx.coverage.report(),
+  // A promise: the engine's dispatcher answers once it settles.
+  getReplication: (ctx) => ctx.replication?.status() ?? { shared: false },
   clearCoverage: (ctx) => {
     ctx.coverage.clear();
   },

@@ -6,6 +6,7 @@
  */
 import type { operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
+import type { Replication } from "../engine/replication.ts";
 import type { Workspaces } from "../engine/workspaces.ts";
 import type { Journal } from "../http/journal.ts";
 import type { MockOptions } from "../options.ts";
@@ -43,6 +44,8 @@ export interface AdminContext {
    * default workspace only (creating one is refused).
    */
   workspaces?: Workspaces;
+  /** The state shared with other replicas (`--redis`), when there is one (engine/replication.ts). */
+  replication?: Replication;
 }
 
 export type Handler<Id extends AdminOperationId> = (

@@ -186,7 +186,8 @@ function serve(
   const handler = handlers[id] as Handler<AdminOperationId>;
   const request_ = { path: parts.path, query: parts.query } as AdminRequest<AdminOperationId>;
   if (replication === undefined || PER_REPLICA.has(id)) {
-    return ok(handler(ctx, parts.body as AdminBody<AdminOperationId>, request_));
+    const result = handler(ctx, parts.body as AdminBody<AdminOperationId>, request_);
+    return result instanceof Promise ? result.then(ok) : ok(result);
   }
   if (op.method === "get") {
     const waited = replication.beforeRead();

@@ -132,7 +132,16 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const rateLimit = createRateLimitStage(options.rateLimit, options.clock ?? (() => scheduler.now()));
   const latency = createLatencyStage(options.latency, random, scheduler);
   const record = createJournalStage(journal, scheduler);
-  const ctx: AdminContext = { store: () => store, journal, coverage, options, webhooks, reseed, workspaces };
+  const ctx: AdminContext = {
+    store: () => store,
+    journal,
+    coverage,
+    options,
+    webhooks,
+    reseed,
+    workspaces,
+    ...(replication ? { replication } : {}),
+  };
   const admin = createAdminApi(ctx, report, replication);
   const routes = new Map<Operation, PublicRoute>(operations.map((op) => [op, publicRoute(op)]));
 

@@ -8,6 +8,7 @@
  * answer differ between two runs (the time, new ids, a new workspace's key) is fixed by the accepting
  * replica before the change is sent, so applying it is deterministic.
  */
+import type { components } from "../../generated/admin-types.ts";
 import type { OperationId } from "../../lib/spec.ts";
 import type { AdminOperationId } from "../admin/types.ts";
 
@@ -15,6 +16,9 @@ import type { AdminOperationId } from "../admin/types.ts";
 export type Change =
   | { kind: "public"; op: OperationId; key?: string; path: unknown; query: unknown; body: unknown }
   | { kind: "admin"; op: AdminOperationId; key?: string; path: unknown; query: unknown; body: unknown };
+
+/** A replica's view of the shared state (`GET /__admin/replication`; the admin spec's `Replication`). */
+export type ReplicationStatus = components["schemas"]["Replication"];
 
 export interface Replication {
   /**
@@ -27,6 +31,8 @@ export interface Replication {
    * resolves to true when the answer may be stale (the replica could not reach the others' changes).
    */
   beforeRead(): false | Promise<boolean>;
+  /** Where this replica stands (one question to Redis, not waited for past a short time). */
+  status(): Promise<ReplicationStatus>;
 }
 
 /** The header that flags an answer read from memory while the shared log was out of reach. */

@@ -22,7 +22,7 @@
  */
 import { HttpError } from "../engine/errors.ts";
 import type { Engine } from "../engine/index.ts";
-import { type Change, type Replication, STALE_HEADER } from "../engine/replication.ts";
+import { type Change, type Replication, type ReplicationStatus, STALE_HEADER } from "../engine/replication.ts";
 import type { State } from "../store/state.ts";
 import type { Subscription } from "../webhooks/subscriptions.ts";
 import { imageJsonChunks, loadImage, type MockImage, seedImage, takeImage } from "./image.ts";
@@ -65,6 +65,8 @@ const IDS_PER_CHANGE = 1;
 const WAIT_MS = 5000;
 /** How long a blocking read of the log waits before it asks again (and notices it was closed). */
 const BLOCK_MS = 2000;
+/** How long `status` waits for Redis's answer. */
+const STATUS_TIMEOUT_MS = 1000;
 /** How long a replica waits for Redis at start before it gives up. */
 const START_TIMEOUT_MS = 10_000;
 /** What `Retry-After` says to a write refused while Redis is out of reach, in seconds. */
@@ -179,6 +181,30 @@ export class Replica implements Replication {
     this.log.client.on("ready", () => {
       this.recoverIfBehind().catch((error) => this.report(error));
     });
+  }
+
+  async status(): Promise<ReplicationStatus> {
+    const { url, prefix, consistency } = this.options;
+    const connected = this.log.connected;
+    let last: number | null = null;
+    if (connected) {
+      try {
+        last = (await withTimeout(this.log.head(), STATUS_TIMEOUT_MS, () => new Error("no answer"))).n;
+      } catch {
+        last = null;
+      }
+    }
+    return {
+      shared: true,
+      redis: printable(url),
+      prefix,
+      consistency,
+      connected,
+      epoch: this.epoch,
+      applied: this.applied,
+      last,
+      behind: last === null ? null : Math.max(0, last - this.applied),
+    };
   }
 
   /** Resolves once the snapshot being written, if any, is in Redis (or failed). */

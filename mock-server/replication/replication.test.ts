@@ -10,8 +10,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
+import type { ReplicationStatus } from "../engine/replication.ts";
 import { DEFAULT_API_KEY } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
+import { admin as checkedAdmin } from "../test/admin-support.ts";
 import type { RedisOptions } from "./options.ts";
 import { type RedisServer, redisMissing, startRedis, stopEverything } from "./test/redis-harness.ts";
 
@@ -236,6 +238,22 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
     } finally {
       held.disconnect();
     }
+  });
+
+  it("say where each stands: connected, the same epoch, every change of the log applied", async () => {
+    const [a, b] = (await replicas(2)) as [Running, Running];
+    expect((await api(a.origin, "POST", "/contact", { name: "Counted", email: "counted@example.com" })).status).toBe(
+      200,
+    );
+    await b.server.replica?.catchUp();
+    // Through the admin spec's check of every answer (test/admin-support.ts).
+    const fromA = await checkedAdmin<ReplicationStatus>(a.server, "GET", "/__admin/replication");
+    const fromB = await checkedAdmin<ReplicationStatus>(b.server, "GET", "/__admin/replication");
+    for (const { status, body } of [fromA, fromB]) {
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ shared: true, redis: redis.url, connected: true, applied: 1, last: 1, behind: 0 });
+    }
+    expect(fromA.body.epoch).toBe(fromB.body.epoch);
   });
 
   it("seed an empty prefix from the first replica: a later one started with another seed loads the first one's data", async () => {

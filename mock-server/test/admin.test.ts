@@ -52,6 +52,14 @@ describe("GET /__admin/fixtures", () => {
   });
 });
 
+describe("GET /__admin/replication", () => {
+  it("says a mock without --redis shares its state with no other", async () => {
+    const app = await build();
+    expect(await admin(app, "GET", "/__admin/replication")).toMatchObject({ status: 200, body: { shared: false } });
+    await app.close();
+  });
+});
+
 describe("POST /__admin/reset", () => {
   it("brings back the seeded state, byte for byte, after changes", async () => {
     const app = await build();

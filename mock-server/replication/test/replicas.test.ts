@@ -6,7 +6,7 @@
  * crashes along the way. The tests share the replicas and run in order: the faults come last.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answer, call, everything, exportedState, page } from "./api.ts";
+import { type Answer, admin, call, everything, exportedState, page } from "./api.ts";
 import {
   type RedisServer,
   type Replica,
@@ -230,6 +230,12 @@ describe.skipIf(missing)("three replicas of the mock on one Redis, as separate p
         await call(replica.origin, "PUT", `/contact/${someone.guid}`, { city: "Nowhere" }),
         await call(replica.origin, "DELETE", `/contact/${someone.guid}`),
       ];
+      const view = await admin(replica.origin, "GET", "/replication");
+      expect(view.json, `GET /__admin/replication of replica ${replica.name}`).toMatchObject({
+        connected: false,
+        last: null,
+        behind: null,
+      });
       for (const write of writes) {
         expect(write.status, `a write through replica ${replica.name}`).toBe(503);
         expect(write.json).toMatchObject({ code: "service_unavailable", message: expect.any(String) });
@@ -254,6 +260,11 @@ describe.skipIf(missing)("three replicas of the mock on one Redis, as separate p
     for (const replica of replicas) {
       const read = await call(replica.origin, "GET", "/contact?limit=5");
       expect(read.headers.get("x-mock-stale"), `replica ${replica.name} reads fresh again`).toBeNull();
+      const view = await admin(replica.origin, "GET", "/replication");
+      expect(view.json, `GET /__admin/replication of replica ${replica.name}`).toMatchObject({
+        connected: true,
+        behind: 0,
+      });
     }
     const after = JSON.parse(await expectOneState(replicas));
     expect(after).toEqual({ ...before, contacts: [...before.contacts, ...created] });

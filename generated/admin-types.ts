@@ -968,6 +968,26 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The body stopped arriving for longer than `--body-timeout` (`request_timeout`); the connection is then closed. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description With `--redis`: Redis is out of reach, so the change cannot be shared with the other replicas (`service_unavailable`, with `Retry-After`); nothing changed. */
+        SharedStateUnavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
@@ -1047,6 +1067,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["UnknownWorkspace"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     createWorkspace: {
@@ -1073,6 +1095,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     removeWorkspace: {
@@ -1097,6 +1121,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["UnknownWorkspace"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     exportState: {
@@ -1152,6 +1177,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["UnknownWorkspace"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     listRequests: {
@@ -1300,6 +1327,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     removeWebhooks: {
@@ -1323,6 +1352,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     removeWebhook: {
@@ -1347,6 +1377,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -1421,6 +1452,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     editMessage: {
@@ -1462,6 +1494,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     deleteMessage: {
@@ -1497,6 +1531,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     addTeamMember: {
@@ -1527,6 +1562,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["UnknownWorkspace"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     updateTeamMember: {
@@ -1563,6 +1600,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
     removeTeamMember: {
@@ -1593,6 +1632,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
         };
     };
 }

@@ -11,6 +11,7 @@ import { Journal } from "../http/journal.ts";
 import { type MockOptions, withDefaults } from "../options.ts";
 import { Store } from "../store/store.ts";
 import type { Fixtures } from "../store/types.ts";
+import { bodyText } from "../test/engine-support.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import { adminRefusal, createAdminApi, skipsJournal } from "./admin.ts";
 import { CoverageCounter } from "./coverage.ts";
@@ -35,13 +36,11 @@ function setUp(options: Partial<MockOptions> = {}) {
   const api = createAdminApi(ctx);
   const call = async (method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
     const answer = await api.handle(parseRequest({ method, url, headers: init.headers ?? {}, body: init.body }));
-    const text = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : decode(answer.body);
+    const text = bodyText(answer.body);
     return { ...answer, text, json: () => JSON.parse(text) };
   };
   return { store, ctx, call, reseeds };
 }
-
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe("GET /__admin/fixtures", () => {
   it("answers the store's ids and the accepted keys as JSON", async () => {
@@ -202,7 +201,7 @@ describe("GET and PUT /__admin/state", () => {
     expect(jsonBody(pieces)).toBe(joined);
     const bytes = jsonBody(pieces, 16);
     expect(bytes).toBeInstanceOf(Uint8Array);
-    expect(decode(bytes as Uint8Array)).toBe(joined);
+    expect(bodyText(bytes as Uint8Array)).toBe(joined);
     expect(new JsonChunks(pieces).chunks).toBe(pieces);
   });
 });

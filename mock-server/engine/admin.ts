@@ -36,6 +36,9 @@ import type { EngineResponse } from "./types.ts";
 
 const ADMIN_SPEC: SpecRef = { doc: adminSpec, id: ADMIN_SPEC_ID };
 
+/** The admin operations by id, for applying a change a replica sent (which names its operation). */
+const operationById = new Map<string, Operation>(adminOperations.map((op) => [op.id, op]));
+
 /** The routes, as the 404 lists them. */
 const ROUTES = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
 
@@ -123,7 +126,7 @@ export function createAdminApi(
     }
   };
   const apply = (change: Extract<Change, { kind: "admin" }>) => {
-    const op = adminOperations.find((candidate) => (candidate.id as string) === change.op) as Operation;
+    const op = operationById.get(change.op) as Operation;
     const scoped = actsOnWorkspace(op) ? workspaceContext(ctx, change.key) : ctx;
     const handler = handlers[change.op] as Handler<AdminOperationId>;
     const request = { path: change.path, query: change.query } as AdminRequest<AdminOperationId>;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { ManualScheduler } from "../scheduler.ts";
+import { bodyText } from "../test/engine-support.ts";
 import { guid, SMALL_SEED, sequentialIds, steppingClock } from "../test/store-fixtures.ts";
 import { createEngine, type EngineOptions } from "./index.ts";
 import type { EngineRequest, EngineResponse } from "./types.ts";
@@ -25,12 +26,7 @@ function engineFor(options: EngineOptions = {}) {
   return { engine, contact, chat };
 }
 
-const text = (response: EngineResponse) =>
-  response.body === undefined
-    ? ""
-    : typeof response.body === "string"
-      ? response.body
-      : new TextDecoder().decode(response.body);
+const text = (response: EngineResponse) => bodyText(response.body);
 const json = (response: EngineResponse) => JSON.parse(text(response));
 
 type Extra = Partial<EngineRequest> & { anonymous?: true };

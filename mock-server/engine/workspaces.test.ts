@@ -4,6 +4,7 @@
  * through the engine directly, admin API included.
  */
 import { describe, expect, it } from "vitest";
+import { bodyText } from "../test/engine-support.ts";
 import { SMALL_SEED, sequentialIds, steppingClock } from "../test/store-fixtures.ts";
 import { createEngine, type Engine } from "./index.ts";
 import type { EngineResponse } from "./types.ts";
@@ -17,12 +18,7 @@ function setUp() {
 }
 
 function calls(engine: Engine) {
-  const text = (response: EngineResponse) =>
-    response.body === undefined
-      ? ""
-      : typeof response.body === "string"
-        ? response.body
-        : new TextDecoder().decode(response.body);
+  const text = (response: EngineResponse) => bodyText(response.body);
   const call = async (method: string, url: string, key: string | undefined, body?: unknown) => {
     const headers: Record<string, string> = body === undefined ? {} : { ...JSON_TYPE };
     if (key !== undefined) headers["x-api-key"] = key;

@@ -1,25 +1,17 @@
-/**
- * `converseiq-mock proxy` as a child process, in front of the mock (in this process): its flags, the line
- * it listens on (read for the port, as scripts do), and on SIGTERM exit 0 with the report written; the key,
- * given by CONVERSEIQ_API_KEY, in no line it prints and no file it writes.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { originFromOutput } from "../../scripts/server-port.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { PROXY_LISTENING, parseProxyCli } from "../cli/proxy.ts";
 import { UsageError } from "../cli/values.ts";
 import { PUBLIC_PREFIX } from "../options.ts";
+import { killCommands, runMockCommand } from "../test/mock-command.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/converseiq-mock.js", import.meta.url));
 const KEY = "mock-api-key";
 let mock: MockServer;
 let upstream: string;
-const children: ChildProcess[] = [];
 const folders: string[] = [];
 
 beforeAll(async () => {
@@ -28,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  killCommands();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -63,19 +55,13 @@ describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
     folders.push(folder);
     const report = join(folder, "live");
     const env = { ...process.env, CONVERSEIQ_API_KEY: KEY };
-    const child = spawn(process.execPath, [BIN, "proxy", "--upstream", upstream, "--port", "0", "--report", report], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const {
+      child,
+      exited,
+      output: printed,
+    } = runMockCommand(["proxy", "--upstream", upstream, "--port", "0", "--report", report], env);
+    /** stdout, then stderr. */
+    const output = () => Object.values(printed()).join("\n");
     const origin = await originFromOutput(child, PROXY_LISTENING, 30_000);
 
     expect((await fetch(`${origin}${PUBLIC_PREFIX}/workspace`)).status).toBe(200);
@@ -84,7 +70,7 @@ describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
 
-    expect(output).toContain("violation listContacts GET /public/v1/contact 400 request parameters: limit");
+    expect(output()).toContain("violation listContacts GET /public/v1/contact 400 request parameters: limit");
     const markdown = readFileSync(`${report}.md`, "utf8");
     const json = readFileSync(`${report}.json`, "utf8");
     expect(markdown).toContain("| getWorkspace | 1 | 200 (1×) | 0 |");
@@ -92,6 +78,6 @@ describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
       "getWorkspace",
       "listContacts",
     ]);
-    for (const text of [output, markdown, json]) expect(text).not.toContain(KEY);
+    for (const text of [output(), markdown, json]) expect(text).not.toContain(KEY);
   });
 });

@@ -1,21 +1,15 @@
-/**
- * `converseiq-mock proxy --record FILE` as a child process, in front of the mock (in this process): on
- * SIGTERM it exits 0 with FILE holding a state that `--state FILE` loads, and the key in no byte of it.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { originFromOutput } from "../../scripts/server-port.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { PROXY_LISTENING, parseProxyCli } from "../cli/proxy.ts";
 import { UsageError } from "../cli/values.ts";
 import { PUBLIC_PREFIX } from "../options.ts";
 import { readStateFile } from "../state-file.ts";
+import { killCommands, runMockCommand } from "../test/mock-command.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/converseiq-mock.js", import.meta.url));
 const KEY = "mock-api-key";
 let mock: MockServer;
 let upstream: string;
@@ -25,6 +19,7 @@ beforeAll(async () => {
   upstream = await mock.listen({ port: 0 });
 });
 afterAll(() => mock.close());
+afterEach(killCommands);
 
 describe("the proxy's --record flags", () => {
   it("takes --record FILE, and the key of the fakes from --record-key or CONVERSEIQ_RECORD_KEY", () => {
@@ -45,24 +40,22 @@ describe("converseiq-mock proxy --record FILE", { timeout: 90_000 }, () => {
     const folder = mkdtempSync(join(tmpdir(), "record-cli-"));
     try {
       const file = join(folder, "recorded.json");
-      const child = spawn(process.execPath, [BIN, "proxy", "--upstream", upstream, "--port", "0", "--record", file], {
-        env: { ...process.env, CONVERSEIQ_API_KEY: KEY },
-        stdio: ["ignore", "pipe", "pipe"],
+      const {
+        child,
+        exited,
+        output: printed,
+      } = runMockCommand(["proxy", "--upstream", upstream, "--port", "0", "--record", file], {
+        ...process.env,
+        CONVERSEIQ_API_KEY: KEY,
       });
-      let output = "";
-      child.stdout?.on("data", (chunk) => {
-        output += chunk;
-      });
-      child.stderr?.on("data", (chunk) => {
-        output += chunk;
-      });
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      /** stdout, then stderr. */
+      const output = () => Object.values(printed()).join("\n");
       const origin = await originFromOutput(child, PROXY_LISTENING, 30_000);
       const workspace = await (await fetch(`${origin}${PUBLIC_PREFIX}/workspace`)).json();
       const contacts = await (await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=3`)).json();
       child.kill("SIGTERM");
-      expect(await exited, output).toBe(0);
-      expect(output).toContain(`Recorded: ${file}`);
+      expect(await exited, output()).toBe(0);
+      expect(output()).toContain(`Recorded: ${file}`);
 
       const state = await readStateFile(file);
       expect(state?.workspace.guid).toBe(workspace.guid);

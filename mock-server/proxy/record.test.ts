@@ -11,6 +11,7 @@ import { buildMockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
 import { startMock } from "../start-mock.ts";
 import { readStateFile, writeStateFile } from "../state-file.ts";
+import { blankContact } from "../store/contact-fields.ts";
 import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
 import { startProxy } from "./index.ts";
 import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
@@ -344,24 +345,5 @@ describe("what the answers only name", () => {
     expect(recorder.version).toBe(1);
   });
 
-  function emptyContact(guid: string): Contact {
-    return {
-      guid,
-      name: null,
-      email: null,
-      phone: null,
-      ip: null,
-      origin: null,
-      description: null,
-      country: null,
-      zip_code: null,
-      city: null,
-      state: null,
-      address: null,
-      company: null,
-      lang: null,
-      created_at: time,
-      updated_at: time,
-    };
-  }
+  const emptyContact = (guid: string): Contact => blankContact(guid, time);
 });

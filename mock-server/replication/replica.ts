@@ -34,7 +34,7 @@ interface Entry {
   change: Change;
   /** When it was accepted: the time its records are stamped with on every replica. */
   ts: string;
-  /** The ids its new records take, in order. */
+  /** The id its first new record takes; the others' are derived from it (`newId`). */
   ids: string[];
   /** The accepting replica, and its number for the change: how that replica finds its caller again. */
   origin: string;
@@ -58,9 +58,6 @@ export interface ReplicaContext {
   /** Told, in a line, when Redis goes out of reach (once per outage) and when it is back. */
   onNotice?: (line: string) => void;
 }
-
-/** How many new ids a change carries; a change that makes more derives the rest from the first. */
-const IDS_PER_CHANGE = 1;
 /** The longest a read waits for the changes before it, or a write for its own, before giving up. */
 const WAIT_MS = 5000;
 /** How long a blocking read of the log waits before it asks again (and notices it was closed). */
@@ -225,8 +222,7 @@ export class Replica implements Replication {
   submit(change: Change): Promise<unknown> {
     if (this.closed || !this.log.connected) return Promise.reject(unavailable("cannot send the change"));
     const ticket = ++this.tickets;
-    const ids = Array.from({ length: IDS_PER_CHANGE }, () => this.baseNewId());
-    const entry: Entry = { change, ts: this.baseNow(), ids, origin: this.id, ticket };
+    const entry: Entry = { change, ts: this.baseNow(), ids: [this.baseNewId()], origin: this.id, ticket };
     const answer = new Promise<unknown>((resolve, reject) => this.pending.set(ticket, { resolve, reject }));
     // The change may come back (and be refused) before the append's reply: handled below, not unhandled.
     answer.catch(() => undefined);

@@ -4,8 +4,6 @@
  * webhooks, and what snapshots and trimming leave to a replica that starts late. The replicas as separate
  * processes, under load and through faults, are in test/replicas.test.ts.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../generated/rules.ts";
@@ -14,6 +12,7 @@ import type { ReplicationStatus } from "../engine/replication.ts";
 import { DEFAULT_API_KEY } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { admin as checkedAdmin } from "../test/admin-support.ts";
+import { startReceiver } from "../test/webhooks-support.ts";
 import type { RedisOptions } from "./options.ts";
 import { type RedisServer, redisMissing, startRedis, stopEverything } from "./test/redis-harness.ts";
 
@@ -154,14 +153,10 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
   });
 
   it("send each webhook once, from the replica that accepted the change, to a subscription made through another", async () => {
-    const received: { event: string }[] = [];
-    const receiver = await listen((request, body) => {
-      if (request.method === "POST") received.push(JSON.parse(body) as { event: string });
-    });
+    const receiver = await startReceiver();
     try {
       const [a, b, c] = (await replicas(3)) as [Running, Running, Running];
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-      const subscribed = await admin(a.origin, "POST", "/webhooks", { url, events: ["contact.created"] });
+      const subscribed = await admin(a.origin, "POST", "/webhooks", { url: receiver.url, events: ["contact.created"] });
       expect(subscribed.status).toBe(200);
       for (const replica of [a, b, c]) {
         expect(((await admin(replica.origin, "GET", "/webhooks")).json as { data: unknown[] }).data).toEqual([
@@ -172,12 +167,12 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
       const created = await api(b.origin, "POST", "/contact", { name: "Hooked", email: "hooked@example.com" });
       expect(created.status).toBe(200);
       await Promise.all([a, b, c].map(({ server }) => server.webhooks.idle()));
-      expect(received.map((payload) => payload.event)).toEqual(["contact.created"]);
+      expect(receiver.received.map(({ body }) => body.event)).toEqual(["contact.created"]);
       const delivered = async (origin: string) =>
         ((await admin(origin, "GET", "/webhooks/deliveries")).json as { data: unknown[] }).data.length;
       expect([await delivered(a.origin), await delivered(b.origin), await delivered(c.origin)]).toEqual([0, 1, 0]);
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 
@@ -275,20 +270,3 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
     expect((await api(b.origin, "GET", `/contact/${id}`)).json).toEqual(created.json);
   });
 });
-
-/** A plain HTTP server on port 0 that hands each request and its body to `onRequest` and answers 200. */
-async function listen(onRequest: (request: IncomingMessage, body: string) => void): Promise<Server> {
-  const server = createServer((request, response) => {
-    let body = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => {
-      body += chunk;
-    });
-    request.on("end", () => {
-      onRequest(request, body);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
-}

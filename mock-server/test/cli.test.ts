@@ -1,10 +1,3 @@
-/**
- * The command line: flags and environment variables read from one table (in process, fast), and a few
- * runs of the real `converseiq-mock` command as a child process: --help, a bad flag, serving with the
- * default key, exiting 0 on SIGTERM with the state file written, and state surviving a restart. Each run
- * listens on port 0 and the test reads the port from the line the command prints (with --quiet too).
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +9,7 @@ import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags
 import { UsageError } from "../cli/values.ts";
 import { PUBLIC_PREFIX, withDefaults } from "../options.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
+import { killCommands, runMockCommand } from "./mock-command.ts";
 
 const config = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const request = parseCli(argv, env);
@@ -202,34 +196,20 @@ describe("the banner", () => {
 // ---------------------------------------------------------------------------------------------------------
 // The real command, as a child process.
 
-const BIN = fileURLToPath(new URL("../../bin/converseiq-mock.js", import.meta.url));
-const children: ChildProcess[] = [];
 const folders: string[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  killCommands();
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
 /** Runs the command with no MOCK_* variables of the test's environment. */
 function run(args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const command = runMockCommand(args, env);
   return {
-    child,
-    output: () => ({ stdout, stderr }),
-    exited,
+    ...command,
     /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
-    listening: (): Promise<string> => originFromOutput(child, MOCK_LISTENING, 30_000),
+    listening: (): Promise<string> => originFromOutput(command.child, MOCK_LISTENING, 30_000),
   };
 }
 

@@ -2,6 +2,7 @@
  * Fresh stores for the store's unit tests: a tiny hand-made workspace whose ids have names, and a clock
  * and id source that tests control. Every call builds new objects, so no test sees another's state.
  */
+import { blankContact } from "../store/contact-fields.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import { Store, type StoreOptions } from "../store/store.ts";
 import type { Contact, StateSnapshot } from "../store/types.ts";
@@ -50,24 +51,7 @@ export const ids = {
 const T0 = "2026-01-01T00:00:00.000Z";
 
 function contact(guidValue: string, name: string | null, email: string | null): Contact {
-  return {
-    guid: guidValue,
-    name,
-    email,
-    phone: null,
-    ip: null,
-    origin: null,
-    description: null,
-    country: null,
-    zip_code: null,
-    city: null,
-    state: null,
-    address: null,
-    company: null,
-    lang: null,
-    created_at: T0,
-    updated_at: T0,
-  };
+  return { ...blankContact(guidValue, T0), name, email };
 }
 
 /**

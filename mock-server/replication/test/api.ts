@@ -83,3 +83,17 @@ export async function exportedState(origin: string): Promise<string> {
   if (answer.status !== 200) throw new Error(`GET ${origin}/__admin/state answered ${answer.status}: ${answer.text}`);
   return answer.text;
 }
+
+/**
+ * Sends again while the answer is 503 (a replica whose Redis is not back for it yet), as a client honouring
+ * `Retry-After` would, a quarter second apart: a bounded wait (30 s) for the replica to reconnect, which it
+ * does by itself. The last answer, whatever it is.
+ */
+export async function retryWhileUnavailable(send: () => Promise<Answer>): Promise<Answer> {
+  let answer = await send();
+  for (let attempt = 1; attempt < 120 && answer.status === 503; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    answer = await send();
+  }
+  return answer;
+}

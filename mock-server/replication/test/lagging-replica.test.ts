@@ -10,7 +10,7 @@
  * as A's had been, A skipped it as already applied, and the two disagreed for good.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answer, call, everything, exportedState } from "./api.ts";
+import { type Answer, call, everything, exportedState, retryWhileUnavailable } from "./api.ts";
 import {
   type HeldLine,
   heldLine,
@@ -26,15 +26,9 @@ const missing = redisMissing("a replica lagging when Redis restarts (lagging-rep
 /** Unique to this file (and run), so no other file's replicas ever read this stream. */
 const PREFIX = `converseiq-test-lagging-${process.pid}-${Date.now().toString(36)}`;
 
-/** A create through `replica`, sent again while it answers 503 (Redis not back for it yet): a bounded wait. */
-async function createOnceBack(replica: Replica, email: string): Promise<Answer> {
-  let answer = await call(replica.origin, "POST", "/contact", { email });
-  for (let attempt = 1; attempt < 120 && answer.status === 503; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    answer = await call(replica.origin, "POST", "/contact", { email });
-  }
-  return answer;
-}
+/** A create through `replica`, sent again while it answers 503 (Redis not back for it yet). */
+const createOnceBack = (replica: Replica, email: string): Promise<Answer> =>
+  retryWhileUnavailable(() => call(replica.origin, "POST", "/contact", { email }));
 
 describe.skipIf(missing)("a replica that lags when Redis restarts empty", { timeout: 120_000 }, () => {
   let redis: RedisServer;

@@ -6,7 +6,7 @@
  * crashes along the way. The tests share the replicas and run in order: the faults come last.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Answer, admin, call, everything, exportedState, page } from "./api.ts";
+import { type Answer, admin, call, everything, exportedState, page, retryWhileUnavailable } from "./api.ts";
 import {
   type RedisServer,
   type Replica,
@@ -248,14 +248,11 @@ describe.skipIf(missing)("three replicas of the mock on one Redis, as separate p
     // Each replica reconnects by itself: its writes are refused until it has, then accepted.
     const created: Contact[] = [];
     for (const replica of replicas) {
-      let answer: Answer | undefined;
-      for (let attempt = 0; attempt < 120; attempt++) {
-        answer = await call(replica.origin, "POST", "/contact", { email: `${tagged("back")}@example.com` });
-        if (answer.status !== 503) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      expect(answer?.status, `a write through replica ${replica.name} once Redis is back`).toBe(200);
-      created.push(answer?.json as Contact);
+      const answer = await retryWhileUnavailable(() =>
+        call(replica.origin, "POST", "/contact", { email: `${tagged("back")}@example.com` }),
+      );
+      expect(answer.status, `a write through replica ${replica.name} once Redis is back`).toBe(200);
+      created.push(answer.json as Contact);
     }
     for (const replica of replicas) {
       const read = await call(replica.origin, "GET", "/contact?limit=5");

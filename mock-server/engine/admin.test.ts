@@ -4,9 +4,11 @@
  * same API to its spec over the whole app): statuses, headers and the words of each error.
  */
 import { describe, expect, it } from "vitest";
+import { PER_REPLICA } from "../admin/handlers.ts";
 import { JsonChunks, jsonBody } from "../admin/state-json.ts";
 import { sameBytes } from "../admin/token.ts";
-import type { AdminContext } from "../admin/types.ts";
+import type { AdminContext, AdminOperationId } from "../admin/types.ts";
+import { adminOperations } from "../admin/validation.ts";
 import { Journal } from "../http/journal.ts";
 import { type MockOptions, withDefaults } from "../options.ts";
 import { Store } from "../store/store.ts";
@@ -321,5 +323,21 @@ describe("the admin token", () => {
   ])("compares %j with %j byte for byte: %s", (token, given, same) => {
     const encode = (text: string) => new TextEncoder().encode(text);
     expect(sameBytes(encode(token), encode(given))).toBe(same);
+  });
+});
+
+describe("the admin spec and the routes a replica shares", () => {
+  // A route that changes the shared state goes through Redis with --redis (503 while it is out of reach);
+  // one with a body can be cut off (408). The spec must say so of exactly those routes.
+  const shared = adminOperations.filter((op) => op.method !== "get" && !PER_REPLICA.has(op.id as AdminOperationId));
+
+  it.each(shared.map((op) => [op.id, op] as const))("%s documents 503, and 408 when it takes a body", (_, op) => {
+    expect(op.responses.has("503")).toBe(true);
+    expect(op.responses.has("408")).toBe(op.requestBody !== null);
+  });
+
+  it("no route kept per replica documents 503", () => {
+    const own = adminOperations.filter((op) => PER_REPLICA.has(op.id as AdminOperationId) || op.method === "get");
+    expect(own.filter((op) => op.responses.has("503")).map((op) => op.id)).toEqual([]);
   });
 });

@@ -31,13 +31,24 @@ import type { ParsedRequest } from "./request.ts";
 import { readBody } from "./stages/body.ts";
 import { errorToResponse } from "./stages/errors.ts";
 import { decodePath, MAX_PARAM_LENGTH } from "./stages/match.ts";
-import { createOperationValidator, type SpecRef } from "./stages/validation.ts";
+import { createOperationValidator, type OperationValidator, type SpecRef } from "./stages/validation.ts";
 import type { EngineResponse } from "./types.ts";
 
 const ADMIN_SPEC: SpecRef = { doc: adminSpec, id: ADMIN_SPEC_ID };
 
 /** The admin operations by id, for applying a change a replica sent (which names its operation). */
 const operationById = new Map<string, Operation>(adminOperations.map((op) => [op.id, op]));
+
+/** Each admin operation's validator, made on its first request (building one reads the spec's schemas). */
+const validators = new Map<Operation, OperationValidator>();
+function validatorOf(op: Operation): OperationValidator {
+  let validate = validators.get(op);
+  if (validate === undefined) {
+    validate = createOperationValidator(op, ADMIN_SPEC);
+    validators.set(op, validate);
+  }
+  return validate;
+}
 
 /** The routes, as the 404 lists them. */
 const ROUTES = adminOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`).join(", ");
@@ -185,7 +196,7 @@ function serve(
   // An optional body left out is an empty one (`POST /__admin/reset` with no body resets as started).
   if (body === undefined && op.requestBody && !op.requestBody.required) body = {};
   const parts = { path: { ...params }, query: parseQuery(request.search) as Record<string, unknown>, body };
-  if (!CHECKED_IN_HANDLER.has(id)) createOperationValidator(op, ADMIN_SPEC)(parts);
+  if (!CHECKED_IN_HANDLER.has(id)) validatorOf(op)(parts);
   const handler = handlers[id] as Handler<AdminOperationId>;
   const request_ = { path: parts.path, query: parts.query } as AdminRequest<AdminOperationId>;
   if (replication === undefined || PER_REPLICA.has(id)) {

@@ -8,7 +8,9 @@
  * paths, else 404, even under `/__admin`) without CORS headers and unread, as it did. With CORS off, OPTIONS
  * is a method like any other.
  */
+
 import type { Operation } from "../../../lib/spec.ts";
+import { STALE_HEADER } from "../replication.ts";
 import type { ParsedRequest } from "../request.ts";
 import type { EngineResponse } from "../types.ts";
 
@@ -23,8 +25,8 @@ export type CorsOutcome =
 export type CorsStage = (request: ParsedRequest) => CorsOutcome;
 
 const ALLOWED_HEADERS = "content-type, x-api-key, prefer, x-admin-token";
-// `x-mock-stale`: a replica's answer read while its Redis was out of reach (engine/replication.ts).
-const EXPOSED_HEADERS = "retry-after, x-mock-stale";
+// The stale flag: a replica's answer read while its Redis was out of reach (engine/replication.ts).
+const EXPOSED_HEADERS = `retry-after, ${STALE_HEADER}`;
 const MAX_AGE = "600";
 
 export function createCorsStage(origins: boolean | string[], operations: readonly Operation[]): CorsStage {

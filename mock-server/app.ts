@@ -1,25 +1,20 @@
 /**
  * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the engine (engine/) answers every
  * request; around it, what only a server has: the HTTP transport (transports/http-server.ts) with the
- * `/docs` page in front of the engine, the webhook sender fed by the store's changes, and the state file.
+ * `/docs` page in front of the API (served through the engine), the webhook sender fed by the store's changes, and the state file.
  * `inject` answers a request in process, with no socket, as the tests use it.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { listOperations, publicSpec } from "../lib/spec.ts";
+import { publicSpec } from "../lib/spec.ts";
 import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
-import { parseRequest } from "./engine/request.ts";
-import { createCorsStage } from "./engine/stages/cors.ts";
-import type { Journal } from "./engine/stages/journal.ts";
+import type { Journal } from "./engine/request-journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
 import type { Replica } from "./replication/replica.ts";
-import { realScheduler } from "./scheduler.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
-import { bodyLimitFor } from "./transports/body-limits.ts";
-import { createBodyRefusals } from "./transports/http-refusals.ts";
 import { createHttpServer, type HttpServerOptions } from "./transports/http-server.ts";
 import { createInject, type Inject } from "./transports/inject.ts";
 import { Webhooks } from "./webhooks/index.ts";
@@ -77,7 +72,14 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     onError: reportError,
     ...(replica ? { newId: replica.newId } : {}),
   });
-  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError });
+  // The API reference page (no key needed; "Try it out" points at this mock with its first key), in front
+  // of the API: the engine gives its answers the API's CORS headers (a page elsewhere may load the spec).
+  const docs = createDocsHandler({
+    spec: publicSpec,
+    publicPrefix: PUBLIC_PREFIX,
+    apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
+  });
+  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
   // builds a change only while someone is subscribed. With replicas, only the one that accepted the
@@ -101,37 +103,21 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
       ? undefined
       : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
 
-  // The API reference page (no key needed; "Try it out" points at this mock with its first key).
-  const docs = createDocsHandler({
-    spec: publicSpec,
-    publicPrefix: PUBLIC_PREFIX,
-    apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
-  });
-  // The page's answers carry the same CORS headers as the API's (a page elsewhere may load the spec).
-  const cors = createCorsStage(options.cors ?? true, listOperations(publicSpec));
-  const withCors = (request: EngineRequest) => (response: EngineResponse) => {
-    const allowed = cors(parseRequest(request));
-    if (allowed.kind === "headers") response.headers = { ...allowed.headers, ...response.headers };
-    return response;
-  };
   // Any request that may have changed the state (a reset and an import included) is written back soon.
   const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
     if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
     return response;
   };
   // Not async: a request the engine answers alone costs no promise of its own.
-  const handle: HandleRequest = (request) => {
-    const page = docs(request);
-    if (page) return page.then(withCors(request));
-    const answer = engine.handle(request);
-    return stateFile ? answer.then(noteChange(request)) : answer;
-  };
+  const handle: HandleRequest = stateFile
+    ? (request) => engine.handle(request).then(noteChange(request))
+    : engine.handle;
   const transport: HttpServerOptions = {
     handle,
-    refuse: createBodyRefusals(engine),
-    bodyLimitFor,
+    refuse: engine.refuse,
+    bodyLimit: engine.bodyLimit,
+    now: engine.now,
     bodyTimeoutMs: options.bodyTimeoutMs,
-    now: () => (options.scheduler ?? realScheduler).now(),
     // One line per request; headers (and so the API key) are never logged.
     ...(options.logger ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
   };

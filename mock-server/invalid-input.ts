@@ -4,7 +4,7 @@
  * throws StoreError for its own rules; this is for the checks made before anything reaches it.
  *
  * Its code is always the spec's `invalid_request`: over HTTP it is a 400 with the spec's `Error` body
- * (engine/stages/errors.ts), on the command line a UsageError naming the flag (cli/flags.ts), from a state
+ * (engine/stages/error-to-response.ts), on the command line a UsageError naming the flag (cli/flags.ts), from a state
  * file a StateFileError (state-file.ts). The message names what is wrong and what is accepted instead, and
  * `details` names each field.
  */

@@ -1,10 +1,10 @@
 /**
  * The admin API's handler table, one entry per operation of its spec, and what each route asks of whoever
  * serves it (a larger body limit, validation left to the handler, staying out of the journal). No
- * framework here: the engine's dispatcher (engine/admin.ts) serves it, and so did the Fastify plugin.
+ * framework here: the engine's dispatcher (engine/admin-operations.ts) serves it, and so did the Fastify plugin.
  * Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
  */
-import { HttpError } from "../engine/errors.ts";
+import { HttpError } from "../http-error.ts";
 import { seedState } from "../store/seed.ts";
 import { webhookHandlers } from "../webhooks/admin-handlers.ts";
 import { fixturesOf } from "./fixtures.ts";

@@ -3,7 +3,7 @@
  * state when the mock listens beyond loopback, and is not checked on the public API's hot path, unlike API
  * keys), never echoed or logged. Portable: no `node:crypto`, so that the engine bundles for a browser.
  */
-import { HttpError } from "../engine/errors.ts";
+import { HttpError } from "../http-error.ts";
 
 export const ADMIN_TOKEN_HEADER = "x-admin-token";
 

@@ -6,9 +6,9 @@
  */
 import type { operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
-import type { Replication } from "../engine/replication.ts";
+import type { Replication } from "../engine/replication-port.ts";
+import type { Journal } from "../engine/request-journal.ts";
 import type { Workspaces } from "../engine/workspaces.ts";
-import type { Journal } from "../http/journal.ts";
 import type { MockOptions } from "../options.ts";
 import type { Store } from "../store/store.ts";
 import type { Webhooks } from "../webhooks/index.ts";
@@ -44,7 +44,7 @@ export interface AdminContext {
    * default workspace only (creating one is refused).
    */
   workspaces?: Workspaces;
-  /** The state shared with other replicas (`--redis`), when there is one (engine/replication.ts). */
+  /** The state shared with other replicas (`--redis`), when there is one (engine/replication-port.ts). */
   replication?: Replication;
 }
 

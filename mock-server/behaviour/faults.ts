@@ -5,7 +5,7 @@
  * so it changes nothing. Each fault's status is its code's (`STATUS_BY_CODE`, from the spec).
  */
 import { STATUS_BY_CODE } from "../../generated/rules.ts";
-import { HttpError } from "../engine/errors.ts";
+import { HttpError } from "../http-error.ts";
 import type { ErrorCode } from "../store/types.ts";
 import type { CannedTable } from "./canned-responses.ts";
 

@@ -4,7 +4,7 @@
  * `delay=MS` (wait before answering). Other preferences (Prism's `dynamic`, RFC 7240's `return`) are
  * ignored, as RFC 7240 asks of a server. Anything it cannot honour is a 400 that says what to send.
  */
-import { HttpError } from "../engine/errors.ts";
+import { HttpError } from "../http-error.ts";
 import type { CannedTable, DocumentedStatus } from "./canned-responses.ts";
 import { MAX_DELAY_MS } from "./options.ts";
 

@@ -13,10 +13,11 @@
  *
  * No Node-only API here (WebCrypto through `globalThis.crypto`): the engine runs in a browser too.
  */
+
+import { HttpError } from "../http-error.ts";
 import { type SeedSizes, seedState } from "../store/seed.ts";
 import { Store, type StoreOptions } from "../store/store.ts";
 import type { StateSnapshot } from "../store/types.ts";
-import { HttpError } from "./errors.ts";
 
 export interface Workspace {
   /** The key its requests carry in `x-api-key`. */
@@ -58,6 +59,17 @@ export class Workspaces {
   /** The workspace of a key, or undefined (a key of the mock's, or no workspace's). */
   get(apiKey: string): Workspace | undefined {
     return this.byKey.get(apiKey);
+  }
+
+  /**
+   * The workspace of a key a request was let in with, as its operation runs (after a wait for `Prefer`'s
+   * delay or for the replicas, or when a replica applies a change): one removed since is a 401, as its key
+   * now is. The one lookup of a workspace by key for every operation, public and admin.
+   */
+  require(apiKey: string): Workspace {
+    const workspace = this.byKey.get(apiKey);
+    if (workspace === undefined) throw new HttpError("unauthorized", "This API key's workspace has been removed.");
+    return workspace;
   }
 
   /** How many workspaces there are (the default one not counted). */

@@ -8,9 +8,9 @@
 import { type Observations, observe } from "../../contract-tests/drift/observe.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, responseFor } from "../../lib/spec.ts";
-import { HttpError } from "../engine/errors.ts";
 import { createMatchStage } from "../engine/stages/match.ts";
 import { createOperationValidator } from "../engine/stages/validation.ts";
+import { HttpError } from "../http-error.ts";
 import { PUBLIC_PREFIX } from "../options.ts";
 
 /** One way an exchange broke the spec. */

@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { STATUS_BY_CODE } from "../../generated/rules.ts";
-import { errorBody } from "../engine/errors.ts";
+import { errorBody } from "../http-error.ts";
 
 /** What the upstream answered, or the proxy's own answer in its place. */
 export interface Upstream {

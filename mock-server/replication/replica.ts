@@ -20,9 +20,10 @@
  * `Retry-After`; the connections come back by themselves. A Redis that comes back empty (restarted with no
  * persistence) is given this replica's state (the most advanced replica's wins: see redis-log.ts).
  */
-import { HttpError } from "../engine/errors.ts";
+
 import type { Engine } from "../engine/index.ts";
-import { type Change, type Replication, type ReplicationStatus, STALE_HEADER } from "../engine/replication.ts";
+import { type Change, type Replication, type ReplicationStatus, STALE_HEADER } from "../engine/replication-port.ts";
+import { HttpError } from "../http-error.ts";
 import type { State } from "../store/state.ts";
 import type { Subscription } from "../webhooks/subscriptions.ts";
 import { imageJsonChunks, loadImage, type MockImage, seedImage, takeImage } from "./image.ts";

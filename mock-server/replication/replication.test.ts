@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import type { ReplicationStatus } from "../engine/replication.ts";
+import type { ReplicationStatus } from "../engine/replication-port.ts";
 import { DEFAULT_API_KEY } from "../options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { admin as checkedAdmin } from "../test/admin-support.ts";

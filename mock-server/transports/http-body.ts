@@ -18,14 +18,17 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import { DRAIN_LIMIT } from "./body-limits.ts";
+import type { BodyRefusal } from "../engine/types.ts";
 
-/** Why a body was not handed on, in the spec's error terms; `close` when the connection cannot serve on. */
-export interface BodyRefusal {
-  code: "request_timeout" | "payload_too_large";
-  message: string;
-  close: boolean;
-}
+/**
+ * How much of a body over the limit the mock reads, and throws away, before answering 413. Clients send
+ * the whole body before they read the answer, so the answer is only seen if the body is taken in. 64 MiB
+ * covers a plausible mistake (a file or a generated array sent by error) and takes well under a second
+ * on loopback; reading more would only let one request keep the server busy. A larger body (by its
+ * Content-Length, or once that much more has been read) gets the 413 with the connection closed at once,
+ * and the client may see the connection cut instead.
+ */
+export const DRAIN_LIMIT = 64 * 1024 * 1024;
 
 /**
  * How reading ended: the whole body (`undefined` when the request has none), a refusal, or `null` when the

@@ -6,8 +6,8 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import type { ErrorLike } from "../engine/errors.ts";
-import { errorResponse } from "../engine/errors.ts";
+import { errorResponse } from "../engine/error-response.ts";
+import type { ErrorLike } from "../http-error.ts";
 
 /** Node's parser errors, by their `code`, as the spec's errors; anything else it refuses is a 400. */
 function errorOf(code: string | undefined): ErrorLike {

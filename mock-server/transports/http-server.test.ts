@@ -7,10 +7,10 @@
 import type { Server } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { createBodyLimitStage } from "../engine/stages/body-limit.ts";
 import type { EngineResponse, HandleRequest } from "../engine/types.ts";
 import { BODY_LIMIT } from "../options.ts";
 import { API_KEY, PUBLIC_PREFIX, startMock } from "../test/helpers.ts";
-import { bodyLimitFor } from "./body-limits.ts";
 import { createHttpServer } from "./http-server.ts";
 
 const closers: (() => Promise<void>)[] = [];
@@ -24,7 +24,8 @@ async function transportOver(handle: HandleRequest) {
   const server = createHttpServer({
     handle,
     refuse: () => ({ status: 500, headers: {} }),
-    bodyLimitFor,
+    bodyLimit: createBodyLimitStage(),
+    now: () => performance.now(),
     bodyTimeoutMs: 60_000,
     log: (line) => lines.push(line),
   });

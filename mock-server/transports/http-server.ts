@@ -2,7 +2,7 @@
  * The HTTP transport: a plain `node:http` server that turns each request into an `EngineRequest` and the
  * `EngineResponse` back into its answer. No rule of the API lives here; only what a real socket adds:
  * bodies read with a limit and a timeout (http-body.ts) and the answers to those too large or too slow
- * (http-refusals.ts), the answers to what Node's parser refuses (http-client-errors.ts), `content-length`
+ * (the engine's `refuse`), the answers to what Node's parser refuses (http-client-errors.ts), `content-length`
  * on every answer, and the one-line request log.
  *
  * Fastify did this before; plain `node:http` does the same with less per request (`npm run bench` runs the
@@ -16,26 +16,19 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Readable } from "node:stream";
-import { errorResponse } from "../engine/errors.ts";
-import type { EngineRequest, EngineResponse, HandleRequest } from "../engine/types.ts";
+import { errorResponse } from "../engine/error-response.ts";
+import type { EngineRequest, EngineResponse, EngineTransportApi } from "../engine/types.ts";
 import { hasBody, readBody, watchRest } from "./http-body.ts";
 import { answerClientError } from "./http-client-errors.ts";
-import type { RefuseBody } from "./http-refusals.ts";
 
-export interface HttpServerOptions {
-  /** Answers every request whose body was read whole (the engine, with the docs page in front of it). */
-  handle: HandleRequest;
-  /** Answers a request whose body was refused (408, 413), as the engine frames its answers. */
-  refuse: RefuseBody;
-  /** The largest body a request may carry, by method and path (see body-limits.ts). */
-  bodyLimitFor(method: string, path: string): number;
+/**
+ * The engine's side (`handle` answers every request whose body was read whole; `bodyLimit`, `refuse` and
+ * `now` for a body too large or too slow, read on the engine's scheduler so that a test's manual
+ * scheduler times refusals as it times every other answer), and the server's own settings.
+ */
+export interface HttpServerOptions extends EngineTransportApi {
   /** How long (ms) a body may stop arriving before its 408 (`--body-timeout`). */
   bodyTimeoutMs: number;
-  /**
-   * The clock a refused body's time in the journal is read on: the engine's scheduler, so that a test's
-   * manual scheduler times refusals as it times every other answer. `performance.now` when absent.
-   */
-  now?: () => number;
   /** Gets one line per answered request, `GET /public/v1/contact 200 1.4ms`; none when absent. */
   log?: (line: string) => void;
 }
@@ -109,10 +102,8 @@ export function respond(
   const url = head.url as string;
   const headers = headersOf(rawHeaders);
   if (!hasBody(rawHeaders) || BODY_IGNORED.has(method)) return options.handle({ method, url, headers }).then(keepOpen);
-  const started = options.now ? options.now() : performance.now();
-  const mark = url.indexOf("?");
-  const path = mark < 0 ? url : url.slice(0, mark);
-  return readBody(source, rawHeaders, options.bodyLimitFor(method, path), options.bodyTimeoutMs).then((read) => {
+  const started = options.now();
+  return readBody(source, rawHeaders, options.bodyLimit(method, url), options.bodyTimeoutMs).then((read) => {
     if (read === null) return null;
     if ("refused" in read) {
       const answer = options.refuse({ method, url, headers }, read.refused, started);

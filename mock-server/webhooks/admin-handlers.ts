@@ -1,6 +1,6 @@
 /** The admin API's webhook routes (`/__admin/webhooks...`): each one call on the Webhooks service. */
 import type { Handler } from "../admin/types.ts";
-import { HttpError } from "../engine/errors.ts";
+import { HttpError } from "../http-error.ts";
 
 type WebhookOperationId =
   | "listWebhooks"

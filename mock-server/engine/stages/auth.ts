@@ -2,7 +2,7 @@
  * Auth: the `x-api-key` check of every public operation (401 without one of the accepted keys). The key
  * never leaves this module: not logged, not echoed.
  */
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../http-error.ts";
 
 /**
  * Returns a check that throws 401 unless the header holds one of the accepted keys, or a key `alsoAccepted`

@@ -8,7 +8,7 @@
  * The rules and their order are those of Fastify's body parsing, which the mock used before: the media
  * type first, then the size, then the text.
  */
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../http-error.ts";
 import type { ParsedRequest } from "../request.ts";
 
 /** Methods whose body is never read, as Fastify had it. */

@@ -10,7 +10,7 @@
  */
 
 import type { Operation } from "../../../lib/spec.ts";
-import { STALE_HEADER } from "../replication.ts";
+import { STALE_HEADER } from "../replication-port.ts";
 import type { ParsedRequest } from "../request.ts";
 import type { EngineResponse } from "../types.ts";
 
@@ -25,7 +25,7 @@ export type CorsOutcome =
 export type CorsStage = (request: ParsedRequest) => CorsOutcome;
 
 const ALLOWED_HEADERS = "content-type, x-api-key, prefer, x-admin-token";
-// The stale flag: a replica's answer read while its Redis was out of reach (engine/replication.ts).
+// The stale flag: a replica's answer read while its Redis was out of reach (engine/replication-port.ts).
 const EXPOSED_HEADERS = `retry-after, ${STALE_HEADER}`;
 const MAX_AGE = "600";
 

@@ -1,11 +1,12 @@
 /**
- * The journal: every answered request is recorded once its answer is made (http/journal.ts keeps them),
+ * The journal: every answered request is recorded once its answer is made (request-journal.ts keeps them),
  * except those of the journal's own routes (`GET` and `DELETE /__admin/requests`: reading the journal does
  * not change it). Method, path as sent, status, time and operation; never a header.
  */
-import { Journal, journalPath } from "../../http/journal.ts";
+
 import { ADMIN_PREFIX } from "../../options.ts";
 import type { Scheduler } from "../../scheduler.ts";
+import { Journal, journalPath } from "../request-journal.ts";
 
 export { Journal };
 

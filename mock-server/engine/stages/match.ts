@@ -10,7 +10,7 @@
 import { createOperationMatcher } from "../../../lib/match-operation.ts";
 import type { Operation } from "../../../lib/spec.ts";
 import { ADMIN_PREFIX } from "../../options.ts";
-import { errorResponse } from "../errors.ts";
+import { errorResponse } from "../error-response.ts";
 import type { EngineResponse } from "../types.ts";
 
 /** The longest path parameter routed, decoded; longer ones are refused (400). */

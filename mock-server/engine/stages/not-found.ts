@@ -4,7 +4,7 @@
  * stage, so a literal path that a template also matches is the literal one (`PUT /contact/search` is 405,
  * allow GET, not a PUT of the contact "search").
  */
-import { errorResponse } from "../errors.ts";
+import { errorResponse } from "../error-response.ts";
 import type { EngineResponse } from "../types.ts";
 
 export function methodNotAllowed(
@@ -21,8 +21,15 @@ export function methodNotAllowed(
   );
 }
 
-/** The answer to `method` on `path` (as sent, still encoded), given the methods its path allows. */
-export function createNotFoundStage(prefix: string) {
+/** The answer to `method` on `path` (as sent, still encoded), given the methods its path allows, after `headers`. */
+export type NotFoundStage = (
+  method: string,
+  path: string,
+  allowed: readonly string[],
+  headers: Record<string, string>,
+) => EngineResponse;
+
+export function createNotFoundStage(prefix: string): NotFoundStage {
   return (method: string, path: string, allowed: readonly string[], headers: Record<string, string>) =>
     allowed.length > 0
       ? methodNotAllowed(method, path, allowed, headers)

@@ -4,7 +4,7 @@
  * request without a key neither counts nor is limited.
  */
 import { RateLimiter } from "../../behaviour/rate-limit.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../http-error.ts";
 
 export type RateLimitStage = (apiKey: string) => void;
 

@@ -14,7 +14,7 @@ import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../../lib/ajv.ts";
 import { type Location, toDetails } from "../../../lib/ajv-errors.ts";
 import { type Operation, publicSpec } from "../../../lib/spec.ts";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../../http-error.ts";
 import { type ParametersCheck, withDecimalIntegers } from "../integer-parameters.ts";
 
 /** A spec and the id its schemas are registered under (`openapi.json#/components/...`). */

@@ -4,9 +4,11 @@
  * (HttpError, with its headers: `Retry-After`) keep their code; anything else is a bug in the mock, answered
  * 500 `internal_error` and reported, and the engine carries on: no request ever rejects.
  */
+
+import { HttpError } from "../../http-error.ts";
 import { InvalidInputError } from "../../invalid-input.ts";
 import { StoreError } from "../../store/store-error.ts";
-import { errorResponse, HttpError } from "../errors.ts";
+import { errorResponse } from "../error-response.ts";
 import type { EngineResponse } from "../types.ts";
 
 /** The answer to `error`, after the CORS headers already in `headers`. */

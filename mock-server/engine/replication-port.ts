@@ -8,9 +8,12 @@
  * answer differ between two runs (the time, new ids, a new workspace's key) is fixed by the accepting
  * replica before the change is sent, so applying it is deterministic.
  */
-import type { components } from "../../generated/admin-types.ts";
+import type { operations as adminOperations, components } from "../../generated/admin-types.ts";
 import type { OperationId } from "../../lib/spec.ts";
-import type { AdminOperationId } from "../admin/types.ts";
+
+// The admin spec's operation ids, named from the generated types (as admin/types.ts names them) rather than
+// imported from the admin API, which imports `Replication` from here.
+type AdminOperationId = keyof adminOperations;
 
 /** A change, as it travels: JSON only. `key` names a workspace (undefined: the default one). */
 export type Change =

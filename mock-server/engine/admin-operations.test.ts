@@ -1,47 +1,31 @@
 /**
- * The admin API as the engine serves it (engine/admin.ts), called directly with a context of its own: no
- * server, no framework. The answers are the Fastify routes' (mock-server/test/admin.test.ts holds the
+ * The admin API as the engine serves it (engine/admin-operations.ts, on the engine's one pipeline), driven
+ * through `engine.handle` with CORS off: no server, no framework. The answers are the Fastify routes' (mock-server/test/admin.test.ts holds the
  * same API to its spec over the whole app): statuses, headers and the words of each error.
  */
 import { describe, expect, it } from "vitest";
 import { PER_REPLICA } from "../admin/handlers.ts";
 import { JsonChunks, jsonBody } from "../admin/state-json.ts";
 import { sameBytes } from "../admin/token.ts";
-import type { AdminContext, AdminOperationId } from "../admin/types.ts";
+import type { AdminOperationId } from "../admin/types.ts";
 import { adminOperations } from "../admin/validation.ts";
-import { Journal } from "../http/journal.ts";
-import { type MockOptions, withDefaults } from "../options.ts";
-import { Store } from "../store/store.ts";
+import { DEFAULT_API_KEY } from "../options.ts";
 import type { Fixtures } from "../store/types.ts";
 import { bodyText } from "../test/engine-support.ts";
-import { Webhooks } from "../webhooks/index.ts";
-import { adminRefusal, createAdminApi, skipsJournal } from "./admin.ts";
-import { CoverageCounter } from "./coverage.ts";
-import { parseRequest } from "./request.ts";
-import type { EngineResponse } from "./types.ts";
+import { createEngine, type EngineOptions } from "./index.ts";
 
 const SMALL = { seed: 7, contacts: 12, chats: 4, team: 3, channels: 5, bots: 2 };
 const JSON_TYPE = { "content-type": "application/json" };
+const KEY = { "x-api-key": DEFAULT_API_KEY };
 
-function setUp(options: Partial<MockOptions> = {}) {
-  const mock = withDefaults({ seed: SMALL, ...options });
-  const store = Store.seeded(mock.seed);
-  const reseeds: number[] = [];
-  const ctx: AdminContext = {
-    store: () => store,
-    journal: new Journal(mock.journalCapacity),
-    coverage: new CoverageCounter(),
-    options: mock,
-    webhooks: new Webhooks({}),
-    reseed: (seed) => reseeds.push(seed),
-  };
-  const api = createAdminApi(ctx);
+function setUp(options: EngineOptions = {}) {
+  const engine = createEngine({ seed: SMALL, cors: false, ...options });
   const call = async (method: string, url: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
-    const answer = await api.handle(parseRequest({ method, url, headers: init.headers ?? {}, body: init.body }));
+    const answer = await engine.handle({ method, url, headers: init.headers ?? {}, body: init.body });
     const text = bodyText(answer.body);
     return { ...answer, text, json: () => JSON.parse(text) };
   };
-  return { store, ctx, call, reseeds };
+  return { engine, store: engine.store, call };
 }
 
 describe("GET /__admin/fixtures", () => {
@@ -65,15 +49,22 @@ describe("GET /__admin/fixtures", () => {
 
 describe("POST /__admin/reset", () => {
   it("with no body, brings back the seeded state and starts the faults again from the seed", async () => {
-    const { call, store, reseeds } = setUp();
+    const { call, store } = setUp({ errorRate: 0.5 });
     const seeded = JSON.stringify(store.snapshot());
+    const statuses = async () => {
+      const got: number[] = [];
+      for (let i = 0; i < 12; i++) got.push((await call("GET", "/public/v1/workspace", { headers: KEY })).status);
+      return got;
+    };
+    const first = await statuses();
+    expect(new Set(first).size).toBeGreaterThan(1);
     store.createContact({ name: "Temporary", email: "temp@example.com" });
     expect(JSON.stringify(store.snapshot())).not.toBe(seeded);
 
     const answer = await call("POST", "/__admin/reset");
     expect(answer.status).toBe(200);
     expect(JSON.stringify(store.snapshot())).toBe(seeded);
-    expect(reseeds).toEqual([SMALL.seed]);
+    expect(await statuses()).toEqual(first);
   });
 
   it("seeds with the sizes of its body, the others as the mock started", async () => {
@@ -163,13 +154,17 @@ describe("path and query parameters", () => {
     expect(long.json().message).toBe("The request could not be routed: the URL is malformed or too long.");
   });
 
-  it("tells the engine which requests the router refuses, so that it answers them before CORS", () => {
-    const refused = (method: string, url: string) => adminRefusal(parseRequest({ method, url, headers: {} }))?.status;
-    expect(refused("DELETE", `/__admin/team/${"a".repeat(2049)}`)).toBe(400);
-    expect(refused("GET", "/__admin/%zz")).toBe(400);
-    expect(refused("DELETE", `/__admin/team/${"a".repeat(2048)}`)).toBeUndefined();
-    // No route for GET on that path, so no parameter was read: a 405 later, not a refusal.
-    expect(refused("GET", `/__admin/team/${"a".repeat(2049)}`)).toBeUndefined();
+  it("answers a malformed path before CORS and out of the journal; a parameter too long only on a route", async () => {
+    const { engine, call } = setUp({ cors: true });
+    const malformed = await call("GET", "/__admin/%zz");
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(engine.journal.list().data).toEqual([]);
+    expect((await call("DELETE", `/__admin/team/${"a".repeat(2049)}`)).status).toBe(400);
+    // Within the limit, it is routed (and validated: not a UUID).
+    expect((await call("DELETE", `/__admin/team/${"a".repeat(2048)}`)).json().details[0].field).toBe("memberId");
+    // No route for GET on that path, so no parameter was read: a 405, not a refusal.
+    expect((await call("GET", `/__admin/team/${"a".repeat(2049)}`)).status).toBe(405);
   });
 });
 
@@ -210,13 +205,13 @@ describe("GET and PUT /__admin/state", () => {
 
 describe("the journal's routes", () => {
   it("empty the journal on DELETE with a 200 and no body", async () => {
-    const { call, ctx } = setUp();
-    ctx.journal.record({ at: 0, method: "GET", path: "/x", status: 200, durationMs: 1, operationId: null });
+    const { call, engine } = setUp();
+    engine.journal.record({ at: 0, method: "GET", path: "/x", status: 200, durationMs: 1, operationId: null });
     const answer = await call("DELETE", "/__admin/requests");
     expect(answer.status).toBe(200);
     expect(answer.headers).toEqual({});
     expect(answer.body).toBeUndefined();
-    expect(ctx.journal.list().data).toEqual([]);
+    expect(engine.journal.list().data).toEqual([]);
   });
 
   it.each([
@@ -225,36 +220,34 @@ describe("the journal's routes", () => {
     ["GET", "/__admin/fixtures", false],
     ["PUT", "/__admin/requests", false],
     ["GET", "/__admin/requests//", false],
-  ])("%s %s stays out of the journal: %s", (method, url, skipped) => {
-    expect(skipsJournal(parseRequest({ method, url, headers: {} }))).toBe(skipped);
+  ])("%s %s stays out of the journal: %s", async (method, url, skipped) => {
+    const { call, engine } = setUp();
+    await call(method, url);
+    expect(engine.journal.list().data).toHaveLength(skipped ? 0 : 1);
   });
 });
 
 describe("a failure in the mock itself", () => {
   it("is a 500 in the spec's shape, reported, and the API serves on", async () => {
-    const { ctx } = setUp();
     const reported: unknown[] = [];
+    const { call, store } = setUp({ onError: (error) => reported.push(error) });
     let broken = true;
-    const api = createAdminApi(
-      {
-        ...ctx,
-        store: () => {
-          if (broken) throw new Error("boom");
-          return ctx.store();
-        },
+    const state = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(store), "state")?.get as () => unknown;
+    Object.defineProperty(store, "state", {
+      get() {
+        if (broken) throw new Error("boom");
+        return state.call(store);
       },
-      (error) => reported.push(error),
-    );
-    const request = parseRequest({ method: "GET", url: "/__admin/fixtures", headers: {} });
-    const answer = (await api.handle(request)) as EngineResponse;
+    });
+    const answer = await call("GET", "/__admin/fixtures");
     expect(answer.status).toBe(500);
-    expect(JSON.parse(answer.body as string)).toEqual({
+    expect(answer.json()).toEqual({
       code: "internal_error",
       message: "The mock failed unexpectedly; this is a bug in the mock.",
     });
     expect(reported).toEqual([new Error("boom")]);
     broken = false;
-    expect((await api.handle(request)).status).toBe(200);
+    expect((await call("GET", "/__admin/fixtures")).status).toBe(200);
   });
 });
 

@@ -1,0 +1,119 @@
+/**
+ * The one pipeline every request goes through, public and admin operations alike (operation.ts): route,
+ * CORS, then for an operation its auth (API key or admin token) and workspace, its preface (rate limit,
+ * faults, `Prefer`: public operations only), the body, validation by its spec, `Prefer`'s answer or the
+ * handler (stages/execute.ts: here, or through the replicas), errors as the spec's answers, latency (public
+ * only), and last the journal and the coverage (public only). Requests no operation answers (preflights,
+ * 404, 405, the router's refusals) end early. Each stage is a file of stages/.
+ */
+import { BODY_LIMIT } from "../options.ts";
+import type { Scheduler } from "../scheduler.ts";
+import type { AdminApi } from "./admin-operations.ts";
+import type { CoverageCounter } from "./coverage.ts";
+import { errorResponse } from "./error-response.ts";
+import type { EngineOperation } from "./operation.ts";
+import { parseQuery } from "./query.ts";
+import { type ParsedRequest, parseRequest } from "./request.ts";
+import { readBody } from "./stages/body.ts";
+import type { CorsStage } from "./stages/cors.ts";
+import { errorToResponse } from "./stages/error-to-response.ts";
+import type { ExecuteStage } from "./stages/execute.ts";
+import type { JournalStage } from "./stages/journal.ts";
+import type { NotFoundStage } from "./stages/not-found.ts";
+import { cannedResponse } from "./stages/prefer.ts";
+import type { Route, RouteStage } from "./stages/route.ts";
+import type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
+
+export interface PipelineStages {
+  route: RouteStage;
+  cors: CorsStage;
+  notFound: NotFoundStage;
+  admin: AdminApi;
+  execute: ExecuteStage;
+  record: JournalStage;
+  coverage: CoverageCounter;
+  scheduler: Scheduler;
+  /** Told of each unexpected error (a bug in the mock), which is answered 500. */
+  report: (error: unknown) => void;
+}
+
+export function createPipeline(stages: PipelineStages): HandleRequest {
+  const { route, cors, notFound, admin, execute, record, coverage, scheduler, report } = stages;
+
+  /** An operation, from its auth to its latency. Never throws: an error is its answer. */
+  async function operate(
+    operation: EngineOperation,
+    params: Record<string, string>,
+    request: ParsedRequest,
+    headers: Record<string, string>,
+  ): Promise<EngineResponse> {
+    let response: EngineResponse;
+    try {
+      let key = operation.auth(request);
+      if (operation.scope) key = operation.scope(request);
+      let answer = operation.preface?.(request);
+      if (answer instanceof Promise) answer = await answer;
+      let body = readBody(request, operation.body);
+      if (body === undefined && operation.absentBodyIsEmpty) body = {};
+      const input = { path: params, query: parseQuery(request.search), body };
+      operation.validate?.(input);
+      response = answer ? cannedResponse(answer, headers) : await execute(operation, key, input, headers);
+    } catch (error) {
+      response = errorToResponse(error, headers, report);
+    }
+    if (operation.latency) await operation.latency();
+    return response;
+  }
+
+  /** No operation: the public 404 or 405, or the admin API's (after its token). The body is still read first. */
+  function noOperation(
+    found: Extract<Route, { kind: "none" | "admin-none" }>,
+    request: ParsedRequest,
+    headers: Record<string, string>,
+  ): EngineResponse {
+    try {
+      if (found.kind === "admin-none") {
+        if (found.refusal) return errorResponse(found.refusal, headers);
+        admin.checkToken(request);
+        return admin.noRoute(request, headers);
+      }
+      // As Fastify's not-found route and explicit 405s read it.
+      readBody(request, { limit: BODY_LIMIT, ignoreEmpty: false, noRoute: found.shadowed === undefined });
+      return notFound(request.method, found.shadowed ?? request.path, found.allowed, headers);
+    } catch (error) {
+      return errorToResponse(error, headers, report);
+    }
+  }
+
+  return async (raw: EngineRequest) => {
+    const startedAt = scheduler.now();
+    let request: ParsedRequest | undefined;
+    try {
+      request = parseRequest(raw);
+      const found = route(request);
+      if (found.kind === "refused") return found.response;
+      const allowed = cors(request);
+      // Set once the operation has run: a preflight to its path is no call of it.
+      let operation: EngineOperation | undefined;
+      let response: EngineResponse;
+      if (allowed.kind === "preflight") response = allowed.response;
+      else if (allowed.kind === "not-preflight") {
+        // An undocumented method: the public fallback answers it, with no CORS headers.
+        response = notFound(request.method, request.path, found.kind === "none" ? found.allowed : [], {});
+      } else if (found.kind === "operation") {
+        operation = found.operation;
+        response = await operate(operation, found.params, request, allowed.headers);
+      } else response = noOperation(found, request, allowed.headers);
+      if (operation === undefined || operation.journaled) {
+        record(request, response.status, startedAt, operation?.kind === "public" ? operation.id : null);
+      }
+      if (operation?.counted) coverage.count(operation.id, response.status);
+      return response;
+    } catch (error) {
+      // A bug in a stage itself: still an answer, and the engine serves on.
+      const response = errorToResponse(error, {}, report);
+      if (request) record(request, response.status, startedAt, null);
+      return response;
+    }
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Execution: the handler's call, once the request has passed every stage before it, for public and admin
+ * operations alike. Without replicas (or for what each replica keeps for itself) the handler runs here and
+ * now. With replicas (`replication`, mock-server/replication/), a read waits until this replica holds
+ * every change made before it (and flags its answer when it could not know), and a write is sent to every
+ * replica as a change and answered with what applying it here gave.
+ */
+import type { EngineOperation } from "../operation.ts";
+import { type Change, type Replication, STALE_HEADER } from "../replication-port.ts";
+import type { EngineResponse } from "../types.ts";
+import type { RequestParts } from "./validation.ts";
+
+/** The answer of `operation` on the workspace of `key`, after the CORS headers in `headers`. */
+export type ExecuteStage = (
+  operation: EngineOperation,
+  key: string | undefined,
+  input: RequestParts,
+  headers: Record<string, string>,
+) => Promise<EngineResponse>;
+
+export function createExecuteStage(replication: Replication | undefined): ExecuteStage {
+  return async (operation, key, input, headers) => {
+    if (replication === undefined || !operation.shared) {
+      const result = operation.run(key, input);
+      return operation.respond(result instanceof Promise ? await result : result, headers);
+    }
+    if (operation.read) {
+      const waited = replication.beforeRead();
+      const stale = waited !== false && (await waited);
+      const response = operation.respond(operation.run(key, input), headers);
+      if (stale) response.headers[STALE_HEADER] = "true";
+      return response;
+    }
+    // Only the default workspace's key is left out: a workspace's key goes with the change.
+    const change = {
+      kind: operation.kind,
+      op: operation.id,
+      ...(key === undefined ? {} : { key }),
+      path: input.path,
+      query: input.query,
+      body: operation.settle(key, input.body),
+    } as Change;
+    return operation.respond(await replication.submit(change), headers);
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the engine (engine/) answers every
- * request; around it, what only a server has: the HTTP transport (transports/http-server.ts) with the
- * `/docs` page in front of the API (served through the engine), the webhook sender fed by the store's changes, and the state file.
+ * request, and the `/docs` page in front of the API; around it, what only a server has: the HTTP transport
+ * (transports/http-server.ts), the webhook sender fed by the store's changes, and the state file.
  * `inject` answers a request in process, with no socket, as the tests use it.
  */
 import type { Server } from "node:http";

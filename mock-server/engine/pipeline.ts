@@ -57,7 +57,11 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       if (body === undefined && operation.absentBodyIsEmpty) body = {};
       const input = { path: params, query: parseQuery(request.search), body };
       operation.validate?.(input);
-      response = answer ? cannedResponse(answer, headers) : await execute(operation, key, input, headers);
+      if (answer) response = cannedResponse(answer, headers);
+      else {
+        const executed = execute(operation, key, input, headers);
+        response = executed instanceof Promise ? await executed : executed;
+      }
     } catch (error) {
       response = errorToResponse(error, headers, report);
     }

@@ -1,8 +1,8 @@
 /**
  * The request journal behind `GET /__admin/requests`: the most recent requests the mock answered, in a
  * fixed-size ring buffer (constant memory, O(1) per request). It records the method, path, status, time
- * and operation; never a header, so never an API key or admin token. No framework here (what records
- * into it is the transport's or the engine's), so it runs in a browser too.
+ * and operation; never a header, so never an API key or admin token. The engine's pipeline records into
+ * it (stages/journal.ts); no framework here, so it runs in a browser too.
  */
 import type { components } from "../../generated/admin-types.ts";
 

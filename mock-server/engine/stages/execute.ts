@@ -16,30 +16,42 @@ export type ExecuteStage = (
   key: string | undefined,
   input: RequestParts,
   headers: Record<string, string>,
-) => Promise<EngineResponse>;
+) => EngineResponse | Promise<EngineResponse>;
 
 export function createExecuteStage(replication: Replication | undefined): ExecuteStage {
-  return async (operation, key, input, headers) => {
+  // Not async: an answer made here and now costs no promise of its own.
+  return (operation, key, input, headers) => {
     if (replication === undefined || !operation.shared) {
       const result = operation.run(key, input);
-      return operation.respond(result instanceof Promise ? await result : result, headers);
+      if (result instanceof Promise) return result.then((value) => operation.respond(value, headers));
+      return operation.respond(result, headers);
     }
-    if (operation.read) {
-      const waited = replication.beforeRead();
-      const stale = waited !== false && (await waited);
-      const response = operation.respond(operation.run(key, input), headers);
-      if (stale) response.headers[STALE_HEADER] = "true";
-      return response;
-    }
-    // Only the default workspace's key is left out: a workspace's key goes with the change.
-    const change = {
-      kind: operation.kind,
-      op: operation.id,
-      ...(key === undefined ? {} : { key }),
-      path: input.path,
-      query: input.query,
-      body: operation.settle(key, input.body),
-    } as Change;
-    return operation.respond(await replication.submit(change), headers);
+    return replicated(replication, operation, key, input, headers);
   };
+}
+
+async function replicated(
+  replication: Replication,
+  operation: EngineOperation,
+  key: string | undefined,
+  input: RequestParts,
+  headers: Record<string, string>,
+): Promise<EngineResponse> {
+  if (operation.read) {
+    const waited = replication.beforeRead();
+    const stale = waited !== false && (await waited);
+    const response = operation.respond(operation.run(key, input), headers);
+    if (stale) response.headers[STALE_HEADER] = "true";
+    return response;
+  }
+  // Only the default workspace's key is left out: a workspace's key goes with the change.
+  const change = {
+    kind: operation.kind,
+    op: operation.id,
+    ...(key === undefined ? {} : { key }),
+    path: input.path,
+    query: input.query,
+    body: operation.settle(key, input.body),
+  } as Change;
+  return operation.respond(await replication.submit(change), headers);
 }

@@ -1,22 +1,11 @@
 /**
- * The journal: every answered request is recorded once its answer is made (request-journal.ts keeps them),
- * except those of the journal's own routes (`GET` and `DELETE /__admin/requests`: reading the journal does
- * not change it). Method, path as sent, status, time and operation; never a header.
+ * The journal: every answered request is recorded once its answer is made (request-journal.ts keeps
+ * them), except those of the journal's own routes (`GET` and `DELETE /__admin/requests`: reading the
+ * journal does not change it; their operations say so, `journaled`). Method, path as sent, status, time
+ * and operation; never a header.
  */
-
-import { ADMIN_PREFIX } from "../../options.ts";
 import type { Scheduler } from "../../scheduler.ts";
-import { Journal, journalPath } from "../request-journal.ts";
-
-export { Journal };
-
-const JOURNAL_PATH = `${ADMIN_PREFIX}/requests`;
-
-/** True for a request to the journal's own routes, which it leaves out. */
-export function readsJournal(method: string, path: string): boolean {
-  if (method !== "GET" && method !== "DELETE") return false;
-  return path === JOURNAL_PATH || path === `${JOURNAL_PATH}/`;
-}
+import { type Journal, journalPath } from "../request-journal.ts";
 
 export type JournalStage = (
   request: { method: string; url: string },

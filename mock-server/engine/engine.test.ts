@@ -322,3 +322,60 @@ describe("the engine itself", () => {
     expect(engine.store.snapshot().contacts).toHaveLength(SMALL_SEED.contacts);
   });
 });
+
+describe("what a transport asks of the engine", () => {
+  it("gives each route's body limit: the spec's, and PUT /__admin/state's own, whatever the query", () => {
+    const { engine } = engineFor();
+    const publicLimit = engine.bodyLimit("POST", "/public/v1/contact");
+    expect(publicLimit).toBe(1024 * 1024);
+    expect(engine.bodyLimit("put", "/__admin/state?x=1")).toBe(512 * 1024 * 1024);
+    expect(engine.bodyLimit("POST", "/__admin/reset")).toBe(publicLimit);
+  });
+
+  it("frames a refused body as its own answers: the head's 401 first, CORS, the journal and the coverage", () => {
+    const scheduler = new ManualScheduler();
+    const { engine } = engineFor({ scheduler });
+    const tooLarge = { code: "payload_too_large", message: "Too large.", close: false } as const;
+    const post = (headers: Record<string, string>) => ({ method: "POST", url: "/public/v1/contact", headers });
+    const asJson = { "content-type": "application/json" };
+
+    const anonymous = engine.refuse(post(asJson), tooLarge, engine.now());
+    expect(anonymous.status).toBe(401);
+    const textBody = engine.refuse(post({ "x-api-key": KEY, "content-type": "text/plain" }), tooLarge, engine.now());
+    expect(textBody.status).toBe(415);
+    const refused = engine.refuse(post({ "x-api-key": KEY, ...asJson }), tooLarge, engine.now());
+    expect(refused.status).toBe(413);
+    expect(refused.headers["access-control-allow-origin"]).toBe("*");
+    expect(json(refused)).toEqual({ code: "payload_too_large", message: "Too large." });
+
+    const admin = engine.refuse({ method: "PUT", url: "/__admin/state", headers: asJson }, tooLarge, engine.now());
+    expect(admin.status).toBe(413);
+    const journal = engine.journal.list().data.map((e) => [e.path, e.status, e.operationId]);
+    expect(journal).toEqual([
+      ["/public/v1/contact", 401, "createContact"],
+      ["/public/v1/contact", 415, "createContact"],
+      ["/public/v1/contact", 413, "createContact"],
+      ["/__admin/state", 413, null],
+    ]);
+    const counted = engine.coverage.report().operations.find((row) => row.operationId === "createContact");
+    const count = (status: number) => counted?.statuses.find((row) => row.status === status)?.count;
+    expect([count(401), count(415), count(413)]).toEqual([1, 1, 1]);
+  });
+
+  it("serves its pages first, with the API's CORS headers and out of the journal", async () => {
+    const page = { status: 200, headers: { "content-type": "text/html" }, body: "<p>docs</p>" };
+    const { engine } = engineFor({
+      pages: (request) =>
+        request.url === "/docs" ? Promise.resolve({ ...page, headers: { ...page.headers } }) : undefined,
+    });
+    const docs = await engine.handle({ method: "GET", url: "/docs", headers: {} });
+    expect(docs.headers).toEqual({
+      "access-control-allow-origin": "*",
+      "access-control-expose-headers": "retry-after, x-mock-stale",
+      "content-type": "text/html",
+    });
+    expect(text(docs)).toBe("<p>docs</p>");
+    expect((await engine.handle({ method: "GET", url: "/other", headers: {} })).status).toBe(404);
+    expect(engine.journal.list().data.map((e) => e.path)).toEqual(["/other"]);
+  });
+});

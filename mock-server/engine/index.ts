@@ -1,11 +1,13 @@
 /**
  * `createEngine(options)`: the mock's whole behaviour as one function from a request to its response, with
- * no transport in it. Wiring only: each stage is a file of stages/, called here in the order a request
- * meets it (README.md has the table); the store holds the data and the rules.
+ * no transport in it. Wiring only: the operations, public and admin, are made once (public-operations.ts,
+ * admin-operations.ts) and every request goes through the one pipeline (pipeline.ts), whose stages are the
+ * files of stages/ (README.md has the table); the store holds the data and the rules.
  *
- * The HTTP server, the in-process fetch and the MSW handlers are adapters around `engine.handle`. What the
- * engine does not do is theirs: reading a body off a socket (and its 408), content-length, the request
- * log, the state file, and sending webhooks (they subscribe to `engine.store.onChange`).
+ * The HTTP server, the in-process fetch and the MSW handlers are adapters around `engine.handle`; a
+ * transport that reads bodies off a socket also asks `bodyLimit`, `refuse` and `now`. What the engine does
+ * not do is theirs: reading a body off a socket, content-length, the request log, the state file, and
+ * sending webhooks (they subscribe to `engine.store.onChange`).
  */
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import type { AdminContext } from "../admin/types.ts";

@@ -7,7 +7,6 @@
 import type { Server } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createBodyLimitStage } from "../engine/stages/body-limit.ts";
 import type { EngineResponse, HandleRequest } from "../engine/types.ts";
 import { BODY_LIMIT } from "../options.ts";
 import { API_KEY, PUBLIC_PREFIX, startMock } from "../test/helpers.ts";
@@ -24,7 +23,7 @@ async function transportOver(handle: HandleRequest) {
   const server = createHttpServer({
     handle,
     refuse: () => ({ status: 500, headers: {} }),
-    bodyLimit: createBodyLimitStage(),
+    bodyLimit: () => BODY_LIMIT,
     now: () => performance.now(),
     bodyTimeoutMs: 60_000,
     log: (line) => lines.push(line),

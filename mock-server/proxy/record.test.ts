@@ -14,9 +14,13 @@ import { readStateFile, writeStateFile } from "../state-file.ts";
 import { blankContact } from "../store/contact-fields.ts";
 import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
 import { startProxy } from "./index.ts";
-import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
+import { createRecorder } from "./record.ts";
 import { recordToFile } from "./record-file.ts";
+import { schemaMarks } from "./schema-marks.ts";
 import type { Exchange } from "./types.ts";
+
+/** The contact's properties the spec marks `x-personal`. */
+const PERSONAL_CONTACT_FIELDS = schemaMarks("Contact").personal.map((p) => p.field as keyof Contact);
 
 interface Page<T> {
   data: T[];

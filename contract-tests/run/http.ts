@@ -17,8 +17,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { API_BASE_PATH } from "../../generated/rules.ts";
+import type { DriftReport } from "../../lib/drift/report.ts";
 import { MOCK_LISTENING, originFromOutput, PRISM_LISTENING } from "../../scripts/server-port.ts";
-import type { DriftReport } from "../drift/report.ts";
 import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
 import { type ContractOptions, runContract } from "./runner.ts";
 

@@ -1,32 +1,13 @@
 /** The checker every contract request goes through: which rule each wrong answer breaks, and how it says so. */
 import { describe, expect, it } from "vitest";
+import { blankContact } from "../../mock-server/store/contact-fields.ts";
 import { type CheckProblem, ContractViolation, createChecker } from "../support/checker.ts";
 import type { WireResponse } from "../support/transport.ts";
 
 const KEY = "secret-key-123";
 const BASE = "http://api.test/public/v1";
-const contact = {
-  guid: "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d",
-  ...Object.fromEntries(
-    [
-      "name",
-      "email",
-      "phone",
-      "ip",
-      "origin",
-      "description",
-      "country",
-      "zip_code",
-      "city",
-      "state",
-      "address",
-      "company",
-      "lang",
-    ].map((k) => [k, null]),
-  ),
-  created_at: "2026-01-01T00:00:00Z",
-  updated_at: "2026-01-01T00:00:00Z",
-};
+// Every field of the spec's Contact, unset.
+const contact = blankContact("5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d", "2026-01-01T00:00:00Z");
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): WireResponse => ({
   status,
   headers: { "content-type": "application/json; charset=utf-8", ...headers },

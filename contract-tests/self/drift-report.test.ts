@@ -3,8 +3,8 @@
  * whole tolerant run against the in-process mock whose contacts come with a property the spec does not have.
  */
 import { describe, expect, it } from "vitest";
-import { mergeObservations, type Observations, observe } from "../drift/observe.ts";
-import { buildDriftReport, driftMarkdown } from "../drift/report.ts";
+import { mergeObservations, type Observations, observe } from "../../lib/drift/observe.ts";
+import { buildDriftReport, driftMarkdown } from "../../lib/drift/report.ts";
 import { addDrift } from "../run/editing-proxy.ts";
 import { readSettings } from "../support/settings.ts";
 import { createTarget } from "../support/target.ts";

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
-import type { Observations } from "../drift/observe.ts";
+import type { Observations } from "../../lib/drift/observe.ts";
 import type { Failure } from "./checker.ts";
 
 declare module "vitest" {

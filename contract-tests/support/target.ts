@@ -12,11 +12,11 @@
 import { afterAll, afterEach } from "vitest";
 import { type ConverseIQClient, createClient } from "../../client/index.ts";
 import { API_BASE_PATH } from "../../generated/rules.ts";
+import { type Observations, observe } from "../../lib/drift/observe.ts";
 import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 import { createMockFetch } from "../../mock-server/transports/fetch.ts";
-import { type Observations, observe } from "../drift/observe.ts";
 import { type Checker, ContractViolation, createChecker } from "./checker.ts";
 import { adminControl, type Fixtures, type MockControl } from "./mock-control.ts";
 import { currentRun, saveFileResult } from "./results.ts";

@@ -3,9 +3,9 @@
  * live answers: the request by the engine's own stages (match.ts: which operation; validation.ts: path
  * parameters, body, query), the answer by lib/response-validator.ts in tolerant mode (status documented,
  * content type, required headers, body schema). Undocumented properties are not violations: they come back
- * as `extras`, and with the x-inferred parts in `observations` (contract-tests/drift/observe.ts), for the report.
+ * as `extras`, and with the x-inferred parts in `observations` (lib/drift/observe.ts), for the report.
  */
-import { type Observations, observe } from "../../contract-tests/drift/observe.ts";
+import { type Observations, observe } from "../../lib/drift/observe.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, responseFor } from "../../lib/spec.ts";
 import { createMatchStage } from "../engine/stages/match.ts";

@@ -9,8 +9,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mergeObservations, type Observations } from "../../contract-tests/drift/observe.ts";
 import { MAX_BODY_BYTES } from "../../generated/rules.ts";
+import { mergeObservations, type Observations } from "../../lib/drift/observe.ts";
 import { DEFAULT_BODY_TIMEOUT_MS } from "../options.ts";
 import { readBody } from "../transports/http-body.ts";
 import { createChecker } from "./check.ts";

@@ -14,9 +14,13 @@ import { readStateFile, writeStateFile } from "../state-file.ts";
 import { blankContact } from "../store/contact-fields.ts";
 import type { Chat, Contact, Message, TeamMember, User, Workspace } from "../store/types.ts";
 import { startProxy } from "./index.ts";
-import { createRecorder, PERSONAL_CONTACT_FIELDS } from "./record.ts";
+import { createRecorder } from "./record.ts";
 import { recordToFile } from "./record-file.ts";
+import { type RecordedKind, schemaMarks } from "./schema-marks.ts";
 import type { Exchange } from "./types.ts";
+
+/** The contact's properties the spec marks `x-personal`. */
+const PERSONAL_CONTACT_FIELDS = schemaMarks("Contact").personal.map((p) => p.field as keyof Contact);
 
 interface Page<T> {
   data: T[];
@@ -165,17 +169,25 @@ describe("a recorded session", () => {
 
   it("leaves no value of a personal field of the traffic anywhere in the file", () => {
     const { source, text } = recorded;
+    // Every value of a property the spec marks x-personal, of every object the session was answered.
     const values = new Set<string>();
-    const contacts = source.pages.slice(0, 3).flatMap((p) => p.data) as Contact[];
-    for (const c of [...contacts, source.contact]) {
-      for (const field of PERSONAL_CONTACT_FIELDS) if (c[field] !== null) values.add(c[field] as string);
-    }
-    for (const p of [...source.team.data, source.owner]) {
-      for (const v of [p.name, p.email, p.avatar]) if (v !== null) values.add(v);
-    }
-    values.add(source.workspace.name);
-    for (const chat of (source.pages[3] as Page<Chat>).data) if (chat.title !== null) values.add(chat.title);
-    for (const page of source.messages.values()) for (const m of page.data) values.add(m.message);
+    const add = (kind: RecordedKind, records: object[]) => {
+      for (const record of records) {
+        for (const { field } of schemaMarks(kind).personal) {
+          const value = (record as Record<string, unknown>)[field];
+          if (typeof value === "string") values.add(value);
+        }
+      }
+    };
+    add("Contact", [...(source.pages.slice(0, 3).flatMap((p) => p.data) as Contact[]), source.contact]);
+    add("TeamMember", source.team.data);
+    add("User", [source.owner]);
+    add("Workspace", [source.workspace]);
+    add("Chat", (source.pages[3] as Page<Chat>).data);
+    add(
+      "Message",
+      [...source.messages.values()].flatMap((page) => page.data),
+    );
     expect(values.size).toBeGreaterThan(200);
     // Each value as a whole JSON string (in any case): what the file would hold were the value kept.
     const lower = text.toLowerCase();

@@ -1,15 +1,15 @@
 /**
  * The proxy's report (`--report FILE`: FILE.md and FILE.json, named as the contract suites name their drift
  * report): the operations seen with their statuses, the violations by operation, the undocumented properties
- * by operation, and the contract suites' drift report itself (contract-tests/drift/report.ts: x-inferred
+ * by operation, and the contract suites' drift report itself (lib/drift/report.ts: x-inferred
  * parts confirmed or never returned, undocumented properties by schema), built by the same code.
  * Made of operation ids, statuses, rules, messages and property names: no header, no body, no key.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { createRedactor } from "../../client/redact.ts";
-import type { Observations } from "../../contract-tests/drift/observe.ts";
-import { buildDriftReport, type DriftReport, driftMarkdown } from "../../contract-tests/drift/report.ts";
+import type { Observations } from "../../lib/drift/observe.ts";
+import { buildDriftReport, type DriftReport, driftMarkdown } from "../../lib/drift/report.ts";
 import type { Seen, Violation } from "./violations.ts";
 
 export interface OperationSeen {

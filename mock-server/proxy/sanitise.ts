@@ -11,20 +11,42 @@ import { en, Faker } from "@faker-js/faker";
 /** The key when none is given: recordings are reproducible, but anyone can redo the hash of a guessed value. */
 export const DEFAULT_SANITISE_KEY = "converseiq-mock-record";
 
-export type PersonalKind =
-  | "name"
-  | "email"
-  | "phone"
-  | "ip"
-  | "origin"
-  | "country"
-  | "zip"
-  | "city"
-  | "state"
-  | "address"
-  | "company"
-  | "avatar"
-  | "workspace";
+/**
+ * How each kind of personal value is faked. A kind is named after the spec's property (`phone`, `zip_code`),
+ * so that a property marked `x-personal` finds its picker by its name; one that none has is faked by its
+ * format, else as text (see personalKind).
+ */
+const PICKERS = {
+  name: (f: Faker) => f.person.fullName(),
+  phone: (f: Faker) => f.phone.number({ style: "international" }),
+  ip: (f: Faker) => f.internet.ipv4(),
+  origin: (f: Faker) => `https://${f.internet.domainWord()}.example.com/${f.word.noun()}`,
+  country: (f: Faker) => f.location.country(),
+  zip_code: (f: Faker) => f.location.zipCode(),
+  city: (f: Faker) => f.location.city(),
+  state: (f: Faker) => f.location.state(),
+  address: (f: Faker) => f.location.streetAddress(),
+  company: (f: Faker) => f.company.name(),
+  avatar: (f: Faker) => `https://avatars.example.com/${f.string.alphanumeric({ length: 12, casing: "lower" })}.png`,
+  workspace: (f: Faker) => f.company.name(),
+} satisfies Record<string, (faker: Faker) => string>;
+
+/** `email` keeps distinct addresses distinct; `text` is lorem of the value's length (a description, a message). */
+export type PersonalKind = keyof typeof PICKERS | "email" | "text";
+
+const BY_FORMAT: Record<string, PersonalKind> = { email: "email", ipv4: "ip", uri: "origin" };
+
+/**
+ * Two personal properties are faked as another kind, to keep what relates them: a workspace's name is a
+ * business's, and a chat's title is its contact's name by default, so the same real name gets the same fake.
+ */
+const AS_KIND: Record<string, PersonalKind> = { "Workspace.name": "workspace", "Chat.title": "name" };
+
+/** The kind of fake for the personal property `field` of the schema `holder`: by name, else by format, else text. */
+export function personalKind(holder: string, field: string, format: string | undefined): PersonalKind {
+  const kind = AS_KIND[`${holder}.${field}`] ?? (Object.hasOwn(PICKERS, field) ? (field as PersonalKind) : undefined);
+  return kind ?? (format === undefined ? undefined : BY_FORMAT[format]) ?? "text";
+}
 
 export interface Sanitiser {
   /** The fake for a real value of a kind of personal data; the same (kind, value) always gives the same fake. */
@@ -48,21 +70,6 @@ export function createSanitiser(key: string = DEFAULT_SANITISE_KEY, avoid: Reado
     const digest = hash(kind, value);
     faker.seed([digest.readUInt32BE(0), digest.readUInt32BE(4)]);
     return digest;
-  };
-
-  const pick: Record<Exclude<PersonalKind, "email">, () => string> = {
-    name: () => faker.person.fullName(),
-    phone: () => faker.phone.number({ style: "international" }),
-    ip: () => faker.internet.ipv4(),
-    origin: () => `https://${faker.internet.domainWord()}.example.com/${faker.word.noun()}`,
-    country: () => faker.location.country(),
-    zip: () => faker.location.zipCode(),
-    city: () => faker.location.city(),
-    state: () => faker.location.state(),
-    address: () => faker.location.streetAddress(),
-    company: () => faker.company.name(),
-    avatar: () => `https://avatars.example.com/${faker.string.alphanumeric({ length: 12, casing: "lower" })}.png`,
-    workspace: () => faker.company.name(),
   };
 
   /** The first pick (seeded by the value's hash, then by the hash of each retry) that is no real value. */
@@ -94,18 +101,22 @@ export function createSanitiser(key: string = DEFAULT_SANITISE_KEY, avoid: Reado
     return email;
   }
 
+  function text(value: string): string {
+    if (value.length === 0) return "";
+    return picked("text", value, () => {
+      let text = faker.lorem.sentence();
+      while (text.length < value.length) text += ` ${faker.lorem.sentence()}`;
+      return text.slice(0, value.length).trimEnd();
+    });
+  }
+
   return {
     fake(kind, value) {
       if (kind === "email") return fakeEmail(value);
-      return picked(kind, value, pick[kind]);
+      if (kind === "text") return text(value);
+      const pick = PICKERS[kind];
+      return picked(kind, value, () => pick(faker));
     },
-    text(value) {
-      if (value.length === 0) return "";
-      return picked("text", value, () => {
-        let text = faker.lorem.sentence();
-        while (text.length < value.length) text += ` ${faker.lorem.sentence()}`;
-        return text.slice(0, value.length).trimEnd();
-      });
-    },
+    text,
   };
 }

@@ -1,7 +1,10 @@
 /**
  * The fields of a contact, read from the spec's ContactCreate: what a contact is created and updated with,
- * and (with its guid and timestamps) all a Contact holds. The store and the recorder read them here, so a
- * field the spec gains needs no code.
+ * and (with its guid and timestamps) all a Contact holds. The store creates, updates and blanks contacts by
+ * this list, so a field the spec gains (in ContactCreate, ContactUpdate and Contact) is stored and returned
+ * with no code here. The recorder (proxy/) does not read this list: it takes a Contact's properties, which of
+ * them are personal (`x-personal`) and which name other objects (`x-references`) from the spec itself
+ * (proxy/schema-marks.ts).
  */
 import type { oas31 } from "openapi3-ts";
 import { publicSpec } from "../../lib/spec.ts";

@@ -11,22 +11,10 @@ const propertiesOf = (name: string) => Object.keys((schemas[name] as oas31.Schem
 const writable = propertiesOf("ContactCreate");
 const contactFields = propertiesOf("Contact");
 
-/** A value for every writable field, valid for its format. */
-const full: Required<ContactCreate> = {
-  name: "Carol Cooper",
-  email: "carol@example.com",
-  phone: "+61 412 345 678",
-  ip: "203.0.113.42",
-  origin: "https://example.com/contact",
-  description: "Asked about a warranty.",
-  country: "Australia",
-  zip_code: "2000",
-  city: "Sydney",
-  state: "NSW",
-  address: "12 George Street",
-  company: "Cooper & Co",
-  lang: "en",
-};
+/** A value for every writable field, valid for its format: the spec's example of a Contact, which has each. */
+const full = Object.fromEntries(
+  writable.map((field) => [field, ((schemas.Contact as oas31.SchemaObject).example as Record<string, unknown>)[field]]),
+) as Required<ContactCreate>;
 
 /** Expects `call` to throw a StoreError with this code, and returns it. */
 function failure(call: () => unknown, code: string): StoreError {
@@ -40,31 +28,15 @@ function failure(call: () => unknown, code: string): StoreError {
   throw new Error(`expected a StoreError ${code}, but the call succeeded`);
 }
 
-/** The contact fields of the reference's request tables (POST and PUT /contact). */
-const REFERENCE_FIELDS = [
-  "name",
-  "email",
-  "phone",
-  "ip",
-  "origin",
-  "description",
-  "country",
-  "zip_code",
-  "city",
-  "state",
-  "address",
-  "company",
-  "lang",
-];
-
 describe("creating a contact", () => {
-  it("takes every field of the reference, as the spec says", () => {
-    expect([...writable].sort()).toEqual([...REFERENCE_FIELDS].sort());
-    expect([...propertiesOf("ContactUpdate")].sort()).toEqual([...REFERENCE_FIELDS].sort());
+  // Which fields those are, by the vendor's reference, scripts/spec-operations.test.ts holds.
+  it("is updated with the same fields it is created with", () => {
+    expect(writable.length).toBeGreaterThan(0);
+    expect([...propertiesOf("ContactUpdate")].sort()).toEqual([...writable].sort());
   });
 
-  it("has a test value for every writable field", () => {
-    expect(Object.keys(full).sort()).toEqual([...writable].sort());
+  it("has a test value for every writable field (the spec's example of a Contact sets each)", () => {
+    for (const field of writable) expect(full[field as keyof ContactCreate], field).toBeTypeOf("string");
   });
 
   it("stores every field given and answers with the whole contact", () => {

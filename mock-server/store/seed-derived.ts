@@ -5,6 +5,7 @@
  * about 1 µs, the same seed still gives the same bytes, and a seed of up to `FAKER_CONTACTS` contacts (the
  * default among them) is made by faker alone, exactly as before.
  */
+import { blankContact } from "./contact-fields.ts";
 import type { Contact } from "./types.ts";
 
 /** How many contacts faker makes; any more are derived from them. */
@@ -38,9 +39,10 @@ export function deriveContacts(
     const lastName = pick(pool.lastNames);
     const domain = other().email?.split("@")[1] ?? "example.com";
     const created = createdAt(i);
-    // One literal with every field in the faker-made contacts' order: the same shape, and compact.
+    // Every field of the spec's Contact (a field it gains is null here until given a value below), in the
+    // faker-made contacts' order: the same shape, and compact.
     out.push({
-      guid: uuid(next),
+      ...blankContact(uuid(next), created),
       name: [firstName, lastName].join(" "),
       // The index keeps emails unique, as for the faker-made ones.
       email: `${firstName}.${lastName}.${i}@${domain}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ""),
@@ -55,8 +57,6 @@ export function deriveContacts(
       address: other().address,
       company: other().company,
       lang: other().lang,
-      created_at: created,
-      updated_at: created,
     });
   }
   return out;

@@ -3,6 +3,7 @@
  * laid out before a fixed reference date, never read from the clock.
  */
 import { en, Faker } from "@faker-js/faker";
+import { blankContact } from "./contact-fields.ts";
 import { deriveContacts, FAKER_CONTACTS } from "./seed-derived.ts";
 import type {
   Bot,
@@ -112,8 +113,9 @@ function seedContacts(faker: Faker, count: number): Contact[] {
     pool.lastNames.push(lastName);
     const created = createdAt(i);
     const sparse = <T>(value: () => T): T | null => (faker.number.int(9) < 7 ? value() : null);
+    // Every field of the spec's Contact, null until given a value below (as a field the spec gains is).
     contacts.push({
-      guid: faker.string.uuid(),
+      ...blankContact(faker.string.uuid(), created),
       name: `${firstName} ${lastName}`,
       // The index keeps seeded emails unique, as the workspace requires.
       email: `${firstName}.${lastName}.${i}@${faker.internet.domainName()}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ""),
@@ -128,8 +130,6 @@ function seedContacts(faker: Faker, count: number): Contact[] {
       address: sparse(() => faker.location.streetAddress()),
       company: sparse(() => faker.company.name()),
       lang: faker.helpers.arrayElement(LANGS),
-      created_at: created,
-      updated_at: created,
     });
   }
   if (count > made) {

@@ -4,7 +4,7 @@
  * properties it had that X does not document. Pure: a body and a schema in, observations out.
  */
 import type { oas31 } from "openapi3-ts";
-import { isRef, publicSpec, resolve } from "../../lib/spec.ts";
+import { isRef, publicSpec, resolve } from "../spec.ts";
 
 export interface SchemaObservation {
   /** How many objects of this schema were seen. */

@@ -4,7 +4,7 @@
  * Built from observations only (schema and property names, counts): no request, no body, no key.
  */
 import type { oas31 } from "openapi3-ts";
-import { isRef, publicSpec, resolve } from "../../lib/spec.ts";
+import { isRef, publicSpec, resolve } from "../spec.ts";
 import type { Observations } from "./observe.ts";
 
 export interface SchemaDrift {

@@ -13,7 +13,7 @@ import { parseRequest } from "./engine/request.ts";
 import { createCorsStage } from "./engine/stages/cors.ts";
 import type { Journal } from "./engine/stages/journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
-import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
 import { realScheduler } from "./scheduler.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";

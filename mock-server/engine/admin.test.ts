@@ -10,7 +10,7 @@ import { sameBytes } from "../admin/token.ts";
 import type { AdminContext, AdminOperationId } from "../admin/types.ts";
 import { adminOperations } from "../admin/validation.ts";
 import { Journal } from "../http/journal.ts";
-import { type MockOptions, withDefaults } from "../options.ts";
+import { type MockOptions, withDefaults } from "../mock-options.ts";
 import { Store } from "../store/store.ts";
 import type { Fixtures } from "../store/types.ts";
 import { bodyText } from "../test/engine-support.ts";

@@ -11,11 +11,11 @@ import { listOperations, type Operation, type OperationId, publicSpec } from "..
 import type { AdminContext } from "../admin/types.ts";
 import { cannedResponses } from "../behaviour/canned-responses.ts";
 import { seededRandom } from "../behaviour/random.ts";
-import { BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../options.ts";
+import { BODY_LIMIT, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { realScheduler } from "../scheduler.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
-import type { WebhookOptions } from "../webhooks/options.ts";
+import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 import { createAdminApi, skipsJournal } from "./admin.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { HttpError } from "./errors.ts";

@@ -4,7 +4,7 @@
  */
 import { HttpError } from "../engine/errors.ts";
 import { STALE_HEADER } from "../engine/replication.ts";
-import { printable } from "./options.ts";
+import { printable } from "./redis-options.ts";
 
 /** What `Retry-After` says to a write refused while Redis is out of reach, in seconds. */
 const RETRY_AFTER_S = 1;

@@ -34,10 +34,10 @@ import { type Entry, EntryClock } from "./entry.ts";
 import { loadImage, seedImage, takeImage } from "./image.ts";
 import { LogHeadQuestions } from "./log-head.ts";
 import { followLog } from "./log-reader.ts";
-import { printable, type RedisOptions, redisDefaults } from "./options.ts";
 import { OutageNotices, RedisUnreachableError, unavailable, withTimeout } from "./outage.ts";
 import { PendingWrites } from "./pending-writes.ts";
 import { EmptyLogError, type LogEntry, type LogHead, RedisLog, type Snapshot } from "./redis-log.ts";
+import { printable, type RedisOptions, redisDefaults } from "./redis-options.ts";
 import { Snapshots } from "./snapshots.ts";
 
 export { RedisUnreachableError } from "./outage.ts";

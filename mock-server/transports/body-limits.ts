@@ -8,7 +8,7 @@ import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { BODY_LIMITS } from "../admin/handlers.ts";
 import type { AdminOperationId } from "../admin/types.ts";
 import { adminOperations } from "../admin/validation.ts";
-import { ADMIN_PREFIX, BODY_LIMIT } from "../options.ts";
+import { ADMIN_PREFIX, BODY_LIMIT } from "../mock-options.ts";
 
 /**
  * How much of a body over the limit the mock reads, and throws away, before answering 413. Clients send

@@ -21,7 +21,7 @@ import { createCorsStage } from "../engine/stages/cors.ts";
 import { createJournalStage, readsJournal } from "../engine/stages/journal.ts";
 import { createMatchStage } from "../engine/stages/match.ts";
 import type { EngineRequest, EngineResponse } from "../engine/types.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { realScheduler } from "../scheduler.ts";
 import type { BodyRefusal } from "./http-body.ts";
 

@@ -4,7 +4,7 @@
  * not change it). Method, path as sent, status, time and operation; never a header.
  */
 import { Journal, journalPath } from "../../http/journal.ts";
-import { ADMIN_PREFIX } from "../../options.ts";
+import { ADMIN_PREFIX } from "../../mock-options.ts";
 import type { Scheduler } from "../../scheduler.ts";
 
 export { Journal };

@@ -129,6 +129,8 @@ function exists(folder: string, path: string): boolean {
   const fixed = fixedPart(path.replace(/#.*$/, "")).replace(/\/$/, "");
   if (fixed === "" || fixed === "." || fixed === "..") return true;
   const here = join(ROOT, folder);
+  // Beside the repository, not in it (the vendor's documents in `../shared/`): not this test's to check.
+  if (relative(ROOT, join(here, fixed)).startsWith("..")) return true;
   if (existsSync(join(here, fixed)) || existsSync(join(ROOT, fixed))) return true;
   return !fixed.startsWith(".") && statSync(here).isDirectory() && existsBelow(here, fixed);
 }

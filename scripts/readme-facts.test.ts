@@ -130,7 +130,8 @@ function exists(folder: string, path: string): boolean {
   if (fixed === "" || fixed === "." || fixed === "..") return true;
   const here = join(ROOT, folder);
   // Beside the repository, not in it (the vendor's documents in `../shared/`): not this test's to check.
-  if (relative(ROOT, join(here, fixed)).startsWith("..")) return true;
+  const outside = (path: string) => relative(ROOT, path).startsWith("..");
+  if (outside(join(here, fixed)) || outside(join(ROOT, fixed))) return true;
   if (existsSync(join(here, fixed)) || existsSync(join(ROOT, fixed))) return true;
   return !fixed.startsWith(".") && statSync(here).isDirectory() && existsBelow(here, fixed);
 }

@@ -155,7 +155,7 @@ function rewriteRootPaths(text: string, moves: Map<string, string>): string {
 function rewriteReadme(readme: string, text: string, files: string[], moves: Map<string, string>): string {
   const folder = posix.dirname(readme) === "." ? "" : posix.dirname(readme);
   const under = (path: string) => (folder === "" ? path : `${folder}/${path}`);
-  return text.replace(/`([^`\s]+)`/g, (all, span: string) => {
+  const rewriteSpan = (all: string, span: string): string => {
     const renamed = FOLDER_RENAMES.find(([from]) => span.endsWith("/") && posix.normalize(under(span)) === `${from}/`);
     if (renamed) return `\`${posix.relative(folder, renamed[1])}/\``;
     const name = posix.basename(span);
@@ -173,7 +173,7 @@ function rewriteReadme(readme: string, text: string, files: string[], moves: Map
     if (files.includes(direct)) moved = moves.get(direct);
     else if (!span.includes("/")) {
       // A subfolder's file table names its files by their own name.
-      const candidates = files.filter((file) => file.startsWith(folder) && posix.basename(file) === name);
+      const candidates = files.filter((file) => file.startsWith(under("")) && posix.basename(file) === name);
       if (candidates.length > 0 && candidates.every((file) => moves.has(file)))
         moved = moves.get(candidates[0] as string);
       else if (candidates.some((file) => moves.has(file))) {
@@ -187,7 +187,24 @@ function rewriteReadme(readme: string, text: string, files: string[], moves: Map
     // Keep the span's own form: what was added to the path is what is added to the span.
     const added = posix.relative(posix.dirname(from), posix.dirname(moved));
     return `\`${posix.join(spanFolder, added, posix.basename(moved))}\``;
-  });
+  };
+  const spans = /`([^`\s]+)`/g;
+  return text
+    .split("\n")
+    .map((line) => {
+      if (!line.startsWith("|")) return line.replace(spans, rewriteSpan);
+      // A table row: a cell that grew gives back its padding, so that the columns stay aligned where they can.
+      return line
+        .split("|")
+        .map((cell) => {
+          const out = cell.replace(spans, rewriteSpan);
+          const grown = out.length - cell.length;
+          const padding = /( *)$/.exec(out)?.[1]?.length ?? 0;
+          return grown > 0 ? out.slice(0, out.length - Math.min(grown, Math.max(0, padding - 1))) : out;
+        })
+        .join("|");
+    })
+    .join("\n");
 }
 
 function git(args: string[]): boolean {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectFetch } from "../contract-tests/support/transport.ts";
 import { buildMockServer, type MockServer } from "../mock-server/app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/mock-options.ts";
 import { type ConverseIQClient, createClient } from "./index.ts";
 import { PageError } from "./page-error.ts";
 import { paginate } from "./paginate.ts";

@@ -11,7 +11,7 @@ import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
 import type { Journal } from "./engine/request-journal.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
-import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./options.ts";
+import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";

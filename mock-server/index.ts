@@ -13,7 +13,7 @@ export {
   type ValidatingProxy,
   type Violation,
 } from "./proxy/index.ts";
-export type { Consistency, RedisOptions } from "./replication/options.ts";
+export type { Consistency, RedisOptions } from "./replication/redis-options.ts";
 export {
   MockAdminError,
   type MockCoverage,

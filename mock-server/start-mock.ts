@@ -12,7 +12,7 @@ import type { WebhookPayload } from "../lib/webhooks.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin/token.ts";
 import { buildMockServer } from "./app.ts";
 import { createEventLog } from "./engine/events.ts";
-import { type MockOptions, PUBLIC_PREFIX } from "./options.ts";
+import { type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
 import { DEFAULT_SEED } from "./store/seed.ts";
 
 type AdminSchemas = components["schemas"];

@@ -20,7 +20,7 @@ import { isRef, listOperations, type Operation, type OperationId, publicSpec, re
 import { listWebhooks } from "../lib/webhooks.ts";
 import type { InjectOptions } from "../mock-server/app.ts";
 import { buildMockServer } from "../mock-server/app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/mock-options.ts";
 
 export interface Sample {
   /** What it is, in words, for test names. */

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { publicSpec } from "../lib/spec.ts";
 import { DEFAULT_PORT } from "../mock-server/cli/flags.ts";
 import { assetFiles, renderPage } from "../mock-server/docs/page.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-server/mock-options.ts";
 import { root } from "./generate-lib.ts";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "dist/docs" } } });

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { listWebhooks } from "../lib/webhooks.ts";
 import { buildMockServer } from "../mock-server/app.ts";
-import { PUBLIC_PREFIX } from "../mock-server/options.ts";
+import { PUBLIC_PREFIX } from "../mock-server/mock-options.ts";
 import { type Listener, type ListenOptions, startListener } from "./webhooks-listen.ts";
 
 const opened: { close(): Promise<unknown> }[] = [];

@@ -13,7 +13,7 @@ import { afterAll, afterEach } from "vitest";
 import { type ConverseIQClient, createClient } from "../../client/index.ts";
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import { type Observations, observe } from "../../lib/drift/observe.ts";
-import { DEFAULT_API_KEY } from "../../mock-server/options.ts";
+import { DEFAULT_API_KEY } from "../../mock-server/mock-options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 import { createMockFetch } from "../../mock-server/transports/fetch.ts";

@@ -9,7 +9,7 @@ import type { CoverageCounter } from "../engine/coverage.ts";
 import type { Replication } from "../engine/replication-port.ts";
 import type { Journal } from "../engine/request-journal.ts";
 import type { Workspaces } from "../engine/workspaces.ts";
-import type { MockOptions } from "../options.ts";
+import type { MockOptions } from "../mock-options.ts";
 import type { Store } from "../store/store.ts";
 import type { Webhooks } from "../webhooks/index.ts";
 

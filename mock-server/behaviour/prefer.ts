@@ -5,8 +5,8 @@
  * ignored, as RFC 7240 asks of a server. Anything it cannot honour is a 400 that says what to send.
  */
 import { HttpError } from "../http-error.ts";
+import { MAX_DELAY_MS } from "./behaviour-options.ts";
 import type { CannedTable, DocumentedStatus } from "./canned-responses.ts";
-import { MAX_DELAY_MS } from "./options.ts";
 
 export interface CannedAnswer {
   status: number;

@@ -5,8 +5,8 @@
  * from it (scripts/server-port.ts).
  */
 import { DOCS_PREFIX } from "../docs/routes.ts";
-import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
-import { printable, redisDefaults } from "../replication/options.ts";
+import { type MockOptions, PUBLIC_PREFIX } from "../mock-options.ts";
+import { printable, redisDefaults } from "../replication/redis-options.ts";
 
 export interface BannerFacts {
   /** The origin the server listens on: `http://127.0.0.1:4010`. */

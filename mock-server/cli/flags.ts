@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { checkSeedOptions } from "../admin/validation.ts";
-import { checkBehaviourOptions } from "../behaviour/options.ts";
+import { checkBehaviourOptions } from "../behaviour/behaviour-options.ts";
 import { type CoverageRequirement, parseCoverageRequirement } from "../engine/coverage.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import {
@@ -17,14 +17,14 @@ import {
   MAX_BODY_TIMEOUT_MS,
   type MockOptions,
   PUBLIC_PREFIX,
-} from "../options.ts";
+} from "../mock-options.ts";
 import {
   CONSISTENCIES,
   type Consistency,
   DEFAULT_REDIS_PREFIX,
   DEFAULT_SNAPSHOT_EVERY,
   type RedisOptions,
-} from "../replication/options.ts";
+} from "../replication/redis-options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { parseEndpoint } from "../webhooks/filters.ts";
 import {
@@ -268,7 +268,7 @@ export const FLAGS: Flag[] = [
       config.options.webhooks = { ...config.options.webhooks, endpoints };
     },
   },
-  // Behaviour switches: checked again by behaviour/options.ts (checkBehaviourOptions) before starting.
+  // Behaviour switches: checked again by behaviour/behaviour-options.ts (checkBehaviourOptions) before starting.
   {
     kind: "value",
     name: "latency",
@@ -368,7 +368,7 @@ function redisOf(config: CliConfig): Partial<RedisOptions> {
   return config.options.redis;
 }
 
-/** Flags whose values behaviour/options.ts checks, with the option each sets. */
+/** Flags whose values behaviour/behaviour-options.ts checks, with the option each sets. */
 const BEHAVIOUR_KEYS = [
   ["latency", "latency"],
   ["error-rate", "errorRate"],
@@ -447,7 +447,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
   if (redis !== undefined && config.options.stateFile !== undefined) {
     throw new UsageError(`${sourceOf.get("state")}: cannot be used with --redis, where Redis holds the state`);
   }
-  // The behaviour switches' limits are behaviour/options.ts's, checked one by one to name the flag.
+  // The behaviour switches' limits are behaviour/behaviour-options.ts's, checked one by one to name the flag.
   for (const [name, key] of BEHAVIOUR_KEYS) {
     if (config.options[key] === undefined) continue;
     try {

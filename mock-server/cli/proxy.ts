@@ -8,7 +8,7 @@
  * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start, 2 a bad flag.
  */
 import { parseArgs } from "node:util";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import type { ProxyOptions } from "../proxy/types.ts";
 import { parseInteger, UsageError } from "./values.ts";
 

@@ -12,7 +12,7 @@ import { listOperations, publicSpec } from "../../lib/spec.ts";
 import { listWebhooks } from "../../lib/webhooks.ts";
 import { root } from "../../scripts/generate-lib.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { CHROMIUM, CHROMIUM_FLAGS, chromiumMissing } from "../test/chromium.ts";
 
 const FLAGS = CHROMIUM_FLAGS;

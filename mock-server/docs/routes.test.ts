@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { type PageConfig, renderPage } from "./page.ts";
 
 let app: MockServer;

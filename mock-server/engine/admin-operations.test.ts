@@ -9,7 +9,7 @@ import { JsonChunks, jsonBody } from "../admin/state-json.ts";
 import { sameBytes } from "../admin/token.ts";
 import type { AdminOperationId } from "../admin/types.ts";
 import { adminOperations } from "../admin/validation.ts";
-import { DEFAULT_API_KEY } from "../options.ts";
+import { DEFAULT_API_KEY } from "../mock-options.ts";
 import type { Fixtures } from "../store/types.ts";
 import { bodyText } from "../test/engine-support.ts";
 import { createEngine, type EngineOptions } from "./index.ts";

@@ -12,11 +12,11 @@
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import type { AdminContext } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
-import { type MockOptions, PUBLIC_PREFIX, withDefaults } from "../options.ts";
+import { type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { realScheduler } from "../scheduler.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
-import type { WebhookOptions } from "../webhooks/options.ts";
+import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 import { createAdminApi } from "./admin-operations.ts";
 import { CoverageCounter } from "./coverage.ts";
 import type { EngineOperation } from "./operation.ts";

@@ -6,7 +6,7 @@
  * only), and last the journal and the coverage (public only). Requests no operation answers (preflights,
  * 404, 405, the router's refusals) end early. Each stage is a file of stages/.
  */
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import type { Scheduler } from "../scheduler.ts";
 import type { AdminApi } from "./admin-operations.ts";
 import type { CoverageCounter } from "./coverage.ts";

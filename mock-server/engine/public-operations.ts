@@ -5,7 +5,7 @@
  */
 import type { Operation, OperationId } from "../../lib/spec.ts";
 import { cannedResponses } from "../behaviour/canned-responses.ts";
-import { BODY_LIMIT, type MockOptions } from "../options.ts";
+import { BODY_LIMIT, type MockOptions } from "../mock-options.ts";
 import type { Scheduler } from "../scheduler.ts";
 import type { Store } from "../store/store.ts";
 import type { EngineOperation } from "./operation.ts";

@@ -11,7 +11,7 @@ import { listOperations, type Operation, responseFor } from "../../lib/spec.ts";
 import { createMatchStage } from "../engine/stages/match.ts";
 import { createOperationValidator } from "../engine/stages/validation.ts";
 import { HttpError } from "../http-error.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 
 /** One way an exchange broke the spec. */
 export interface Finding {

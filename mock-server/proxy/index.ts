@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { mergeObservations, type Observations } from "../../lib/drift/observe.ts";
-import { DEFAULT_BODY_TIMEOUT_MS } from "../options.ts";
+import { DEFAULT_BODY_TIMEOUT_MS } from "../mock-options.ts";
 import { readBody } from "../transports/http-body.ts";
 import { createChecker } from "./check.ts";
 import { forward, own, type Upstream } from "./forward.ts";

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ADDED_PROPERTY, addDrift, breakContacts, startEditingProxy } from "../../contract-tests/run/editing-proxy.ts";
 import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { startProxy, type ValidatingProxy, VIOLATIONS_PATH } from "./index.ts";
 import type { Exchange } from "./types.ts";
 

@@ -6,7 +6,7 @@ import { originFromOutput } from "../../scripts/server-port.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import { PROXY_LISTENING, parseProxyCli } from "../cli/proxy.ts";
 import { UsageError } from "../cli/values.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { readStateFile } from "../state-file.ts";
 import { killCommands, runMockCommand } from "../test/mock-command.ts";
 

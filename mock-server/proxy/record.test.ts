@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkState } from "../admin/validation.ts";
 import { buildMockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { startMock } from "../start-mock.ts";
 import { readStateFile, writeStateFile } from "../state-file.ts";
 import { blankContact } from "../store/contact-fields.ts";

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import type { ReplicationStatus } from "../engine/replication-port.ts";
-import { DEFAULT_API_KEY } from "../options.ts";
+import { DEFAULT_API_KEY } from "../mock-options.ts";
 import { DEFAULT_SEED, type SeedSizes } from "../store/seed.ts";
 import { admin as checkedAdmin } from "../test/admin-support.ts";
 import { startReceiver } from "../test/webhooks-support.ts";
-import type { RedisOptions } from "./options.ts";
+import type { RedisOptions } from "./redis-options.ts";
 import { type RedisServer, redisMissing, startRedis, stopEverything } from "./test/redis-harness.ts";
 
 const missing = redisMissing("mock-server/replication/replication.test.ts");

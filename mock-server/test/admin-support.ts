@@ -12,7 +12,7 @@ import { createResponseValidator } from "../../lib/response-validator.ts";
 import { adminSpec, listOperations, publicSpec } from "../../lib/spec.ts";
 import { undocumentedFields } from "../admin/validation.ts";
 import type { InjectOptions, MockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import type { Fixtures, StateSnapshot } from "../store/types.ts";
 
 const adminOperations = listOperations(adminSpec);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { BODY_LIMIT, DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { BODY_LIMIT, DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import type { Fixtures, StateSnapshot } from "../store/types.ts";
 import { admin, exportState, fixtures, publicGet, SMALL } from "./admin-support.ts";
 

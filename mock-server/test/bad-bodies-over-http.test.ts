@@ -8,7 +8,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import type { MockServer } from "../app.ts";
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import { DRAIN_LIMIT } from "../transports/http-body.ts";
 import { API_KEY, operation, PUBLIC_PREFIX, startMock } from "./helpers.ts";
 

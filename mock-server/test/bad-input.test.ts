@@ -5,7 +5,7 @@
  * process. Bodies that stall or must be drained are the socket's alone: bad-bodies-over-http.test.ts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import { call, errorOf, fixtureOf, operations, PUBLIC_PREFIX } from "./helpers.ts";
 import { closeMocks, type MockUnderTest, TRANSPORTS } from "./transports.ts";
 

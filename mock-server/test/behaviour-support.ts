@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec, resolve } from "../../lib/spec.ts";
 import type { InjectOptions, MockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import type { ManualScheduler } from "../scheduler.ts";
 
 export const operations = listOperations();

@@ -7,7 +7,7 @@ import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
 import { banner, headline } from "../cli/banner.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
-import { PUBLIC_PREFIX, withDefaults } from "../options.ts";
+import { PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 import { killCommands, runMockCommand } from "./mock-command.ts";
 

@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../lib/spec.ts";
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import { type Call, call, type Fixture, fixtureOf, happy, operations, startMock, UNKNOWN_ID } from "./helpers.ts";
 
 /** How long the mocks here wait for a body that stops arriving (the 408s). */

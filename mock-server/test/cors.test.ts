@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer } from "../app.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { operation, send, validRequest } from "./behaviour-support.ts";
 
 const workspace = operation("getWorkspace");

@@ -11,7 +11,7 @@ import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type Operation, type OperationId, publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type InjectOptions, type MockServer } from "../app.ts";
-import { type MockOptions, PUBLIC_PREFIX } from "../options.ts";
+import { type MockOptions, PUBLIC_PREFIX } from "../mock-options.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
 import { guid, SMALL_SEED, sequentialIds, steppingClock } from "./store-fixtures.ts";

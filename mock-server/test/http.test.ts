@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import type { MockServer } from "../app.ts";
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import { API_KEY, expectErrorBody, fixtureOf, operationFor, PUBLIC_PREFIX, startMock } from "./helpers.ts";
 
 const validate = createResponseValidator("strict");

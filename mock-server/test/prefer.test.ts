@@ -10,7 +10,7 @@ import { buildMockServer, type MockServer } from "../app.ts";
 import { cannedResponses } from "../behaviour/canned-responses.ts";
 import { planPrefer } from "../behaviour/prefer.ts";
 import { parsePrefer } from "../behaviour/prefer-header.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import { operation, operations, send, sendWaiting, validRequest } from "./behaviour-support.ts";
 

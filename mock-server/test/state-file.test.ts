@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { stateJsonChunks } from "../admin/state-json.ts";
 import { buildMockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import { readStateFile, STATE_WRITE_DELAY_MS, StateFileError, StateFileWriter, writeStateFile } from "../state-file.ts";
 import { seedState } from "../store/seed.ts";

@@ -10,7 +10,7 @@
 import { maxHeaderSize } from "node:http";
 import { Readable } from "node:stream";
 import { buildMockServer } from "../app.ts";
-import type { MockOptions } from "../options.ts";
+import type { MockOptions } from "../mock-options.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import type { Store } from "../store/store.ts";
 import { createMockFetch } from "../transports/fetch.ts";

@@ -10,7 +10,7 @@ import { banner } from "../cli/banner.ts";
 import { parseCli } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
 import { InvalidInputError } from "../invalid-input.ts";
-import { withDefaults } from "../options.ts";
+import { withDefaults } from "../mock-options.ts";
 import type { Chat, TeamMember, User } from "../store/types.ts";
 import { EVENT_NAMES, matches, parseEndpoint } from "../webhooks/filters.ts";
 import { call, type Fixture, fixtureOf, UNKNOWN_ID } from "./helpers.ts";

@@ -11,7 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { components } from "../../generated/admin-types.ts";
 import type { MockServer } from "../app.ts";
-import { PUBLIC_PREFIX } from "../options.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import type { Contact } from "../store/types.ts";
 import { API_KEY, call, fixtureOf } from "./helpers.ts";

@@ -16,7 +16,7 @@ import { adminSpec, listOperations } from "../../lib/spec.ts";
 import type { WebhookEventName, WebhookPayload } from "../../lib/webhooks.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
 import type { ManualScheduler, Scheduler } from "../scheduler.ts";
-import type { WebhookOptions } from "../webhooks/options.ts";
+import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 import { API_KEY } from "./helpers.ts";
 import { SMALL_SEED, sequentialIds, steppingClock } from "./store-fixtures.ts";
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../options.ts";
+import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import type { Fixtures } from "../store/types.ts";
 import { admin, SMALL } from "./admin-support.ts";
 

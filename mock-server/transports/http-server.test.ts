@@ -8,7 +8,7 @@ import type { Server } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineResponse, HandleRequest } from "../engine/types.ts";
-import { BODY_LIMIT } from "../options.ts";
+import { BODY_LIMIT } from "../mock-options.ts";
 import { API_KEY, PUBLIC_PREFIX, startMock } from "../test/helpers.ts";
 import { createHttpServer } from "./http-server.ts";
 

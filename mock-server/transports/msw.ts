@@ -13,7 +13,7 @@
  * `msw` is an optional peer dependency: only this file imports it.
  */
 import { type HttpHandler, http } from "msw";
-import { ADMIN_PREFIX } from "../options.ts";
+import { ADMIN_PREFIX } from "../mock-options.ts";
 import { createMockFetch, type MockFetch, type MockFetchOptions } from "./fetch.ts";
 
 export interface MockHandlers extends Omit<MockFetch, "fetch"> {

@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listOperations, type Operation, type OperationId } from "../../lib/spec.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
-import { BODY_LIMIT, type MockOptions } from "../options.ts";
+import { BODY_LIMIT, type MockOptions } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import { API_KEY, type Fixture, fixtureOf, happy, operationFor } from "../test/helpers.ts";
 import { SMALL_SEED, sequentialIds } from "../test/store-fixtures.ts";

@@ -15,7 +15,7 @@
  */
 import { realScheduler, type Scheduler, type TimerHandle } from "../scheduler.ts";
 import type { Delivery, DeliveryLog } from "./delivery-log.ts";
-import type { WebhookOptions } from "./options.ts";
+import type { WebhookOptions } from "./webhook-options.ts";
 
 export interface Job {
   entry: Delivery;

@@ -7,7 +7,7 @@
 import { listWebhooks, type WebhookEventName } from "../../lib/webhooks.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import type { ErrorDetail } from "../store/types.ts";
-import type { WebhookEndpoint } from "./options.ts";
+import type { WebhookEndpoint } from "./webhook-options.ts";
 
 /** Every event of the spec, in its order. */
 export const EVENT_NAMES: readonly WebhookEventName[] = listWebhooks().map((hook) => hook.event);

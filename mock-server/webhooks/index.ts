@@ -9,8 +9,8 @@ import type { Scheduler } from "../scheduler.ts";
 import { type StoreChange, stampChange } from "../store/events.ts";
 import { DeliveryLog } from "./delivery-log.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { type WebhookOptions, webhookOptions } from "./options.ts";
 import { Subscriptions } from "./subscriptions.ts";
+import { type WebhookOptions, webhookOptions } from "./webhook-options.ts";
 
 type Deliveries = components["schemas"]["WebhookDeliveries"];
 

@@ -8,7 +8,7 @@ import { createOperationMatcher } from "../../../lib/match-operation.ts";
 import { BODY_LIMITS } from "../../admin/handlers.ts";
 import type { AdminOperationId } from "../../admin/types.ts";
 import { adminOperations } from "../../admin/validation.ts";
-import { ADMIN_PREFIX, BODY_LIMIT } from "../../options.ts";
+import { ADMIN_PREFIX, BODY_LIMIT } from "../../mock-options.ts";
 
 /** The largest body a request to `method` and `url` (path, query ignored) may carry, in bytes. */
 export type BodyLimitStage = (method: string, url: string) => number;

@@ -9,7 +9,7 @@
  */
 import { createOperationMatcher } from "../../../lib/match-operation.ts";
 import type { Operation } from "../../../lib/spec.ts";
-import { ADMIN_PREFIX } from "../../options.ts";
+import { ADMIN_PREFIX } from "../../mock-options.ts";
 import { errorResponse } from "../error-response.ts";
 import type { EngineResponse } from "../types.ts";
 

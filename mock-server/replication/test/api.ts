@@ -3,7 +3,7 @@
  * the default key, whole lists read page by page, and the replica's whole state (`GET /__admin/state`).
  */
 import { API_BASE_PATH } from "../../../generated/rules.ts";
-import { DEFAULT_API_KEY } from "../../options.ts";
+import { DEFAULT_API_KEY } from "../../mock-options.ts";
 
 export interface Answer {
   status: number;

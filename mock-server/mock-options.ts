@@ -1,12 +1,12 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
-import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/options.ts";
-import { type RedisOptions, redisDefaults } from "./replication/options.ts";
+import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
+import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
-import type { WebhookOptions } from "./webhooks/options.ts";
+import type { WebhookOptions } from "./webhooks/webhook-options.ts";
 
-/** The behaviour switches (latency, errorRate, rateLimit, cors, random, clock) are in behaviour/options.ts. */
+/** The behaviour switches (latency, errorRate, rateLimit, cors, random, clock) are in behaviour/behaviour-options.ts. */
 export interface MockOptions extends BehaviourOptions {
   /** API keys accepted in `x-api-key`. */
   apiKeys: string[];
@@ -28,7 +28,7 @@ export interface MockOptions extends BehaviourOptions {
   stateFile?: string;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
-  /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/options.ts. */
+  /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/webhook-options.ts. */
   webhooks?: Partial<WebhookOptions>;
   /**
    * How long (ms) a request body may stop arriving before it is answered 408 and its connection closed

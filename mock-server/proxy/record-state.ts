@@ -6,7 +6,7 @@
  */
 import type { Contact, Message, StateSnapshot, StoredChat, TeamMember, User, Workspace } from "../store/types.ts";
 import type { Recording, Seen } from "./recording.ts";
-import { createSanitiser, personalKind, type Sanitiser } from "./sanitise.ts";
+import { createSanitiser, sanitiseRecord } from "./sanitise.ts";
 import { RECORDED_KINDS, type RecordedKind, schemaMarks } from "./schema-marks.ts";
 import { placeholderGuid, placeholderMember, STAND_INS, type StandInLists, toUser } from "./stand-ins.ts";
 
@@ -50,7 +50,7 @@ export function buildState(key: string, recording: Recording): StateSnapshot {
   for (const chat of chats) complete("Chat", chat);
   for (const message of messages) complete("Message", message);
 
-  const fake = <T>(kind: RecordedKind, record: T) => fakePersonal(s, kind, record);
+  const fake = <T>(kind: RecordedKind, record: T) => sanitiseRecord(s, kind, record);
   const realNames = new Map(lists.Contact.map((c) => [c.guid, c.name]));
   const storedChats: StoredChat[] = chats.map((chat) => {
     const contactName = chat.contact === null ? undefined : realNames.get(chat.contact);
@@ -97,16 +97,6 @@ function recordedOwner(
     created_at: firstTime,
   };
   return { workspace, owner };
-}
-
-/** The record with each property its schema marks `x-personal` replaced by its fake. */
-function fakePersonal<T>(s: Sanitiser, kind: RecordedKind, record: T): T {
-  const out = { ...record } as Fields;
-  for (const { field, format } of schemaMarks(kind).personal) {
-    const value = out[field];
-    if (typeof value === "string") out[field] = s.fake(personalKind(kind, field, format), value);
-  }
-  return out as T;
 }
 
 /**

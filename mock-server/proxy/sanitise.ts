@@ -3,10 +3,12 @@
  * key (HMAC-SHA256), and the hash seeds faker, which picks the fake. So the same real value always gives
  * the same fake one (a contact's name and the default title of its chats stay equal), and the fake says
  * nothing of the real value without the key. Emails keep a part of the hash in their local part, so
- * distinct emails give distinct fakes (compared case-insensitively, as the store compares them).
+ * distinct emails give distinct fakes (compared case-insensitively, as the store compares them). Which
+ * properties are personal, the spec says: those it marks `x-personal: true` (sanitiseRecord).
  */
 import { createHmac } from "node:crypto";
 import { en, Faker } from "@faker-js/faker";
+import { type RecordedKind, schemaMarks } from "./schema-marks.ts";
 
 /** The key when none is given: recordings are reproducible, but anyone can redo the hash of a guessed value. */
 export const DEFAULT_SANITISE_KEY = "converseiq-mock-record";
@@ -119,4 +121,14 @@ export function createSanitiser(key: string = DEFAULT_SANITISE_KEY, avoid: Reado
     },
     text,
   };
+}
+
+/** The record with each property its schema marks `x-personal` replaced by its fake (null stays null). */
+export function sanitiseRecord<T>(s: Sanitiser, kind: RecordedKind, record: T): T {
+  const out = { ...record } as Record<string, unknown>;
+  for (const { field, format } of schemaMarks(kind).personal) {
+    const value = out[field];
+    if (typeof value === "string") out[field] = s.fake(personalKind(kind, field, format), value);
+  }
+  return out as T;
 }

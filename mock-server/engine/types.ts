@@ -29,3 +29,20 @@ export interface EngineResponse {
 
 /** Turns a request into its response. Never rejects: every failure is an answer in the spec's `Error` shape. */
 export type HandleRequest = (request: EngineRequest) => Promise<EngineResponse>;
+
+/** Why a transport could not hand a body to the engine whole. */
+export interface BodyRefusal {
+  code: "request_timeout" | "payload_too_large";
+  message: string;
+  close: boolean;
+}
+/** What every transport needs of the engine. */
+export interface EngineTransportApi {
+  handle: HandleRequest;
+  /** The largest body a request to `method` and `url` (path, query ignored) may carry, in bytes. */
+  bodyLimit(method: string, url: string): number;
+  /** The answer to a request whose body was refused (its head only), framed as the engine frames its answers (CORS, journal, coverage, 401/415 from the head first). `startedAt` is read on the engine's scheduler. */
+  refuse(request: EngineRequest, refusal: BodyRefusal, startedAt: number): EngineResponse;
+  /** The engine's clock (its scheduler's `now`), for `startedAt`. */
+  now(): number;
+}

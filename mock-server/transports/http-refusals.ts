@@ -20,10 +20,9 @@ import { mediaType } from "../engine/stages/body.ts";
 import { createCorsStage } from "../engine/stages/cors.ts";
 import { createJournalStage, readsJournal } from "../engine/stages/journal.ts";
 import { createMatchStage } from "../engine/stages/match.ts";
-import type { EngineRequest, EngineResponse } from "../engine/types.ts";
+import type { BodyRefusal, EngineRequest, EngineResponse } from "../engine/types.ts";
 import { PUBLIC_PREFIX } from "../options.ts";
 import { realScheduler } from "../scheduler.ts";
-import type { BodyRefusal } from "./http-body.ts";
 
 /**
  * Answers `request` (its head; the body is not there) refused for `refusal`; it came in at `startedAt`, read

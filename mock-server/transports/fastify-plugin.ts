@@ -4,10 +4,10 @@
  * its `EngineResponse` is sent back as it is: its status, its headers (content type included), its body.
  * No rule of the API lives here; only what a socket adds:
  *
- * - Bodies are read by Fastify's parser, as bytes for every content type (the engine decides 400 and 415
- *   itself), through a `TimedBody` (bodies.ts) put in by the preParsing hook: the engine's limit
- *   for the route (`bodyLimit`), a 413 after the rest is drained, a 408 for a body that stops arriving;
- *   those refusals are framed by the engine (`refuse`: CORS, journal, coverage, 401/415 first).
+ * - Bodies are read by the plugin's content-type parser, for every content type (the engine decides 400
+ *   and 415 itself), as bytes (bodies.ts `readBody`): the engine's limit for the route (`bodyLimit`), a
+ *   413 after the rest is drained, a 408 for a body that stops arriving; those refusals are framed by the
+ *   engine (`refuse`: CORS, journal, coverage, 401/415 first).
  * - The request log: one record per answer on Fastify's logger (request-log.ts).
  * - A failure of the transport itself is a 500 in the spec's Error shape, and the server serves on.
  *
@@ -15,8 +15,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { EngineRequest, EngineResponse, EngineTransportApi } from "../engine/types.ts";
-import { BodyAborted, BodyRefused, hasBody, TimedBody, watchRest } from "./bodies.ts";
+import type { BodyRefusal, EngineRequest, EngineResponse, EngineTransportApi } from "../engine/types.ts";
+import { hasBody, readBody, watchRest } from "./bodies.ts";
 import { transportError } from "./client-errors.ts";
 import { requestRecord } from "./request-log.ts";
 
@@ -27,18 +27,24 @@ export interface EnginePluginOptions {
   bodyTimeoutMs: number;
 }
 
-/**
- * The route's own `bodyLimit`: above every limit the engine gives, so that Fastify's parser never refuses a
- * body before the engine's limit (held by the TimedBody, which drains the rest before the 413) is reached.
- */
-const ROUTE_BODY_LIMIT = Number.MAX_SAFE_INTEGER;
+/** A body the parser refused: why, and when the request came in (on the engine's clock, for the journal). */
+class BodyRefused extends Error {
+  constructor(
+    readonly refusal: BodyRefusal,
+    readonly startedAt: number,
+  ) {
+    super(refusal.message);
+    this.name = "BodyRefused";
+  }
+}
+
+/** The client went away before its body was whole: nobody to answer. */
+class BodyAborted extends Error {
+  override name = "BodyAborted";
+}
 
 /** An empty body, for a request that announced one of no bytes. */
 const EMPTY = new Uint8Array(0);
-
-/** Where the preParsing hook keeps a request's timed body, for its `startedAt`. */
-const TIMED = Symbol("timed body");
-type WithTimedBody = IncomingMessage & { [TIMED]?: TimedBody };
 
 /** The path and query the engine knows: the plugin's prefix taken off. */
 function urlOf(request: FastifyRequest, prefixLength: number): string {
@@ -109,7 +115,7 @@ export function engineHandlers(api: EngineTransportApi, bodyTimeoutMs: number, p
     const message = `The mock failed to answer: ${error instanceof Error ? error.message : String(error)}`;
     send(request, reply, transportError("internal_error", message), true);
   };
-  const answer = (request: FastifyRequest, reply: FastifyReply) => {
+  const answer = (request: FastifyRequest, reply: FastifyReply): void => {
     let body = request.body as Uint8Array | undefined;
     // A request that announced a body of no bytes hands the engine an empty one, not none.
     if (body === undefined && request.method !== "GET" && request.method !== "HEAD" && hasBody(request.headers)) {
@@ -126,7 +132,8 @@ export function engineHandlers(api: EngineTransportApi, bodyTimeoutMs: number, p
       },
       (error: unknown) => fail(request, reply, error),
     );
-    return reply;
+    // Nothing returned: a returned reply is a thenable Fastify would watch to its end (listeners on the
+    // response, per request); the answer is written on the raw response, with the reply hijacked.
   };
   return { answer, send, fail };
 }
@@ -138,34 +145,29 @@ export async function enginePlugin(instance: FastifyInstance, options: EnginePlu
   const { answer, send, fail } = engineHandlers(api, bodyTimeoutMs, prefixLength);
 
   // Every content type is read as bytes and handed on: the engine, not the transport, decides 400 and 415.
+  // The parser reads the body itself (not `parseAs`): the engine's limit for the route, drained before its
+  // 413, and the body timeout; a route's `bodyLimit` would answer at once and close (see the README).
   instance.removeAllContentTypeParsers();
-  instance.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-
-  // A body is read through a TimedBody: the engine's limit for the route, and the body timeout.
-  instance.addHook("preParsing", (request, _reply, payload, done) => {
-    if (!hasBody(request.headers)) {
-      done(null, payload);
-      return;
-    }
+  instance.addContentTypeParser("*", (request, payload, done) => {
+    const startedAt = api.now();
     const limit = api.bodyLimit(request.method, urlOf(request, prefixLength));
-    const timed = new TimedBody(payload, request.headers, limit, bodyTimeoutMs, api.now());
-    (request.raw as WithTimedBody)[TIMED] = timed;
-    done(null, timed);
+    readBody(payload, request.headers, limit, bodyTimeoutMs).then((read) => {
+      if (read === null) done(new BodyAborted("The client went away before its body was whole."), undefined);
+      else if ("refused" in read) done(new BodyRefused(read.refused, startedAt), undefined);
+      else done(null, read.body);
+    });
   });
 
   instance.setErrorHandler((error: FastifyError, request, reply) => {
-    const cause = (error as { cause?: unknown }).cause ?? error;
-    if (error instanceof BodyAborted || cause instanceof BodyAborted) {
+    if (error instanceof BodyAborted) {
       // Nobody to answer.
       reply.hijack();
       request.raw.destroy();
       return;
     }
-    const refused = error instanceof BodyRefused ? error : cause instanceof BodyRefused ? cause : undefined;
-    if (refused) {
-      const startedAt = (request.raw as WithTimedBody)[TIMED]?.startedAt ?? api.now();
-      const answered = api.refuse(engineRequestOf(request, prefixLength), refused.refusal, startedAt);
-      send(request, reply, answered, refused.refusal.close);
+    if (error instanceof BodyRefused) {
+      const answered = api.refuse(engineRequestOf(request, prefixLength), error.refusal, error.startedAt);
+      send(request, reply, answered, error.refusal.close);
       return;
     }
     // A Content-Type Fastify cannot read at all: the engine answers from the head (401, 415), unread.
@@ -177,7 +179,7 @@ export async function enginePlugin(instance: FastifyInstance, options: EnginePlu
   });
 
   // Every method and path under the prefix, and the prefix itself.
-  const route = { bodyLimit: ROUTE_BODY_LIMIT, exposeHeadRoutes: false };
+  const route = { exposeHeadRoute: false };
   instance.all("/*", route, answer);
   if (prefixLength > 0) instance.all("/", { ...route, prefixTrailingSlash: "no-slash" }, answer);
   // Methods Fastify routes nowhere still reach the engine (its 405).

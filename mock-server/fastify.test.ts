@@ -75,6 +75,19 @@ describe("the mock as a Fastify plugin, under a prefix", () => {
     expect(outside.json()).toMatchObject({ error: "Not Found" });
   });
 
+  it("over a socket, refuses a body over the limit under the prefix 413 with the Error body, and serves on", async () => {
+    const app = await consumerApp();
+    const origin = await app.listen({ port: 0, host: "127.0.0.1" });
+    const tooLarge = await fetch(`${origin}/converseiq/public/v1/contact`, {
+      method: "POST",
+      headers: { ...KEY, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ code: "payload_too_large" });
+    expect((await fetch(`${origin}/converseiq/public/v1/workspace`, { headers: KEY })).status).toBe(200);
+  });
+
   it("writes the state file when the app closes", async () => {
     const dir = await mkdtemp(join(tmpdir(), "converseiq-plugin-"));
     try {

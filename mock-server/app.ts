@@ -1,35 +1,60 @@
 /**
- * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the engine (engine/) answers every
- * request, and the `/docs` page in front of the API; around it, what only a server has: the HTTP transport
- * (transports/http-server.ts), the webhook sender fed by the store's changes, and the state file.
- * `inject` answers a request in process, with no socket, as the tests use it.
+ * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the mock (mock-core.ts: the engine
+ * with the `/docs` page in front of it, the webhook sender, the state file, the replica) served by a
+ * Fastify app with the engine's plugin at its root (transports/fastify-server.ts). Closing the app
+ * (Fastify's `onClose`) writes the state file and stops the webhooks and the replica. `inject` answers a
+ * request in process, with no socket (Fastify's `inject()`), as the tests use it.
  */
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { publicSpec } from "../lib/spec.ts";
-import { createDocsHandler } from "./docs/routes.ts";
-import { createEngine, type Engine } from "./engine/index.ts";
+import type { Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import type { Engine } from "./engine/index.ts";
 import type { Journal } from "./engine/request-journal.ts";
-import type { EngineRequest, EngineResponse, HandleRequest } from "./engine/types.ts";
-import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import { createMockCore } from "./mock-core.ts";
+import type { MockOptions } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
-import { attachStateFile, type StateFileWriter } from "./state-file.ts";
+import type { StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
-import { createHttpServer, type HttpServerOptions } from "./transports/http-server.ts";
-import { createInject, type Inject } from "./transports/inject.ts";
-import { Webhooks } from "./webhooks/index.ts";
+import { createFastifyServer } from "./transports/fastify-server.ts";
+import { loggerOption } from "./transports/request-log.ts";
+import type { Webhooks } from "./webhooks/index.ts";
 
-export type { InjectOptions, InjectResponse } from "./transports/inject.ts";
+export interface InjectOptions {
+  /** `GET` when left out. */
+  method?: string;
+  /** Path and query: `/public/v1/contact?page=2`. */
+  url?: string;
+  /** More query parameters, added to those of `url`. */
+  query?: Record<string, string | string[]> | string;
+  headers?: Record<string, string | undefined>;
+  /** A string or bytes as they are; a stream as it comes; any other value as JSON (`content-type` set). */
+  payload?: string | Uint8Array | Readable | object;
+}
+
+export interface InjectResponse {
+  statusCode: number;
+  /** Lower-case names, with `content-length`. */
+  headers: Record<string, string | undefined>;
+  /** The body as UTF-8 text ("" when there is none); `payload` is the same. */
+  body: string;
+  payload: string;
+  rawPayload: Buffer;
+  json<T = unknown>(): T;
+}
+
+export type Inject = (options: InjectOptions | string) => Promise<InjectResponse>;
 
 export interface MockServer {
-  /** Answers a request in process, no socket (the shape of Fastify's `inject()`). */
+  /** Answers a request in process, no socket (Fastify's `inject()`). */
   inject: Inject;
   /** Starts listening (port 0 picks a free one); resolves to the origin, `http://127.0.0.1:4010`. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   /** Stops listening, writes the state file if there is one, stops the webhook deliveries. */
   close(): Promise<void>;
-  /** The `node:http` server (`server.address()` once listening). */
+  /** The `node:http` server under Fastify (`server.address()` once listening). */
   server: Server;
+  /** The Fastify app. */
+  fastify: FastifyInstance;
   /** The engine that answers every request. */
   engine: Engine;
   store: Store;
@@ -44,122 +69,66 @@ export interface MockServer {
   replica: Replica | undefined;
 }
 
-/** Methods that never change the state: their answers never call for a state-file write. */
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
-
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
-  const options = withDefaults(partial);
-  const reportError = options.logger
-    ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
-    : () => undefined;
-  if (options.redis && options.stateFile !== undefined) {
-    throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
-  }
-  // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
-  // Loaded only with --redis: a mock of its own does not load the Redis client.
-  const replica = options.redis
-    ? new (await import("./replication/replica.ts")).Replica(options.redis, {
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.newId ? { newId: options.newId } : {}),
-        onError: reportError,
-        ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
-      })
-    : undefined;
-  const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};
-  const webhooks = new Webhooks(options.webhooks, {
-    now: changes.now ?? options.now,
-    scheduler: options.scheduler,
-    onError: reportError,
-    ...(replica ? { newId: replica.newId } : {}),
-  });
-  // The API reference page (no key needed; "Try it out" points at this mock with its first key), in front
-  // of the API: the engine gives its answers the API's CORS headers (a page elsewhere may load the spec).
-  const docs = createDocsHandler({
-    spec: publicSpec,
-    publicPrefix: PUBLIC_PREFIX,
-    apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
-  });
-  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs });
-  const { store } = engine;
-  // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
-  // builds a change only while someone is subscribed. With replicas, only the one that accepted the
-  // change sends it.
-  const stopSending = store.onChange(
-    (change) => webhooks.publish(change),
-    replica ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn : () => webhooks.subscriptions.size > 0,
-  );
-  if (replica) {
-    try {
-      await replica.start(engine);
-    } catch (error) {
-      stopSending();
-      await Promise.all([replica.close(), webhooks.close()]);
-      throw error;
-    }
-  }
-  // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
-  const stateFile =
-    options.stateFile === undefined
-      ? undefined
-      : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
-
-  // Any request that may have changed the state (a reset and an import included) is written back soon.
-  const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
-    if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
-    return response;
-  };
-  // Not async: a request the engine answers alone costs no promise of its own.
-  const handle: HandleRequest = stateFile
-    ? (request) => engine.handle(request).then(noteChange(request))
-    : engine.handle;
-  const transport: HttpServerOptions = {
-    handle,
-    refuse: engine.refuse,
-    bodyLimit: engine.bodyLimit,
-    now: engine.now,
+  const core = await createMockCore(partial);
+  const { options } = core;
+  const app = createFastifyServer({
+    api: core.api,
     bodyTimeoutMs: options.bodyTimeoutMs,
-    // One line per request; headers (and so the API key) are never logged.
-    ...(options.logger ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
-  };
-  const server = createHttpServer(transport);
+    logger: loggerOption(options.logger, options.logFormat ?? "pretty"),
+  });
+  app.addHook("onClose", () => core.shutdown());
+  try {
+    await app.ready();
+  } catch (error) {
+    await core.shutdown();
+    throw error;
+  }
 
+  let closing: Promise<void> | undefined;
   return {
-    inject: createInject(transport),
-    server,
-    engine,
-    store,
+    inject: (given) => inject(app, given),
+    server: app.server,
+    fastify: app,
+    engine: core.engine,
+    store: core.store,
     mockOptions: options,
-    journal: engine.journal,
-    webhooks,
-    stateFile,
-    replica,
-    listen: ({ port = 0, host = "127.0.0.1" } = {}) => listen(server, port, host),
-    close: async () => {
-      await closeServer(server);
-      stopSending();
-      await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
+    journal: core.engine.journal,
+    webhooks: core.webhooks,
+    stateFile: core.stateFile,
+    replica: core.replica,
+    listen: ({ port = 0, host = "127.0.0.1" } = {}) => app.listen({ port, host }),
+    close: () => {
+      closing ??= app.close();
+      return closing;
     },
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      const address = server.address() as AddressInfo;
-      const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      resolve(`http://${shown}:${address.port}`);
-    });
+/** Fastify's `inject()`, with the result as the tests read it (string headers). */
+async function inject(app: FastifyInstance, given: InjectOptions | string): Promise<InjectResponse> {
+  const request = typeof given === "string" ? { url: given } : given;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value !== undefined) headers[name] = value;
+  }
+  const response = await app.inject({
+    method: (request.method ?? "GET").toUpperCase() as "GET",
+    url: request.url ?? "/",
+    headers,
+    ...(request.query === undefined ? {} : { query: request.query }),
+    ...(request.payload === undefined ? {} : { payload: request.payload as string }),
   });
-}
-
-/** Stops taking connections, closes the idle ones, and waits for the answers under way. */
-function closeServer(server: Server): Promise<void> {
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
-  });
+  const answered: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) answered[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return {
+    statusCode: response.statusCode,
+    headers: answered,
+    body: response.body,
+    payload: response.payload,
+    rawPayload: response.rawPayload,
+    json: <T>() => response.json() as T,
+  };
 }

@@ -12,8 +12,10 @@ export interface MockOptions extends BehaviourOptions {
   apiKeys: string[];
   /** Seed and sizes of the seeded data. */
   seed: SeedSizes;
-  /** Log one line per request (pino). */
+  /** Log one line per request (Fastify's logger, pino; transports/request-log.ts). */
   logger: boolean;
+  /** How the request log is written (`--log-format`): a human line (`pretty`, the default) or pino's JSON lines. */
+  logFormat?: "pretty" | "json";
   /** Clock and id source of new objects; tests fix them. */
   now?: () => string;
   newId?: () => string;
@@ -32,7 +34,7 @@ export interface MockOptions extends BehaviourOptions {
   webhooks?: Partial<WebhookOptions>;
   /**
    * How long (ms) a request body may stop arriving before it is answered 408 and its connection closed
-   * (`--body-timeout`; see transports/http-body.ts).
+   * (`--body-timeout`; see transports/bodies.ts).
    */
   bodyTimeoutMs: number;
   /**
@@ -65,6 +67,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
+    ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),

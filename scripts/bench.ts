@@ -15,7 +15,7 @@
  * server it started, also on failure or Ctrl-C.
  */
 import { parseArgs } from "node:util";
-import { type Baseline, ENGINE_CONTRACT, isSkipped, prepareBaseline, type SkippedBaseline } from "./bench/baseline.ts";
+import { type Baseline, isSkipped, NODE_HTTP_SERVER, prepareBaseline, type SkippedBaseline } from "./bench/baseline.ts";
 import { killAll, stopServersOnExit } from "./bench/processes.ts";
 import { redisServerFile } from "./bench/redis-server.ts";
 import { writeReport } from "./bench/report.ts";
@@ -41,8 +41,8 @@ const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces 
   --no-pinning     side by side and --replicas: no taskset (by default the generator, and Redis, run on
                    core 0, the servers on core 1)
   --baseline REF   side by side: the mock of commit REF as a server of its own, mock@REF, in the same rounds
-                   (default: the parent of the commit that added ${ENGINE_CONTRACT}, the server before
-                   the engine; not in --smoke unless given)
+                   (default: the parent of the commit that removed ${NODE_HTTP_SERVER}, the node:http
+                   server before Fastify; not in --smoke unless given)
   --no-baseline    side by side: no baseline
 `;
 

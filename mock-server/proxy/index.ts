@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { mergeObservations, type Observations } from "../../lib/drift/observe.ts";
 import { DEFAULT_BODY_TIMEOUT_MS } from "../mock-options.ts";
-import { readBody } from "../transports/http-body.ts";
+import { readBody } from "../transports/bodies.ts";
 import { createChecker } from "./check.ts";
 import { forward, own, type Upstream } from "./forward.ts";
 import { buildProxyReport, type ProxyReport, writeProxyReport } from "./report.ts";

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import type { MockServer } from "../app.ts";
 import { BODY_LIMIT } from "../mock-options.ts";
-import { DRAIN_LIMIT } from "../transports/http-body.ts";
+import { DRAIN_LIMIT } from "../transports/bodies.ts";
 import { API_KEY, operation, PUBLIC_PREFIX, startMock } from "./helpers.ts";
 
 const validate = createResponseValidator("strict");

@@ -9,12 +9,12 @@
  */
 import { maxHeaderSize } from "node:http";
 import { Readable } from "node:stream";
+import type { Inject, InjectOptions, InjectResponse } from "../app.ts";
 import { buildMockServer } from "../app.ts";
 import type { MockOptions } from "../mock-options.ts";
 import type { SeedSizes } from "../store/seed.ts";
 import type { Store } from "../store/store.ts";
 import { createMockFetch } from "../transports/fetch.ts";
-import type { Inject, InjectOptions, InjectResponse } from "../transports/inject.ts";
 import { testOptions } from "./helpers.ts";
 
 export interface MockUnderTest {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultBaselineRef, ENGINE_CONTRACT, missingDependencies, prepareBaseline } from "./baseline.ts";
+import { defaultBaselineRef, missingDependencies, NODE_HTTP_SERVER, prepareBaseline } from "./baseline.ts";
 import { ROOT } from "./servers.ts";
 
 const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
@@ -11,12 +11,12 @@ const git = (args: string[]) => execFileSync("git", args, { cwd: ROOT, encoding:
 const shallow = git(["rev-parse", "--is-shallow-repository"]) === "true";
 
 describe("the benchmark's baseline", () => {
-  it.skipIf(shallow)("is by default the last commit without the engine's contract, whose child added it", () => {
+  it.skipIf(shallow)("is by default the last commit with the node:http server, whose child removed it", () => {
     const ref = defaultBaselineRef();
     expect(ref).toMatch(/\^$/);
     const child = ref?.slice(0, -1) ?? "";
-    expect(git(["ls-tree", "--name-only", `${ref}`, "--", ENGINE_CONTRACT])).toBe("");
-    expect(git(["ls-tree", "--name-only", child, "--", ENGINE_CONTRACT])).toBe(ENGINE_CONTRACT);
+    expect(git(["ls-tree", "--name-only", `${ref}`, "--", NODE_HTTP_SERVER])).toBe(NODE_HTTP_SERVER);
+    expect(git(["ls-tree", "--name-only", child, "--", NODE_HTTP_SERVER])).toBe("");
   });
 
   it("refuses a reference that names no commit, naming it", async () => {

@@ -5,8 +5,9 @@
  * `node_modules` (a symbolic link: nothing is installed), is built with its own `scripts/build.ts`, and
  * is removed again at the end, also on failure or Ctrl-C.
  *
- * The default commit is the last one before the engine work began: the parent of the commit that added
- * `mock-server/engine/types.ts` (the engine's contract), i.e. the Fastify server as it was.
+ * The default commit is the last one whose HTTP transport was a hand-written `node:http` server: the parent
+ * of the commit that removed `mock-server/transports/http-server.ts` when the transport moved to Fastify 5,
+ * so that a run shows the Fastify server beside the one it replaced.
  */
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
@@ -15,8 +16,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "./servers.ts";
 
-/** The file whose first commit began the engine work; the default baseline is that commit's parent. */
-export const ENGINE_CONTRACT = "mock-server/engine/types.ts";
+/** The `node:http` server's file; the default baseline is the parent of the commit that removed it. */
+export const NODE_HTTP_SERVER = "mock-server/transports/http-server.ts";
 
 /** A baseline ready to start: its commit, the bundle built from it, and how to remove its worktree. */
 export interface Baseline {
@@ -38,11 +39,11 @@ export interface SkippedBaseline {
 
 const git = (args: string[], cwd = ROOT) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 
-/** The parent of the (first) commit that added the engine's contract; undefined when history has none. */
+/** The parent of the (latest) commit that removed the `node:http` server; undefined when history has none. */
 export function defaultBaselineRef(): string | undefined {
-  const added = git(["log", "--diff-filter=A", "--format=%H", "--", ENGINE_CONTRACT]).split("\n").filter(Boolean);
-  const first = added.at(-1);
-  return first === undefined ? undefined : `${first}^`;
+  const removed = git(["log", "--diff-filter=D", "--format=%H", "--", NODE_HTTP_SERVER]).split("\n").filter(Boolean);
+  const latest = removed[0];
+  return latest === undefined ? undefined : `${latest}^`;
 }
 
 /**
@@ -56,9 +57,9 @@ export async function prepareBaseline(
   log: (line: string) => void,
 ): Promise<Baseline | SkippedBaseline> {
   const wanted = ref ?? defaultBaselineRef();
-  const asked = ref ?? `default: the parent of the commit that added ${ENGINE_CONTRACT}`;
+  const asked = ref ?? `default: the parent of the commit that removed ${NODE_HTTP_SERVER}`;
   if (wanted === undefined)
-    return { asked, commit: null, skipped: `no commit in this history adds ${ENGINE_CONTRACT}` };
+    return { asked, commit: null, skipped: `no commit in this history removes ${NODE_HTTP_SERVER}` };
   let full: string;
   try {
     full = git(["rev-parse", "--verify", "--quiet", `${wanted}^{commit}`]);

@@ -290,7 +290,7 @@ export async function sideBySide(
   const list = ratios.find((r) => r.scenario === LIST_SCENARIO);
   const post = ratios.find((r) => r.scenario === POST_SCENARIO);
   const targets = [
-    target("GET list req/s, mock/Prism", list?.mockOverPrism ?? Number.NaN, ">=", 6, "×"),
+    target("GET list req/s, mock/Prism", list?.mockOverPrism ?? Number.NaN, ">=", 7, "×"),
     target("GET list req/s, mock/ceiling", list?.mockOverCeiling ?? Number.NaN, ">=", 0.6, "×"),
     target("GET list p99", find("mock", LIST_SCENARIO)?.p99Ms ?? Number.NaN, "<=", 10, " ms"),
     target("POST req/s, mock/Prism", post?.mockOverPrism ?? Number.NaN, ">=", 5, "×"),

@@ -62,8 +62,9 @@ beforeAll(async () => {
     repoLockPath: join(ROOT, "package-lock.json"),
     kit: manifest,
     tarballPath: join(consumer, file),
-    // msw for ./msw and vitest for ./vitest and ./contract (optional peers), @types/node as any Node project has.
-    extra: ["msw", "vitest", "@types/node"],
+    // msw for ./msw and vitest for ./vitest and ./contract (optional peers), fastify for a consumer's own app
+    // that mounts ./fastify, @types/node as any Node project has.
+    extra: ["msw", "vitest", "fastify", "@types/node"],
   });
   await writeFile(
     join(consumer, "package.json"),
@@ -142,6 +143,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
     expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
+    expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
     expect(entries["./openapi.json"]).toEqual(["default"]);
   });
 
@@ -152,6 +154,8 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
 import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
 import { type ContractResult, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
+import { converseiqMock } from "converseiq-kit/fastify";
+import Fastify from "fastify";
 import type {} from "converseiq-kit/vitest";
 import type { components, paths } from "converseiq-kit/types";
 import spec from "converseiq-kit/openapi.json" with { type: "json" };
@@ -167,6 +171,11 @@ for await (const contact of paginate(client, "/contact", { params: { query: { li
   break;
 }
 const handlers = createHandlers().handlers;
+const app = Fastify();
+await app.register(converseiqMock, { prefix: "/converseiq", apiKeys: ["consumer-key"] });
+const mounted = await app.inject({ url: "/converseiq/public/v1/workspace", headers: { "x-api-key": "consumer-key" } });
+console.log(mounted.statusCode);
+await app.close();
 await using running: RunningMock = await startMock({ apiKeys: ["consumer-key"] });
 const contacts = await running.client.GET("/contact", { params: { query: { limit: 1 } } });
 const snapshot = await running.snapshot();

@@ -1,16 +1,16 @@
 /**
- * The HTTP transport over a real socket (127.0.0.1, port 0): what it adds to the engine's answers, and how
+ * The mock's Fastify server over a real socket (127.0.0.1, port 0): what it adds to the engine's answers, and how
  * it frames the bodies it cannot hand over whole. Bodies too large or too slow in general are in
  * test/bad-bodies-over-http.test.ts; here, what this transport decides itself. Nothing sleeps: each test
  * waits for an answer or for the server to close the connection.
  */
-import type { Server } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineResponse, HandleRequest } from "../engine/types.ts";
 import { BODY_LIMIT } from "../mock-options.ts";
 import { API_KEY, PUBLIC_PREFIX, startMock } from "../test/helpers.ts";
-import { createHttpServer } from "./http-server.ts";
+import { createFastifyServer } from "./fastify-server.ts";
+import { loggerOption } from "./request-log.ts";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,24 +20,15 @@ afterEach(async () => {
 /** A transport over a stand-in for the engine, listening; the lines it logs. */
 async function transportOver(handle: HandleRequest) {
   const lines: string[] = [];
-  const server = createHttpServer({
-    handle,
-    refuse: () => ({ status: 500, headers: {} }),
-    bodyLimit: () => BODY_LIMIT,
-    now: () => performance.now(),
+  const app = createFastifyServer({
+    api: { handle, bodyLimit: () => BODY_LIMIT, refuse: () => ({ status: 500, headers: {} }), now: () => 0 },
     bodyTimeoutMs: 60_000,
-    log: (line) => lines.push(line),
+    logger: loggerOption(true, "pretty", (line) => lines.push(line)),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => closeServer(server));
-  return { origin: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, lines };
+  const origin = await app.listen({ port: 0, host: "127.0.0.1" });
+  closers.push(() => app.close());
+  return { origin, lines };
 }
-
-const closeServer = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 
 /** The mock on a free port, with a short body timeout. */
 async function mockListening(options: Parameters<typeof startMock>[1] = {}) {
@@ -96,11 +87,40 @@ describe("the transport", () => {
     expect(new TextDecoder().decode(seen?.body as Uint8Array)).toBe('{"name":"Zoë"}');
   });
 
-  it("logs one line per request: method, path without the query, status and time, never a header", async () => {
-    const { origin, lines } = await transportOver(async () => ({ status: 404, headers: {} }));
-    await fetch(`${origin}/public/v1/contact?email=secret`, { headers: { "x-api-key": "key-not-to-log" } });
+  it("logs one line per request: method, path and query, status, time and a refusal's reason, never a header", async () => {
+    const refusal = { code: "not_found", message: "No contact has this id." };
+    const { origin, lines } = await transportOver(async () => ({
+      status: 404,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify(refusal),
+    }));
+    await fetch(`${origin}/public/v1/contact?limit=2`, { headers: { "x-api-key": "key-not-to-log" } });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^GET \/public\/v1\/contact 404 \d+\.\dms$/);
+    expect(lines[0]).toMatch(
+      /^GET \/public\/v1\/contact\?limit=2 404 \d+\.\dms not_found: No contact has this id\.\n$/,
+    );
+    expect(lines.join("")).not.toContain("key-not-to-log");
+  });
+
+  it("logs pino's JSON lines with --log-format json: the same fields, no header", async () => {
+    const lines: string[] = [];
+    const app = createFastifyServer({
+      api: {
+        handle: async () => ({ status: 200, headers: { "content-type": "text/plain" }, body: "ok" }),
+        bodyLimit: () => BODY_LIMIT,
+        refuse: () => ({ status: 500, headers: {} }),
+        now: () => 0,
+      },
+      bodyTimeoutMs: 60_000,
+      logger: loggerOption(true, "json", (line) => lines.push(line)),
+    });
+    closers.push(() => app.close());
+    await app.inject({ url: "/public/v1/workspace?x=1", headers: { "x-api-key": "key-not-to-log" } });
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ method: "GET", path: "/public/v1/workspace", query: "x=1", status: 200 });
+    expect(typeof records[0]?.ms).toBe("number");
+    expect(lines.join("")).not.toContain("key-not-to-log");
   });
 
   it("answers a failure of its own as a 500 in the spec's Error shape, and serves on", async () => {

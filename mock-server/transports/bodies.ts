@@ -1,5 +1,7 @@
 /**
- * Reading a request's body off a real socket, so that bad input still gets an answer a client can read:
+ * Reading a request's body off a real socket, so that bad input still gets an answer a client can read
+ * (the content-type parser of fastify-plugin.ts reads every body with `readBody`; so does the proxy,
+ * proxy/index.ts):
  *
  * - A body that stops arriving (fewer bytes than its Content-Length, or a chunked body left open) is
  *   refused 408 `request_timeout` once no byte of it has come for the body timeout, and the connection is
@@ -10,9 +12,9 @@
  *   the client is still sending, loses the answer: the client (Node's fetch, curl) gets EPIPE or "other
  *   side closed". Past DRAIN_LIMIT, or with a Content-Length over it, the mock stops reading and the 413
  *   closes the connection.
- * - An answer that goes out before its body was read leaves the rest to Node, which reads and drops it to
- *   keep the connection; if that rest stops arriving, `watchRest` closes the connection after the same
- *   timeout rather than leaving it open for good.
+ * - An answer that goes out before its body was read (a GET's) leaves the rest to Node, which reads and
+ *   drops it to keep the connection; if that rest stops arriving, `watchRest` closes the connection after
+ *   the same timeout rather than leaving it open for good.
  *
  * Nothing past the limit is kept, and nothing of a refused body is parsed or quoted.
  */

@@ -1,0 +1,83 @@
+/** The flags of the data: the seed and sizes, the admin token and the state file, the webhook endpoints. */
+import { DEFAULT_SEED, type SeedSizes } from "../../store/seed.ts";
+import { parseEndpoint } from "../../webhooks/filters.ts";
+import { parseInteger, UsageError } from "../values.ts";
+import type { Flag, ValueFlag } from "./types.ts";
+
+const sizeFlag = (key: Exclude<keyof SeedSizes, "seed">, what: string): ValueFlag => ({
+  kind: "value",
+  name: key,
+  env: `MOCK_${key.toUpperCase()}`,
+  group: "Data",
+  value: "N",
+  help: `How many ${what} to seed.`,
+  shown: String(DEFAULT_SEED[key]),
+  apply: (config, text) => {
+    // Any whole number here; the spec's limits are checked once all flags are read (see parseCli).
+    config.options.seed[key] = parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  },
+});
+
+export const DATA_FLAGS: Flag[] = [
+  {
+    kind: "value",
+    name: "seed",
+    env: "MOCK_SEED",
+    group: "Data",
+    value: "N",
+    help: "Seed of the generated data: the same seed gives the same data, byte for byte.",
+    shown: String(DEFAULT_SEED.seed),
+    apply: (config, text) => {
+      config.options.seed.seed = parseInteger(text, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    },
+  },
+  sizeFlag("contacts", "contacts"),
+  sizeFlag("chats", "chats (each with 1 to 15 messages)"),
+  sizeFlag("team", "team members (the first is the owner)"),
+  sizeFlag("channels", "channels (LiveChatWeb, WhatsApp, Messenger, Email, Telegram, ...)"),
+  sizeFlag("bots", "bots"),
+  {
+    kind: "value",
+    name: "admin-token",
+    env: "MOCK_ADMIN_TOKEN",
+    group: "Admin and state",
+    value: "TOKEN",
+    help: "Require this token in the x-admin-token header of every /__admin request.",
+    apply: (config, text) => {
+      if (text === "") throw new UsageError("the admin token must not be empty");
+      config.options.adminToken = text;
+    },
+  },
+  {
+    kind: "value",
+    name: "state",
+    env: "MOCK_STATE_FILE",
+    group: "Admin and state",
+    value: "FILE",
+    help: "Load the state from FILE if it exists; write it back after changes and on exit.",
+    apply: (config, text) => {
+      if (text.trim() === "") throw new UsageError("expected a file name");
+      config.options.stateFile = text;
+    },
+  },
+  {
+    kind: "list",
+    name: "webhook",
+    env: "MOCK_WEBHOOK",
+    group: "Webhooks",
+    value: "URL[#EVENTS]",
+    help: "POST every event (or only EVENTS: names, prefixes like chat.*, separated by commas) to URL; repeat the flag for more endpoints (separate them by spaces in the variable).",
+    // Commas separate the events of one endpoint, so the variable separates endpoints by spaces.
+    split: (text) => text.split(/\s+/).filter((part) => part !== ""),
+    apply: (config, items) => {
+      const endpoints = items.map((item) => {
+        try {
+          return parseEndpoint(item);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      });
+      config.options.webhooks = { ...config.options.webhooks, endpoints };
+    },
+  },
+];

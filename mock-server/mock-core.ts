@@ -1,0 +1,113 @@
+/**
+ * `createMockCore(options)`: the mock without its transport. The engine (engine/) that answers every
+ * request, with the `/docs` page in front of it; the webhook sender fed by the store's changes; the state
+ * file; the replica (`--redis`); and the engine as transports see it (`EngineTransportApi`). The mock's
+ * own server (app.ts) and the Fastify plugin a consumer mounts (fastify.ts) are both built on it.
+ */
+import { publicSpec } from "../lib/spec.ts";
+import { createDocsHandler } from "./docs/routes.ts";
+import { createEngine, type Engine } from "./engine/index.ts";
+import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
+import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import type { Replica } from "./replication/replica.ts";
+import { attachStateFile, type StateFileWriter } from "./state-file.ts";
+import type { Store } from "./store/store.ts";
+import { Webhooks } from "./webhooks/index.ts";
+
+export interface MockCore {
+  /** The engine as every transport sees it. */
+  api: EngineTransportApi;
+  engine: Engine;
+  store: Store;
+  options: MockOptions;
+  webhooks: Webhooks;
+  stateFile: StateFileWriter | undefined;
+  replica: Replica | undefined;
+  /** Writes the state file if there is one, stops the webhook deliveries and the replica. */
+  shutdown(): Promise<void>;
+}
+
+/** Methods that never change the state: their answers never call for a state-file write. */
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export async function createMockCore(partial: Partial<MockOptions> = {}): Promise<MockCore> {
+  const options = withDefaults(partial);
+  const reportError = options.logger
+    ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
+    : () => undefined;
+  if (options.redis && options.stateFile !== undefined) {
+    throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
+  }
+  // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
+  // Loaded only with --redis: a mock of its own does not load the Redis client.
+  const replica = options.redis
+    ? new (await import("./replication/replica.ts")).Replica(options.redis, {
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.newId ? { newId: options.newId } : {}),
+        onError: reportError,
+        ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
+      })
+    : undefined;
+  const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};
+  const webhooks = new Webhooks(options.webhooks, {
+    now: changes.now ?? options.now,
+    scheduler: options.scheduler,
+    onError: reportError,
+    ...(replica ? { newId: replica.newId } : {}),
+  });
+  // The API reference page (no key needed; "Try it out" points at this mock with its first key), in front
+  // of the API: the engine gives its answers the API's CORS headers (a page elsewhere may load the spec).
+  const docs = createDocsHandler({
+    spec: publicSpec,
+    publicPrefix: PUBLIC_PREFIX,
+    apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
+  });
+  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs });
+  const { store } = engine;
+  // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
+  // builds a change only while someone is subscribed. With replicas, only the one that accepted the
+  // change sends it.
+  const stopSending = store.onChange(
+    (change) => webhooks.publish(change),
+    replica ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn : () => webhooks.subscriptions.size > 0,
+  );
+  if (replica) {
+    try {
+      await replica.start(engine);
+    } catch (error) {
+      stopSending();
+      await Promise.all([replica.close(), webhooks.close()]);
+      throw error;
+    }
+  }
+  // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
+  const stateFile =
+    options.stateFile === undefined
+      ? undefined
+      : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
+
+  // Any request that may have changed the state (a reset and an import included) is written back soon.
+  const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
+    if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
+    return response;
+  };
+  // Not async: a request the engine answers alone costs no promise of its own.
+  const handle: HandleRequest = stateFile
+    ? (request) => engine.handle(request).then(noteChange(request))
+    : engine.handle;
+  const api: EngineTransportApi = { handle, bodyLimit: engine.bodyLimit, refuse: engine.refuse, now: engine.now };
+
+  return {
+    api,
+    engine,
+    store,
+    options,
+    webhooks,
+    stateFile,
+    replica,
+    shutdown: async () => {
+      stopSending();
+      await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `converseiq-contract` (bin/converseiq-contract.js → cli.ts → runContract): bad usage exits 2 with the
+ * usage; against a mock it passes (exit 0) and prints the summary, drift report and JUnit file written;
+ * against the same mock behind a proxy that breaks one field it fails (exit 1). Each run is vitest in a
+ * child process, so only the contacts suite runs.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_BASE_PATH } from "../../../generated/rules.ts";
+import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
+import { parseContractArgs, UsageError } from "../cli.ts";
+import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
+import { contractEnv, contractSettings } from "../runner.ts";
+
+const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
+const KEY = "mock-api-key";
+
+/** Runs the command in a child process, without the variables of the vitest that runs this test. */
+function contract(args: string[]): Promise<{ code: number | null; output: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_")),
+  );
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("converseiq-contract's command line", () => {
+  it("exits 2 with the usage on bad usage, before running anything", async () => {
+    for (const args of [[], ["--base-url", "http://127.0.0.1:1/public/v1"], ["--api-key", KEY, "--nope"]]) {
+      const { code, output } = await contract(args);
+      expect(code).toBe(2);
+      expect(output).toContain("Usage: converseiq-contract --base-url URL --api-key KEY");
+    }
+    const bad = await contract(["--base-url", "not a url", "--api-key", KEY]);
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain("CONTRACT_BASE_URL is not a URL");
+  }, 60_000);
+
+  it.each([
+    [["--seed", "abc"], "--seed must be a whole number"],
+    [["--fuzz-runs", "1.5"], "--fuzz-runs must be a whole number"],
+    [["--mode", "lenient"], "--mode must be strict or tolerant"],
+    [["--suite", "contact"], "unknown suite contact"],
+    [["--base-url", "x", "extra"], "Unexpected argument 'extra'"],
+  ])("refuses %j: %s", (args, message) => {
+    const all = ["--base-url", "http://127.0.0.1:1/public/v1", "--api-key", KEY, ...args];
+    expect(() => parseContractArgs(all, {})).toThrow(UsageError);
+    expect(() => parseContractArgs(all, {})).toThrow(message);
+  });
+
+  it("asks for nothing else with --help", () => {
+    expect(parseContractArgs(["--help"], {})).toEqual({ help: true });
+  });
+
+  it("maps the flags to runContract's options, the key from CONTRACT_API_KEY when not given", () => {
+    const parsed = parseContractArgs(
+      ["--base-url", "https://api.example.com/public/v1", "--allow-writes", "--fuzz-runs", "5", "--seed", "7"],
+      { CONTRACT_API_KEY: "from-env" },
+    );
+    expect(parsed).toMatchObject({
+      help: false,
+      options: {
+        baseUrl: "https://api.example.com/public/v1",
+        apiKey: "from-env",
+        allowWrites: true,
+        fuzzRuns: 5,
+        seed: 7,
+        driftReport: "reports/contract-drift",
+      },
+    });
+  });
+});
+
+describe("runContract's settings", () => {
+  it("stays read-only against a non-local target unless writes are allowed, whatever the environment says", () => {
+    const live = { baseUrl: "https://api.example.com/public/v1", apiKey: "k" };
+    const saved = process.env.CONTRACT_ALLOW_WRITES;
+    process.env.CONTRACT_ALLOW_WRITES = "1";
+    try {
+      expect(contractSettings(live)).toMatchObject({ local: false, writesAllowed: false, mode: "tolerant" });
+      expect(contractSettings({ ...live, allowWrites: true }).writesAllowed).toBe(true);
+      expect(contractSettings({ baseUrl: "http://127.0.0.1:4010/public/v1" })).toMatchObject({
+        local: true,
+        writesAllowed: true,
+        mode: "strict",
+      });
+    } finally {
+      if (saved === undefined) delete process.env.CONTRACT_ALLOW_WRITES;
+      else process.env.CONTRACT_ALLOW_WRITES = saved;
+    }
+  });
+
+  it("hands the fuzzing runs and seed to the suites as the variables they read", () => {
+    expect(contractEnv({ fuzzRuns: 12, modelRuns: 3, seed: 42 })).toMatchObject({
+      CONTRACT_FUZZ_RUNS: "12",
+      CONTRACT_MODEL_RUNS: "3",
+      CONTRACT_FUZZ_SEED: "42",
+    });
+  });
+});
+
+describe("converseiq-contract against a mock", { timeout: 120_000 }, () => {
+  let mock: MockServer;
+  let origin: string;
+  let broken: EditingProxy;
+  let dir: string;
+  beforeAll(async () => {
+    mock = await buildMockServer({ logger: false });
+    origin = await mock.listen({ port: 0, host: "127.0.0.1" });
+    broken = await startEditingProxy(origin, breakContacts);
+    dir = mkdtempSync(join(tmpdir(), "contract-cli-"));
+  });
+  afterAll(async () => {
+    broken?.server.close();
+    await mock?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("passes (exit 0), prints the summary and writes the drift report and the JUnit file", async () => {
+    const drift = join(dir, "drift");
+    const junit = join(dir, "junit.xml");
+    const args = ["--base-url", `${origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
+    const { code, output } = await contract([...args, "--drift-report", drift, "--junit", junit]);
+    expect(output).toContain("── Contract summary ──");
+    expect(output).toMatch(/Failures: 0/);
+    expect(output).toContain("every check held");
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(`${drift}.json`, "utf8"))).toHaveProperty("schemas");
+    expect(readFileSync(junit, "utf8")).toContain("<testsuites");
+  });
+
+  it("fails (exit 1) against the mock behind a proxy that makes every contact's email a number", async () => {
+    const args = ["--base-url", `${broken.origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
+    const { code, output } = await contract([...args, "--drift-report", join(dir, "broken")]);
+    expect(output).toContain("── Contract summary ──");
+    expect(output).toMatch(/Failures: [1-9]/);
+    expect(output).toContain("/email");
+    expect(output).toContain("FAILED");
+    expect(code).toBe(1);
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { originFromOutput } from "../../../scripts/server-port.ts";
+import { buildMockServer, type MockServer } from "../../app.ts";
+import { PROXY_LISTENING, parseProxyCli } from "../../cli/proxy.ts";
+import { UsageError } from "../../cli/values.ts";
+import { PUBLIC_PREFIX } from "../../mock-options.ts";
+import { killCommands, runMockCommand } from "../../test/mock-command.ts";
+
+const KEY = "mock-api-key";
+let mock: MockServer;
+let upstream: string;
+const folders: string[] = [];
+
+beforeAll(async () => {
+  mock = await buildMockServer({ logger: false });
+  upstream = await mock.listen({ port: 0 });
+});
+afterAll(() => mock.close());
+afterEach(() => {
+  killCommands();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+describe("reading the proxy's flags", () => {
+  it("takes --upstream, --port, --allow-writes, --report, and the key from CONVERSEIQ_API_KEY", () => {
+    const request = parseProxyCli(
+      ["--upstream", "https://api.example", "--port", "0", "--allow-writes", "--report", "out/live"],
+      { CONVERSEIQ_API_KEY: "k" },
+    );
+    expect(request).toMatchObject({
+      help: false,
+      config: {
+        options: { upstream: "https://api.example", port: 0, allowWrites: true, reportFile: "out/live", apiKey: "k" },
+      },
+    });
+  });
+
+  it.each([
+    [[], "--upstream URL is required"],
+    [["--upstream", "nope"], 'expected a URL, got "nope"'],
+    [["--upstream", "http://x", "--port", "http"], "expected a whole number"],
+    [["--upstream", "http://x", "--record-nothing"], "Unknown option"],
+  ])("refuses %j: %s", (argv, message) => {
+    expect(() => parseProxyCli(argv, {})).toThrow(UsageError);
+    expect(() => parseProxyCli(argv, {})).toThrow(message);
+  });
+});
+
+describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
+  it("forwards, logs each violation, and on SIGTERM exits 0 with the report written and the key nowhere", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "proxy-cli-"));
+    folders.push(folder);
+    const report = join(folder, "live");
+    const env = { ...process.env, CONVERSEIQ_API_KEY: KEY };
+    const {
+      child,
+      exited,
+      output: printed,
+    } = runMockCommand(["proxy", "--upstream", upstream, "--port", "0", "--report", report], env);
+    /** stdout, then stderr. */
+    const output = () => Object.values(printed()).join("\n");
+    const origin = await originFromOutput(child, PROXY_LISTENING, 30_000);
+
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/workspace`)).status).toBe(200);
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=many`)).status).toBe(400);
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact`, { method: "DELETE" })).status).toBe(403);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+
+    expect(output()).toContain("violation listContacts GET /public/v1/contact 400 request parameters: limit");
+    const markdown = readFileSync(`${report}.md`, "utf8");
+    const json = readFileSync(`${report}.json`, "utf8");
+    expect(markdown).toContain("| getWorkspace | 1 | 200 (1×) | 0 |");
+    expect(JSON.parse(json).operations.map((o: { operation: string }) => o.operation)).toEqual([
+      "getWorkspace",
+      "listContacts",
+    ]);
+    for (const text of [output(), markdown, json]) expect(text).not.toContain(KEY);
+  });
+});

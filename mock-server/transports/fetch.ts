@@ -2,19 +2,16 @@
  * The mock as a `fetch`: `createMockFetch(options)` answers every request from one engine, in process,
  * with no socket. Hand it to the typed client (`createClient({ apiKey, fetch })`) or call it as the global
  * `fetch`. The store's changes are kept as the webhook bodies the spec describes (`events`), and told to
- * `onEvent`, so a test reads them with no HTTP receiver.
+ * `onEvent`, so a test reads them with no HTTP receiver (`../in-process-mock.ts`, the mock without a socket).
  *
  * No Node API: it runs in a browser too (the MSW handlers, msw.ts, are built on it).
  */
 import { API_BASE_URL } from "../../generated/rules.ts";
-import type { WebhookPayload } from "../../lib/webhooks.ts";
-import { createEventLog, type EventLog } from "../engine/events.ts";
-import { createEngine, type Engine, type EngineOptions } from "../engine/index.ts";
-import type { Store } from "../store/store.ts";
+import { createInProcessMock, type InProcessMock, type InProcessOptions } from "../in-process-mock.ts";
 import { engineRequestFromInit } from "./fetch-init.ts";
 import { answer, answerRequest, parseBaseUrl } from "./web.ts";
 
-export interface MockFetchOptions extends EngineOptions {
+export interface MockFetchOptions extends InProcessOptions {
   /**
    * Where the public API is answered: the spec's server (`https://api.converseiq.com.au/public/v1`) by
    * default, so a client made with no `baseUrl` reaches the mock. Another path (`http://localhost/api`)
@@ -22,49 +19,20 @@ export interface MockFetchOptions extends EngineOptions {
    * `/__admin`.
    */
   baseUrl?: string;
-  /** Told each webhook event (`{event, id, ts, data}`) as the change is made, before its request is answered. */
-  onEvent?: (event: WebhookPayload) => void;
-  /** How many of the latest events `events.list()` keeps (default 1000; 0 keeps none). */
-  eventCapacity?: number;
 }
 
-export interface MockFetch {
+export interface MockFetch extends InProcessMock {
   /** A standard fetch answered by the engine. A path (`/public/v1/contact`) is read against `baseUrl`'s origin. */
   fetch: typeof globalThis.fetch;
-  /** The first accepted API key: `mock-api-key` unless `apiKeys` says otherwise. */
-  apiKey: string;
   /** The base URL requests go to, without a trailing slash. */
   baseUrl: string;
-  engine: Engine;
-  /** The engine's store: the data and the rules, to set up or read state directly. */
-  store: Store;
-  /** The webhook events the store told, oldest first. */
-  events: Pick<EventLog, "list" | "clear">;
-  /**
-   * Stops the events and any webhook sending (endpoints given in `webhooks`, or subscribed through
-   * `/__admin/webhooks`), waiting for deliveries under way.
-   */
-  close(): Promise<void>;
 }
 
 export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
-  const { baseUrl = API_BASE_URL, onEvent, eventCapacity, ...engineOptions } = options;
+  const { baseUrl = API_BASE_URL, ...mockOptions } = options;
   const base = parseBaseUrl(baseUrl);
-  const engine = createEngine(engineOptions);
-  const { store, webhooks } = engine;
-  const { now, apiKeys } = engine.options;
-  const events = createEventLog(store, {
-    ...(now ? { now } : {}),
-    ...(onEvent ? { onEvent } : {}),
-    ...(eventCapacity !== undefined ? { capacity: eventCapacity } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
-  // The webhook sender subscribes to the store's changes outside the engine, as the HTTP server's does:
-  // endpoints subscribed here get their POSTs too (through the global fetch).
-  const stopSending = store.onChange(
-    (change) => webhooks.publish(change),
-    () => webhooks.subscriptions.size > 0,
-  );
+  const mock = createInProcessMock(mockOptions);
+  const { engine } = mock;
 
   const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     try {
@@ -84,17 +52,5 @@ export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
     }
   };
 
-  return {
-    fetch: fetch as typeof globalThis.fetch,
-    apiKey: apiKeys[0] as string,
-    baseUrl: base.href,
-    engine,
-    store,
-    events: { list: () => events.list(), clear: () => events.clear() },
-    close: async () => {
-      events.close();
-      stopSending();
-      await webhooks.close();
-    },
-  };
+  return { ...mock, fetch: fetch as typeof globalThis.fetch, baseUrl: base.href };
 }

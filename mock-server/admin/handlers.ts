@@ -1,8 +1,8 @@
 /**
  * The admin API's handler table, one entry per operation of its spec, and what each route asks of whoever
  * serves it (a larger body limit, validation left to the handler, staying out of the journal). No
- * framework here: engine/admin-operations.ts makes each route an operation of the engine's pipeline (the
- * Fastify plugin served it before). Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
+ * framework here: engine/admin-operations.ts makes each route an operation of the engine's pipeline, which
+ * serves it. Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
  */
 import { HttpError } from "../http-error.ts";
 import { seedState } from "../store/seed.ts";

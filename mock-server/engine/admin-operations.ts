@@ -1,10 +1,11 @@
 /**
  * The admin API's operations (`/__admin`, its own spec: admin/admin-openapi.yaml), made once for the
- * pipeline (pipeline.ts) as the public ones are, with the answers the Fastify plugin gave:
+ * pipeline (pipeline.ts) as the public ones are. The rules, kept so that answers stay byte for byte what
+ * clients already get:
  *
- * - routing: the path decoded as the router decoded it, matched by the one matcher; a path parameter over
- *   2048 characters is refused 400 before the token (a malformed path was already refused by the match
- *   stage, before CORS);
+ * - routing: the path decoded as a public one is (stages/match.ts), matched by the one matcher; a path
+ *   parameter over 2048 characters is refused 400 before the token (a malformed path was already refused by
+ *   the match stage, before CORS);
  * - auth: the admin token, when the mock has one (401), on known and unknown admin paths alike;
  * - scope: a route whose spec declares `x-api-key` acts on that key's workspace (404 for a key of none);
  * - the body (stages/body.ts: JSON only, the route's limit, well-formed); an optional body left out is `{}`;
@@ -184,8 +185,8 @@ function settled(id: AdminOperationId, ctx: AdminContext, body: unknown): unknow
 }
 
 /**
- * A handler's result as the 200 it is, after the CORS headers: JSON, JSON text in pieces (no charset, as
- * Fastify sent a stream), or no body.
+ * A handler's result as the 200 it is, after the CORS headers: JSON (`; charset=utf-8`, as errors say
+ * it), JSON text in pieces (the state, `application/json` with no charset), or no body.
  */
 function ok(result: unknown, headers: Record<string, string>): EngineResponse {
   if (result === undefined) return { status: 200, headers };
@@ -202,7 +203,7 @@ function noRoute(request: ParsedRequest, headers: Record<string, string>): Engin
   try {
     readBody(request, { limit: MAX_BODY_BYTES, ignoreEmpty: false });
   } catch (error) {
-    // As Fastify's not-found route: a body of another media type is not read, but bad JSON is refused.
+    // The answer is the 404 or 405 whatever the body's media type, but a JSON body is read: bad JSON is a 400.
     if (!(error instanceof HttpError && error.code === "unsupported_media_type")) throw error;
   }
   // As sent (not decoded), without the trailing slashes.

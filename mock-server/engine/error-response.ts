@@ -8,8 +8,9 @@ import { type ErrorLike, errorBody } from "../http-error.ts";
 import type { EngineResponse } from "./types.ts";
 
 /**
- * The answer of an error: `headers` first (CORS, then those of the error), then the content type. The
- * content type is the one Fastify gave an object it serialised itself, which the mock's errors always were.
+ * The answer of an error: `headers` first (CORS, then those of the error), then the content type,
+ * `application/json; charset=utf-8`, as the mock's errors have always said it (its successes say no
+ * charset: stages/serialize.ts), so that answers stay byte for byte what clients already get.
  */
 export function errorResponse(error: ErrorLike, headers: Record<string, string> = {}): EngineResponse {
   headers["content-type"] = "application/json; charset=utf-8";

@@ -81,7 +81,9 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
         admin.checkToken(request);
         return admin.noRoute(request, headers);
       }
-      // As Fastify's not-found route and explicit 405s read it.
+      // The body is still read: bad JSON is a 400. With no route at all, a body of another media type is
+      // left unread (body.ts, `noRoute`); a 405 on a literal path a template shadows reads it as that
+      // template's route would (a 415 for another media type).
       readBody(request, { limit: BODY_LIMIT, ignoreEmpty: false, noRoute: found.shadowed === undefined });
       return notFound(request.method, found.shadowed ?? request.path, found.allowed, headers);
     } catch (error) {

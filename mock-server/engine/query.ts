@@ -1,9 +1,9 @@
 /**
- * A query string as an object, read as Fastify's parser (fast-querystring) read it, so that validation
- * sees what it saw: `+` is a space, a name given twice has an array of its values, a name with no `=` has
- * the empty string, and a name or value whose percent-encoding is malformed is kept as sent (where
- * `URLSearchParams` would keep the bad escape and decode the rest). No prototype: `__proto__` is a name
- * like any other.
+ * A query string as an object, by fast-querystring's rules: `+` is a space, a name given twice has an
+ * array of its values, a name with no `=` has the empty string, and a name or value whose percent-encoding
+ * is malformed is kept as sent (where `URLSearchParams` would keep the bad escape and decode the rest). No
+ * prototype: `__proto__` is a name like any other. Validation judges what these rules give, so they are
+ * kept as they are: answers stay byte for byte what clients already get.
  */
 export function parseQuery(search: string): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = Object.create(null);

@@ -5,13 +5,15 @@
  * that is absent or empty, whatever its Content-Type says (a DELETE sent with a client's default
  * `Content-Type: application/json`).
  *
- * The rules and their order are those of Fastify's body parsing, which the mock used before: the media
- * type first, then the size, then the text.
+ * The rules go in this order: the media type first (a body of another type is a 415 whatever its size),
+ * then the size (a 413 before any text is decoded or parsed), then the text (400). A body wrong in several
+ * ways gets the first rule's answer; the order is kept so that answers stay byte for byte what clients
+ * already get.
  */
 import { HttpError } from "../../http-error.ts";
 import type { ParsedRequest } from "../request.ts";
 
-/** Methods whose body is never read, as Fastify had it. */
+/** Methods whose body is never read: whatever comes with a GET, HEAD or TRACE is ignored, not refused. */
 const BODYLESS = new Set(["GET", "HEAD", "TRACE"]);
 
 /** `type/subtype` of a Content-Type, lower case, or undefined when it is not a media type at all. */
@@ -89,15 +91,15 @@ export interface BodyOptions {
   ignoreEmpty: boolean;
   /**
    * No route answers the request (a 404 or 405 to come): a body whose Content-Type is a well-formed media
-   * type other than JSON is left unread instead of refused, as Fastify's not-found route left it. A JSON
-   * body is still read (bad JSON is still a 400), and a malformed Content-Type is still a 415.
+   * type other than JSON is left unread instead of refused: the answer is the 404 or 405 whatever the body
+   * holds. A JSON body is still read (bad JSON is still a 400), and a malformed Content-Type is still a 415.
    */
   noRoute?: boolean;
 }
 
 /**
- * The request's body as a value, or undefined when there is none to read. Throws the 415, 413 or 400
- * that Fastify's parsing answered.
+ * The request's body as a value, or undefined when there is none to read. Throws the 415, 413 or 400 of
+ * the first rule it breaks, in the order above.
  */
 export function readBody(request: ParsedRequest, options: BodyOptions): unknown {
   if (BODYLESS.has(request.method)) return undefined;
@@ -105,7 +107,7 @@ export function readBody(request: ParsedRequest, options: BodyOptions): unknown 
   const empty = body === undefined || body.length === 0;
   const contentType = request.headers["content-type"];
   if (empty && (options.ignoreEmpty || contentType === undefined)) return undefined;
-  // The text "undefined" was no media type to Fastify either.
+  // `Content-Type: undefined` (a header set from an unset variable) is no media type: a 415 naming it.
   const type = contentType === undefined || contentType === "undefined" ? undefined : mediaType(contentType);
   if (type !== "application/json") {
     if (options.noRoute && (contentType === undefined || type !== undefined)) return undefined;

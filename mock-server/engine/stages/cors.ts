@@ -1,12 +1,12 @@
 /**
  * Stage 2, CORS, for browser apps: any origin by default, or only the listed ones, or off. Browsers may
- * send `x-api-key`, `Prefer` and `x-admin-token`, and may read `Retry-After`. The headers are the ones
- * `@fastify/cors` sent (same names, values and order), so that answers stay byte for byte as they were.
+ * send `x-api-key`, `Prefer` and `x-admin-token`, and may read `Retry-After`. The headers' names, values
+ * and order are fixed, so that answers stay byte for byte what clients already get.
  *
  * A preflight (OPTIONS with `Origin` and `Access-Control-Request-Method`) answers 204 on any path. Any
  * other OPTIONS is an undocumented method: it goes to the public fallback (405 with `Allow` on the spec's
- * paths, else 404, even under `/__admin`) without CORS headers and unread, as it did. With CORS off, OPTIONS
- * is a method like any other.
+ * paths, else 404, even under `/__admin`) without CORS headers and with its body unread. With CORS off,
+ * OPTIONS is a method like any other.
  */
 
 import type { Operation } from "../../../lib/spec.ts";
@@ -50,7 +50,7 @@ export function createCorsStage(origins: boolean | string[], operations: readonl
     const method = headers["access-control-request-method"];
     if (origin === undefined || !method) return { kind: "not-preflight" };
     const answer = headersFor(origin);
-    // An empty Origin is no origin: @fastify/cors refused it in plain text.
+    // An empty Origin is no origin: the preflight is refused, 400 in plain text.
     if (origin === "") {
       answer["content-type"] = "text/plain";
       return { kind: "preflight", response: { status: 400, headers: answer, body: "Invalid Preflight Request" } };

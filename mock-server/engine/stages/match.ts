@@ -1,11 +1,11 @@
 /**
  * Stage 1, match: which operation a request is, from its method and path, by the one matcher
- * (lib/match-operation.ts), as Fastify's router found it before: the path under the public prefix, one
- * trailing slash allowed, percent-encoding decoded in parameters. `/__admin` and below go to the admin API.
+ * (lib/match-operation.ts): the path under the public prefix, one trailing slash allowed, percent-encoding
+ * decoded in parameters, an empty segment an empty parameter. `/__admin` and below go to the admin API.
  *
- * Two requests are refused here, before any other stage (so with no CORS headers, as Fastify's router
- * refused them): a path with bad percent-encoding, and a path parameter over 2048 characters (an id that
- * long cannot be one; the router's `maxParamLength`).
+ * Two requests are refused here, before any other stage (so with no CORS headers, and out of the journal):
+ * a path with bad percent-encoding, and a path parameter over 2048 characters (an id that long cannot be
+ * one). These rules are kept as they are so that answers stay byte for byte what clients already get.
  */
 import { createOperationMatcher } from "../../../lib/match-operation.ts";
 import type { Operation } from "../../../lib/spec.ts";
@@ -41,7 +41,7 @@ const unroutable = () =>
   });
 
 /**
- * The path with percent-encoding decoded as the router read it: all but the characters a path segment
+ * The path with percent-encoding decoded for matching: all but the characters a path segment
  * reserves (`%2F` stays a slash inside a parameter, decoded later with it), and `%25` kept for the
  * parameters' own decoding; undefined when the encoding is malformed.
  */
@@ -94,9 +94,9 @@ export function createMatchStage(operations: readonly Operation[], prefix: strin
   const adminSlash = `${ADMIN_PREFIX}/`;
 
   /**
-   * Fastify's router took an empty segment as an empty parameter (`/chat//message` is listChatMessages
-   * with chatId "", a 400), where the matcher wants one character at least: an empty inner segment stands
-   * in as a placeholder no path holds, and comes back as "".
+   * An empty segment is an empty parameter (`/chat//message` is listChatMessages with chatId "", a 400
+   * naming the parameter rather than a 404), where the matcher wants one character at least: an empty inner
+   * segment stands in as a placeholder no path holds, and comes back as "".
    */
   const matchWithEmptyParameters = (method: string, path: string) => {
     const found = matcher.match(method, path);

@@ -1,9 +1,10 @@
 /**
- * Validation from the spec: each operation's path parameters, body and query (in that order, the first
- * part that fails is the answer, as Fastify judged them) against JSON Schemas that point into the bundled
- * spec, compiled by Ajv on first use. Path and query values arrive as strings and are coerced to the
- * spec's types, and the query gets the spec's defaults (`page`, `limit`); the body is never coerced. A
- * failure is a 400 `invalid_request` naming every failing field of the part.
+ * Validation from the spec: each operation's path parameters, body and query (in that order; the first
+ * part that fails is the answer, so that a request wrong in two parts gets the 400 clients already get)
+ * against JSON Schemas that point into the bundled spec, compiled by Ajv on first use. Path and query
+ * values arrive as strings and are coerced to the spec's types, and the query gets the spec's defaults
+ * (`page`, `limit`); the body is never coerced. A failure is a 400 `invalid_request` naming every failing
+ * field of the part.
  *
  * For any spec: the public one here, the admin one in the admin API (`createOperationValidator(op,
  * ADMIN_SPEC)`).

@@ -48,7 +48,7 @@ export async function admin<T = unknown>(
     method,
     url: path,
     // A write is sent as JSON even with no body, as a client that is no web page sends it (http-guard.ts).
-    headers: options.headers ?? (method === "GET" ? {} : { "content-type": "application/json" }),
+    headers: { ...(method === "GET" ? {} : { "content-type": "application/json" }), ...options.headers },
     ...(options.body === undefined ? {} : { payload: options.body as Record<string, unknown> }),
   });
   if (exporting && answer.status === 200) {

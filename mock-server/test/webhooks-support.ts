@@ -175,7 +175,12 @@ export async function adminCall<T = unknown>(
   if (!found) throw new Error(`the admin spec has no ${method} ${path}`);
   // A write is sent as JSON even with no body, as a client that is no web page sends it (http-guard.ts).
   const headers: Record<string, string> = method === "GET" ? {} : { "content-type": "application/json" };
-  const response = await app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+  const response = await app.inject({
+    method,
+    url,
+    headers,
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
   const verdict = validateAdmin(found.op, {
     status: response.statusCode,
     contentType: response.headers["content-type"] as string | undefined,

@@ -10,6 +10,8 @@ import { getResponse } from "msw";
 import { afterEach, describe, expect, it } from "vitest";
 import { MOCK_LISTENING, originFromOutput } from "../../../scripts/server-port.ts";
 import { buildMockServer, type InjectOptions, type MockServer } from "../../app.ts";
+import { parseCli } from "../../cli/flags.ts";
+import { UsageError } from "../../cli/values.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX } from "../../mock-options.ts";
 import { createMockFetch } from "../../transports/fetch.ts";
 import { createHandlers } from "../../transports/msw.ts";
@@ -242,6 +244,51 @@ describe("the in-process transports, whose caller is the program itself", () => 
     } finally {
       await handlers.close();
     }
+  });
+});
+
+describe("the flags of the guards", () => {
+  const config = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const request = parseCli(argv, env);
+    if (request.help) throw new Error("asked for help");
+    return request.config;
+  };
+  const refusal = (argv: string[]) => {
+    try {
+      parseCli(argv, {});
+    } catch (error) {
+      if (error instanceof UsageError) return error.message;
+      throw error;
+    }
+    return "no refusal";
+  };
+
+  it("read --allowed-hosts, --admin-cors and --admin-open, from flags or the environment", () => {
+    const given = config(["--allowed-hosts", "Mock.Test,.dev.example", "--admin-cors", "http://localhost:5173"]);
+    expect(given.options.allowedHosts).toEqual(["mock.test", ".dev.example"]);
+    expect(given.options.adminCors).toEqual(["http://localhost:5173"]);
+    expect(given.adminOpen).toBe(false);
+    const fromEnv = config([], {
+      MOCK_ALLOWED_HOSTS: "all",
+      MOCK_ADMIN_CORS: "https://a.test,https://b.test",
+      MOCK_ADMIN_OPEN: "1",
+    });
+    expect(fromEnv.options.allowedHosts).toBe("all");
+    expect(fromEnv.options.adminCors).toEqual(["https://a.test", "https://b.test"]);
+    expect(fromEnv.adminOpen).toBe(true);
+    expect(refusal(["--admin-cors", "localhost:5173"])).toContain('--admin-cors: "localhost:5173" is not an origin');
+  });
+
+  it("take loopback hosts with no token, and refuse any other unless --admin-token or --admin-open", () => {
+    for (const host of ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"]) {
+      expect(config(["--host", host]).host).toBe(host);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "mock.test"]) {
+      expect(refusal(["--host", host]), host).toContain(`--host ${host}: listening beyond loopback`);
+      expect(config(["--host", host, "--admin-token", "t"]).host).toBe(host);
+      expect(config(["--host", host, "--admin-open"]).adminOpen).toBe(true);
+    }
+    expect(refusal([])).toBe("no refusal");
   });
 });
 

@@ -225,7 +225,8 @@ function corsStage(
 ): CorsStage {
   const publicCors = createCorsStage(origins, operations);
   if (guard === undefined) return publicCors;
-  const adminCors = createCorsStage([...guard.adminOrigins], operations);
+  // No origin named: no CORS at all (a preflight is then an OPTIONS like any other, which no admin route takes).
+  const adminCors = createCorsStage(guard.adminOrigins.length > 0 ? [...guard.adminOrigins] : false, operations);
   const adminSlash = `${ADMIN_PREFIX}/`;
   return (request) =>
     request.path === ADMIN_PREFIX || request.path.startsWith(adminSlash) ? adminCors(request) : publicCors(request);

@@ -200,6 +200,9 @@ describe("the admin read from another origin", () => {
       },
     });
     expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
+    // No admin CORS at all: the preflight is an OPTIONS like any other, which no admin route takes.
+    expect(preflight.statusCode).toBe(405);
+    expect(preflight.headers["access-control-allow-methods"]).toBeUndefined();
     // The public API keeps --cors: any origin by default.
     const list = await app.inject({
       url: `${PUBLIC_PREFIX}/workspace`,
@@ -212,6 +215,13 @@ describe("the admin read from another origin", () => {
     const app = await mock({ adminCors: ["http://localhost:5173"] });
     const answer = await app.inject({ url: "/__admin/fixtures", headers: { origin: "http://localhost:5173" } });
     expect(answer.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+    const preflight = await app.inject({
+      method: "OPTIONS",
+      url: "/__admin/reset",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
     const other = await app.inject({ url: "/__admin/fixtures", headers: { origin: EVIL } });
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
   });

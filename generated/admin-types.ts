@@ -950,6 +950,21 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Refused by a mock served over HTTP before anything else is read (the in-process transports never answer it): a `Host` that is not `localhost`, an IP address, the host the mock listens on or one of `--allowed-hosts` (DNS rebinding); or, for a request that changes state (any method but GET, HEAD and OPTIONS), an `Origin` that is neither the mock's own nor one of `--admin-cors`, or, when the mock has no `--admin-token`, a body not declared `application/json` (even an empty one): the requests a web page could send. Nothing is changed. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "forbidden",
+                 *       "message": "The admin API takes no changes from the web origin https://evil.example: start the mock with --admin-cors https://evil.example to allow it."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description No object (chat, message, team member, subscription) with this id, or no workspace with the key in `x-api-key`. */
         NotFound: {
             headers: {
@@ -1036,6 +1051,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
         };
     };
@@ -1066,6 +1082,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
@@ -1095,6 +1112,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1120,6 +1138,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1146,6 +1165,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
         };
     };
@@ -1176,6 +1196,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
@@ -1200,6 +1221,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     clearRequests: {
@@ -1219,6 +1241,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getCoverage: {
@@ -1240,6 +1263,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     clearCoverage: {
@@ -1259,6 +1283,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getReplication: {
@@ -1280,6 +1305,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listWebhooks: {
@@ -1301,6 +1327,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     addWebhook: {
@@ -1327,6 +1354,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1352,6 +1380,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             503: components["responses"]["SharedStateUnavailable"];
         };
     };
@@ -1376,6 +1405,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1399,6 +1429,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     clearWebhookDeliveries: {
@@ -1418,6 +1449,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     changeChatState: {
@@ -1451,6 +1483,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1493,6 +1526,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
@@ -1530,6 +1564,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["SharedStateUnavailable"];
         };
@@ -1561,6 +1596,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["UnknownWorkspace"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
@@ -1599,6 +1635,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
@@ -1631,6 +1668,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["SharedStateUnavailable"];
         };

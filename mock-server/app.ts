@@ -1,7 +1,9 @@
 /**
  * `buildMockServer(options)`: the mock as an HTTP server. Wiring only: the mock (mock-core.ts: the engine
  * with the `/docs` page in front of it, the webhook sender, the state file, the replica) served by a
- * Fastify app with the engine's plugin at its root (transports/fastify-server.ts). Closing the app
+ * Fastify app with the engine's plugin at its root (transports/fastify-server.ts), with the checks of a
+ * mock on a socket (the Host check, the admin write check and admin CORS: engine/stages/http-guard.ts),
+ * which the in-process transports leave out. Closing the app
  * (Fastify's `onClose`) writes the state file and stops the webhooks and the replica. `inject` answers a
  * request in process, with no socket (Fastify's `inject()`), as the tests use it.
  */
@@ -10,6 +12,7 @@ import type { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { Engine } from "./engine/index.ts";
 import type { Journal } from "./engine/request-journal.ts";
+import { type HttpGuardOptions, hostName, isIpAddress } from "./engine/stages/http-guard.ts";
 import { createMockCore } from "./mock-core.ts";
 import type { MockOptions } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
@@ -70,7 +73,15 @@ export interface MockServer {
 }
 
 export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
-  const core = await createMockCore(partial);
+  // The checks of a mock on a socket: the hosts it answers (the name it listens on is added by `listen`),
+  // and who may call its admin API from a browser (engine/stages/http-guard.ts).
+  const hosts = new Set((partial.allowedHosts === "all" ? [] : (partial.allowedHosts ?? [])).map(hostName));
+  const httpGuard: HttpGuardOptions = {
+    allowedHosts: partial.allowedHosts === "all" ? "all" : hosts,
+    adminOrigins: partial.adminCors ?? [],
+    adminToken: partial.adminToken !== undefined,
+  };
+  const core = await createMockCore(partial, { httpGuard });
   const { options } = core;
   const app = createFastifyServer({
     api: core.api,
@@ -97,7 +108,12 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
     webhooks: core.webhooks,
     stateFile: core.stateFile,
     replica: core.replica,
-    listen: ({ port = 0, host = "127.0.0.1" } = {}) => app.listen({ port, host }),
+    listen: ({ port = 0, host = "127.0.0.1" } = {}) => {
+      // A name to listen on is a name the mock answers; an address (0.0.0.0 too) needs none.
+      // (An IPv6 address is given bare, colons and all.)
+      if (!host.includes(":") && !isIpAddress(hostName(host))) hosts.add(hostName(host));
+      return app.listen({ port, host });
+    },
     close: () => {
       closing ??= app.close();
       return closing;

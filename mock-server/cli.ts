@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { MockServer } from "./app.ts";
 import { banner, headline } from "./cli/banner.ts";
-import { type CliConfig, parseCli, usage } from "./cli/flags.ts";
+import { type CliConfig, isLoopback, parseCli, usage } from "./cli/flags.ts";
 import { UsageError } from "./cli/values.ts";
 import { formatCoverage, unmetRequirements } from "./engine/coverage.ts";
 
@@ -51,7 +51,14 @@ async function start(config: CliConfig): Promise<MockServer> {
   const origin = `http://${host}:${address.port}`;
   // Quiet or not, where it listens is printed: with --port 0, that is the only way to know the port.
   if (config.quiet) process.stdout.write(`${headline(origin)}\n`);
-  else process.stdout.write(banner({ origin, options: app.mockOptions, stateLoaded }));
+  else
+    process.stdout.write(
+      banner({ origin, options: app.mockOptions, stateLoaded, adminOpen: openBeyondLoopback(config) }),
+    );
+  // Quiet, the warning still goes out, on stderr.
+  if (config.quiet && openBeyondLoopback(config)) {
+    process.stderr.write(`${NAME}: --admin-open: /__admin has no token and listens beyond loopback.\n`);
+  }
   return app;
 }
 
@@ -59,6 +66,10 @@ async function start(config: CliConfig): Promise<MockServer> {
  * With --coverage, the table of the statuses answered; with --coverage-require, the exit code: 1 when one
  * required was never answered, each named on stderr.
  */
+/** `--admin-open` in effect: beyond loopback, with no admin token. */
+const openBeyondLoopback = (config: CliConfig) =>
+  config.adminOpen && !isLoopback(config.host) && config.options.adminToken === undefined;
+
 function coverageOnStop(app: MockServer, config: CliConfig): 0 | 1 {
   if (!config.coverage) return 0;
   const report = app.engine.coverage.report();

@@ -7,6 +7,7 @@
 import { publicSpec } from "../lib/spec.ts";
 import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
+import type { HttpGuardOptions } from "./engine/stages/http-guard.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
@@ -30,7 +31,15 @@ export interface MockCore {
 /** Methods that never change the state: their answers never call for a state-file write. */
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export async function createMockCore(partial: Partial<MockOptions> = {}): Promise<MockCore> {
+/** What the transport adds to the engine: over HTTP, the checks of a served mock (engine/stages/http-guard.ts). */
+export interface CoreTransport {
+  httpGuard?: HttpGuardOptions;
+}
+
+export async function createMockCore(
+  partial: Partial<MockOptions> = {},
+  transport: CoreTransport = {},
+): Promise<MockCore> {
   const options = withDefaults(partial);
   const reportError = options.logger
     ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
@@ -62,7 +71,7 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     publicPrefix: PUBLIC_PREFIX,
     apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
   });
-  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs });
+  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs, ...transport });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
   // builds a change only while someone is subscribed. With replicas, only the one that accepted the

@@ -26,6 +26,17 @@ export interface MockOptions extends BehaviourOptions {
   scheduler?: Scheduler;
   /** When set, `/__admin` answers only requests whose `x-admin-token` header holds it. */
   adminToken?: string;
+  /**
+   * Over HTTP, the host names answered beside `localhost` and IP addresses (`--allowed-hosts`; `.example.com`
+   * for a name and its subdomains), or `"all"` for any Host: another Host gets 403 (DNS rebinding; see
+   * engine/stages/http-guard.ts). Not read by the in-process transports.
+   */
+  allowedHosts?: string[] | "all";
+  /**
+   * Over HTTP, the web origins that may call `/__admin` (`--admin-cors`): its CORS headers and its writes
+   * are theirs (and the mock's own origin's) only. Not read by the in-process transports.
+   */
+  adminCors?: string[];
   /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
   stateFile?: string;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
@@ -69,6 +80,8 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
     ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.adminCors !== undefined ? { adminCors: options.adminCors } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),

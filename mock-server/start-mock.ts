@@ -122,7 +122,11 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const url = `${origin}${PUBLIC_PREFIX}`;
   const admin = createFetchClient<adminPaths>({
     baseUrl: origin,
-    headers: adminToken === undefined ? {} : { [ADMIN_TOKEN_HEADER]: adminToken },
+    // JSON even with no body: the mock refuses an admin write that a web page could have sent (any other type).
+    headers: {
+      "content-type": "application/json",
+      ...(adminToken === undefined ? {} : { [ADMIN_TOKEN_HEADER]: adminToken }),
+    },
   });
   // On the store itself, which stays the same object through a reset or a restore.
   const events = createEventLog(server.store, {

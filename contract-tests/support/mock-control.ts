@@ -36,7 +36,8 @@ export async function adminControl(
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const response = await fetch(`${adminUrl.replace(/\/$/, "")}/__admin${path}`, {
       method,
-      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      // JSON even with no body: the mock refuses an admin write that a web page could have sent (any other type).
+      headers: { ...headers, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });

@@ -15,6 +15,8 @@ export interface BannerFacts {
   options: MockOptions;
   /** Whether the state came from the state file (false: the file does not exist yet). */
   stateLoaded: boolean;
+  /** Listening beyond loopback with no admin token, on purpose (`--admin-open`): the banner warns. */
+  adminOpen?: boolean;
 }
 
 /** `ConverseIQ mock server: http://127.0.0.1:4010/public/v1`: where the API is, on a line of its own. */
@@ -22,7 +24,7 @@ export function headline(origin: string): string {
   return `ConverseIQ mock server: ${origin}${PUBLIC_PREFIX}`;
 }
 
-export function banner({ origin, options, stateLoaded }: BannerFacts): string {
+export function banner({ origin, options, stateLoaded, adminOpen = false }: BannerFacts): string {
   const keys = options.apiKeys;
   const { seed, contacts, chats, team, channels, bots } = options.seed;
   const admin = options.adminToken !== undefined ? ` -H "x-admin-token: <admin token>"` : "";
@@ -37,7 +39,7 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
     "",
     `  ${(keys.length > 1 ? "API keys" : "API key").padEnd(12)}${keys.join(", ")}   (send it in the x-api-key header)`,
     `  Fixtures    curl${admin} ${origin}/__admin/fixtures`,
-    `  Reset       curl${admin} -X POST ${origin}/__admin/reset`,
+    `  Reset       curl${admin} -X POST -H "content-type: application/json" ${origin}/__admin/reset`,
     `  Reference   ${origin}${DOCS_PREFIX}   (the API reference, in a browser)`,
     `  Data        ${data}`,
   ];
@@ -63,6 +65,13 @@ export function banner({ origin, options, stateLoaded }: BannerFacts): string {
     options.cors === false ? "CORS off" : Array.isArray(options.cors) && `CORS for ${options.cors.join(", ")}`,
   ].filter((s): s is string => typeof s === "string");
   if (switches.length > 0) lines.push(`  Behaviour   ${switches.join("; ")}`);
+  if (adminOpen && options.adminToken === undefined) {
+    lines.push(
+      "",
+      "  WARNING: --admin-open: /__admin has no token and this mock listens beyond loopback. Anyone who reaches",
+      "  the port can read the API keys and reset or replace the state. Give --admin-token TOKEN to close it.",
+    );
+  }
   lines.push("", "Stop with Ctrl+C. Flags: --help.");
   return `${lines.join("\n")}\n`;
 }

@@ -57,6 +57,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
     port: DEFAULT_PORT,
     host: DEFAULT_HOST,
     quiet: false,
+    adminOpen: false,
     coverage: false,
     coverageRequire: [],
     options: { seed: { ...DEFAULT_SEED } },
@@ -107,7 +108,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
       throw new UsageError(`${sourceOf.get(name) ?? `--${name}`}: ${(error as Error).message}`);
     }
   }
+  // Beyond loopback, with no token, anyone who reaches the port owns the state: only on purpose.
+  if (!isLoopback(config.host) && config.options.adminToken === undefined && !config.adminOpen) {
+    throw new UsageError(
+      `${sourceOf.get("host") ?? "--host"} ${config.host}: listening beyond loopback with no --admin-token lets anyone who reaches this port read the API keys and reset or replace the state; give --admin-token TOKEN, or --admin-open to do so on purpose`,
+    );
+  }
   return { help: false, config };
+}
+
+/** Whether `host` (as `--host` takes it) is a loopback name or address: `localhost`, `127.x.y.z`, `::1`. */
+export function isLoopback(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return name === "localhost" || name === "::1" || /^127(?:\.\d{1,3}){3}$/.test(name);
 }
 
 const USAGE_WIDTH = 100;

@@ -73,11 +73,7 @@ export function parseCors(text: string): boolean | string[] {
   if (trimmed === "false" || trimmed === "off" || trimmed === "none") return false;
   const origins = parseList(text);
   if (origins.length === 0) throw new UsageError(`expected *, off, or origins separated by commas, got "${text}"`);
-  for (const origin of origins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new UsageError(`"${origin}" is not an origin: write scheme and host, e.g. http://localhost:3000`);
-    }
-  }
+  for (const origin of origins) parseOrigin(origin);
   return origins;
 }
 
@@ -95,4 +91,13 @@ export function parseList(text: string): string[] {
     .split(",")
     .map((part) => part.trim())
     .filter((part) => part !== "");
+}
+
+/** A web origin, scheme and host (and port): `http://localhost:3000`. */
+export function parseOrigin(text: string): string {
+  const origin = text.trim();
+  if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+    throw new UsageError(`"${origin}" is not an origin: write scheme and host, e.g. http://localhost:3000`);
+  }
+  return origin;
 }

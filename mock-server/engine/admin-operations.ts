@@ -6,7 +6,9 @@
  * - routing: the path decoded as a public one is (stages/match.ts), matched by the one matcher; a path
  *   parameter over 2048 characters is refused 400 before the token (a malformed path was already refused by
  *   the match stage, before CORS);
- * - auth: the admin token, when the mock has one (401), on known and unknown admin paths alike;
+ * - auth: over HTTP, an operation's admin write check (403: a write from another web origin, or not sent
+ *   as JSON; stages/http-guard.ts; a 404 or 405 changes nothing, so it is not made there), then the admin
+ *   token when the mock has one (401), on known and unknown admin paths alike;
  * - scope: a route whose spec declares `x-api-key` acts on that key's workspace (404 for a key of none);
  * - the body (stages/body.ts: JSON only, the route's limit, well-formed); an optional body left out is `{}`;
  * - validation of path, body and query by the admin spec (stages/validation.ts), except `PUT
@@ -70,8 +72,11 @@ export interface AdminApi {
   noRoute(request: ParsedRequest, headers: Record<string, string>): EngineResponse;
 }
 
-/** The admin API over `ctx`, each operation made once. */
-export function createAdminApi(ctx: AdminContext): AdminApi {
+/**
+ * The admin API over `ctx`, each operation made once; `writeCheck`, when the mock is served over HTTP,
+ * refuses the writes a web page could have sent (stages/http-guard.ts).
+ */
+export function createAdminApi(ctx: AdminContext, writeCheck?: (request: ParsedRequest) => void): AdminApi {
   const token = ctx.options.adminToken;
   const tokenCheck = token === undefined ? undefined : createAdminTokenCheck(token);
   const checkToken = (request: ParsedRequest) => tokenCheck?.(request.headers[ADMIN_TOKEN_HEADER]);
@@ -109,12 +114,19 @@ export function createAdminApi(ctx: AdminContext): AdminApi {
       kind: "admin",
       id,
       auth: (request) => {
+        // The write check before the token: a page's write is refused as such, token or not.
+        writeCheck?.(request);
         checkToken(request);
         return undefined;
       },
       scope: actsOnWorkspace(op) ? scope : undefined,
       preface: undefined,
-      body: { limit: BODY_LIMITS[id] ?? MAX_BODY_BYTES, ignoreEmpty: false },
+      // A route whose body is optional or absent takes an empty one as none: a write with no body is sent
+      // with `content-type: application/json` all the same (stages/http-guard.ts).
+      body: {
+        limit: BODY_LIMITS[id] ?? MAX_BODY_BYTES,
+        ignoreEmpty: op.requestBody === null || !op.requestBody.required,
+      },
       absentBodyIsEmpty: op.requestBody !== null && !op.requestBody.required,
       validate: CHECKED_IN_HANDLER.has(id) ? undefined : lazily(op),
       read: op.method === "get",

@@ -12,7 +12,7 @@
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import type { AdminContext } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
-import { type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
+import { ADMIN_PREFIX, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { realScheduler } from "../scheduler.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
@@ -27,8 +27,9 @@ import type { Change, Replication } from "./replication-port.ts";
 import { parseRequest } from "./request.ts";
 import { Journal } from "./request-journal.ts";
 import { createBodyLimitStage } from "./stages/body-limit.ts";
-import { createCorsStage } from "./stages/cors.ts";
+import { type CorsStage, createCorsStage } from "./stages/cors.ts";
 import { createExecuteStage } from "./stages/execute.ts";
+import { createAdminWriteCheck, type HttpGuardOptions, isHostAllowed } from "./stages/http-guard.ts";
 import { createJournalStage } from "./stages/journal.ts";
 import { createLatencyStage } from "./stages/latency.ts";
 import { createMatchStage } from "./stages/match.ts";
@@ -39,6 +40,7 @@ import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest }
 import { Workspaces } from "./workspaces.ts";
 
 export type { Change, Replication } from "./replication-port.ts";
+export type { HttpGuardOptions } from "./stages/http-guard.ts";
 export type {
   BodyRefusal,
   EngineRequest,
@@ -69,6 +71,12 @@ export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
    * CORS headers (a page elsewhere may load the spec), and stay out of the journal and the coverage.
    */
   pages?: (request: EngineRequest) => Promise<EngineResponse> | undefined;
+  /**
+   * The checks of a mock served over HTTP (stages/http-guard.ts): the Host check, the admin write check,
+   * and CORS for `/__admin` given to the listed origins only. The HTTP server sets them; left out (the
+   * in-process transports), any Host and Origin is answered and `/__admin` has the public API's CORS.
+   */
+  httpGuard?: HttpGuardOptions;
 }
 
 export interface Engine extends EngineTransportApi {
@@ -98,7 +106,7 @@ export interface Engine extends EngineTransportApi {
 }
 
 export function createEngine(input: EngineOptions = {}): Engine {
-  const { webhooks: webhooksOption, onError, replication, pages, ...rest } = input;
+  const { webhooks: webhooksOption, onError, replication, pages, httpGuard, ...rest } = input;
   const given = webhooksOption instanceof Webhooks ? webhooksOption : undefined;
   const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
   const options = withDefaults({ ...rest, ...delivery });
@@ -122,7 +130,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
   };
 
   const operations = listOperations(publicSpec);
-  const cors = createCorsStage(options.cors ?? true, operations);
+  const cors = corsStage(options.cors ?? true, httpGuard, operations);
   const record = createJournalStage(journal, scheduler);
   const ctx: AdminContext = {
     store: () => store,
@@ -134,7 +142,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     workspaces,
     ...(replication ? { replication } : {}),
   };
-  const admin = createAdminApi(ctx);
+  const admin = createAdminApi(ctx, httpGuard ? createAdminWriteCheck(httpGuard) : undefined);
   const latency = createLatencyStage(options.latency, random, scheduler);
   const publicOperations = createPublicOperations(operations, {
     options,
@@ -155,8 +163,16 @@ export function createEngine(input: EngineOptions = {}): Engine {
     coverage,
     scheduler,
     report,
+    ...(httpGuard ? { allowedHosts: httpGuard.allowedHosts } : {}),
   });
-  const refuse = createRefusals({ route, cors, admin, record, coverage });
+  const refuse = createRefusals({
+    route,
+    cors,
+    admin,
+    record,
+    coverage,
+    ...(httpGuard ? { allowedHosts: httpGuard.allowedHosts } : {}),
+  });
 
   // Every operation by its kind and id, for applying a change a replica sent (which names its operation).
   const byId = new Map<string, EngineOperation>();
@@ -173,8 +189,12 @@ export function createEngine(input: EngineOptions = {}): Engine {
     if (allowed.kind === "headers") response.headers = { ...allowed.headers, ...response.headers };
     return response;
   };
+  // The pages answer only the hosts the pipeline answers; it refuses the others.
+  const hosts = httpGuard?.allowedHosts;
+  const page = (request: EngineRequest) =>
+    hosts === undefined || isHostAllowed(request.headers.host, hosts) ? pages?.(request) : undefined;
   const handle: HandleRequest = pages
-    ? (request) => pages(request)?.then(withCors(request)) ?? handleApi(request)
+    ? (request) => page(request)?.then(withCors(request)) ?? handleApi(request)
     : handleApi;
 
   return {
@@ -191,4 +211,23 @@ export function createEngine(input: EngineOptions = {}): Engine {
     reseed,
     apply,
   };
+}
+
+/**
+ * CORS by path: the public API's (`--cors`) everywhere, but under `/__admin` of a mock served over HTTP
+ * only the origins of `--admin-cors` (none by default): a page elsewhere must not read the state or the
+ * fixtures, which list the API keys.
+ */
+function corsStage(
+  origins: boolean | string[],
+  guard: HttpGuardOptions | undefined,
+  operations: ReturnType<typeof listOperations>,
+): CorsStage {
+  const publicCors = createCorsStage(origins, operations);
+  if (guard === undefined) return publicCors;
+  // No origin named: no CORS at all (a preflight is then an OPTIONS like any other, which no admin route takes).
+  const adminCors = createCorsStage(guard.adminOrigins.length > 0 ? [...guard.adminOrigins] : false, operations);
+  const adminSlash = `${ADMIN_PREFIX}/`;
+  return (request) =>
+    request.path === ADMIN_PREFIX || request.path.startsWith(adminSlash) ? adminCors(request) : publicCors(request);
 }

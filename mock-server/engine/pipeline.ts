@@ -1,5 +1,6 @@
 /**
- * The one pipeline every request goes through, public and admin operations alike (operation.ts): route,
+ * The one pipeline every request goes through, public and admin operations alike (operation.ts): over
+ * HTTP the Host check (stages/http-guard.ts), then route,
  * CORS, then for an operation its auth (API key or admin token) and workspace, its preface (rate limit,
  * faults, `Prefer`: public operations only), the body, validation by its spec, `Prefer`'s answer or the
  * handler (stages/execute.ts: here, or through the replicas), errors as the spec's answers, latency (public
@@ -18,6 +19,7 @@ import { readBody } from "./stages/body.ts";
 import type { CorsStage } from "./stages/cors.ts";
 import { errorToResponse } from "./stages/error-to-response.ts";
 import type { ExecuteStage } from "./stages/execute.ts";
+import { checkHost } from "./stages/http-guard.ts";
 import type { JournalStage } from "./stages/journal.ts";
 import type { NotFoundStage } from "./stages/not-found.ts";
 import { cannedResponse } from "./stages/prefer.ts";
@@ -35,10 +37,12 @@ export interface PipelineStages {
   scheduler: Scheduler;
   /** Told of each unexpected error (a bug in the mock), which is answered 500. */
   report: (error: unknown) => void;
+  /** Over HTTP, the hosts answered (stages/http-guard.ts); left out, any Host is. */
+  allowedHosts?: "all" | ReadonlySet<string>;
 }
 
 export function createPipeline(stages: PipelineStages): HandleRequest {
-  const { route, cors, notFound, admin, execute, record, coverage, scheduler, report } = stages;
+  const { route, cors, notFound, admin, execute, record, coverage, scheduler, report, allowedHosts } = stages;
 
   /** An operation, from its auth to its latency. Never throws: an error is its answer. */
   async function operate(
@@ -96,6 +100,9 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
     let request: ParsedRequest | undefined;
     try {
       request = parseRequest(raw);
+      // Before anything else: a Host the mock does not answer gets no route, no CORS and no journal entry.
+      const strange = allowedHosts === undefined ? undefined : checkHost(request, allowedHosts);
+      if (strange) return errorResponse(strange, {});
       const found = route(request);
       if (found.kind === "refused") return found.response;
       const allowed = cors(request);

@@ -16,6 +16,7 @@ import { errorResponse } from "./error-response.ts";
 import { type ParsedRequest, parseRequest } from "./request.ts";
 import { mediaType } from "./stages/body.ts";
 import type { CorsStage } from "./stages/cors.ts";
+import { checkHost } from "./stages/http-guard.ts";
 import type { JournalStage } from "./stages/journal.ts";
 import type { Route, RouteStage } from "./stages/route.ts";
 import type { BodyRefusal, EngineRequest, EngineResponse } from "./types.ts";
@@ -29,12 +30,14 @@ export interface RefusalStages {
   admin: AdminApi;
   record: JournalStage;
   coverage: CoverageCounter;
+  /** Over HTTP, the hosts answered (stages/http-guard.ts): another Host is refused 403 first. */
+  allowedHosts?: "all" | ReadonlySet<string>;
 }
 
 /** Methods whose body the engine reads (and so checks for JSON). */
 const READS_BODY = (method: string) => method !== "GET" && method !== "HEAD" && method !== "TRACE";
 
-export function createRefusals({ route, cors, admin, record, coverage }: RefusalStages): RefuseBody {
+export function createRefusals({ route, cors, admin, record, coverage, allowedHosts }: RefusalStages): RefuseBody {
   /** The check of the request's head that the pipeline makes before it reads a body, if any. */
   function checkHead(request: ParsedRequest, found: Route): void {
     if (found.kind === "operation") found.operation.auth(request);
@@ -51,6 +54,8 @@ export function createRefusals({ route, cors, admin, record, coverage }: Refusal
 
   return (raw, refusal, startedAt) => {
     const request = parseRequest(raw);
+    const strange = allowedHosts === undefined ? undefined : checkHost(request, allowedHosts);
+    if (strange) return errorResponse(strange, {});
     const found = route(request);
     const allowed = found.kind === "refused" ? undefined : cors(request);
     const headers = allowed?.kind === "headers" ? allowed.headers : {};

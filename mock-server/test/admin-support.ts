@@ -47,7 +47,8 @@ export async function admin<T = unknown>(
   const answer = await check<T>(app, exporting ? validateAdminOpenly : validateAdmin, op, {
     method,
     url: path,
-    headers: options.headers ?? {},
+    // A write is sent as JSON even with no body, as a client that is no web page sends it (http-guard.ts).
+    headers: { ...(method === "GET" ? {} : { "content-type": "application/json" }), ...options.headers },
     ...(options.body === undefined ? {} : { payload: options.body as Record<string, unknown> }),
   });
   if (exporting && answer.status === 200) {

@@ -187,7 +187,7 @@ describe("GET and PUT /__admin/state", () => {
     },
   );
 
-  it("refuses a body that is not JSON, or no body, with a 4xx Error body", async () => {
+  it("refuses a body that is not JSON, or no body, with a 4xx Error body (403 with no content type over HTTP)", async () => {
     const app = await build();
     const notJson = await app.inject({
       method: "PUT",
@@ -197,9 +197,17 @@ describe("GET and PUT /__admin/state", () => {
     });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json()).toMatchObject({ code: "invalid_json" });
+    const empty = await app.inject({
+      method: "PUT",
+      url: "/__admin/state",
+      headers: { "content-type": "application/json" },
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ code: "invalid_json" });
+    // Not declared JSON: a write a web page could have sent (engine/stages/http-guard.ts).
     const none = await app.inject({ method: "PUT", url: "/__admin/state" });
-    expect(none.statusCode).toBe(400);
-    expect(none.json()).toMatchObject({ code: "invalid_request" });
+    expect(none.statusCode).toBe(403);
+    expect(none.json()).toMatchObject({ code: "forbidden" });
     await app.close();
   });
 

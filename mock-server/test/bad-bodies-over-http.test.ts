@@ -108,13 +108,13 @@ const JSON_WITH_KEY = { "x-api-key": API_KEY, "content-type": "application/json"
 
 /** The head of a POST /contact with these headers (the key and JSON content type unless `base` says otherwise). */
 const head = (headers: Record<string, string>, base: Record<string, string> = JSON_WITH_KEY) =>
-  `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: mock\r\n` +
+  `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: localhost\r\n` +
   Object.entries({ ...base, ...headers })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("") +
   "\r\n";
 
-const GET_WORKSPACE_THEN_CLOSE = `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: mock\r\nx-api-key: ${API_KEY}\r\nConnection: close\r\n\r\n`;
+const GET_WORKSPACE_THEN_CLOSE = `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: localhost\r\nx-api-key: ${API_KEY}\r\nConnection: close\r\n\r\n`;
 
 /** Writes `size` bytes, `step` at a time. */
 async function writeBytes(socket: net.Socket, size: number, step = MiB, frame = (chunk: Buffer) => chunk) {

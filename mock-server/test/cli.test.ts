@@ -184,7 +184,7 @@ describe("the banner", () => {
     expect(text).toContain(`http://127.0.0.1:4010${PUBLIC_PREFIX}`);
     expect(text).toContain("mock-api-key");
     expect(text).toContain("http://127.0.0.1:4010/__admin/fixtures");
-    expect(text).toContain("-X POST http://127.0.0.1:4010/__admin/reset");
+    expect(text).toContain('-X POST -H "content-type: application/json" http://127.0.0.1:4010/__admin/reset');
     expect(text).toContain("http://127.0.0.1:4010/docs");
     expect(text).not.toContain("do-not-print");
     // Its first line is the one scripts read the origin from, with --quiet too.

@@ -173,7 +173,14 @@ export async function adminCall<T = unknown>(
   const path = url.split("?")[0] ?? "";
   const found = adminOperations.find((o) => o.op.method === method.toLowerCase() && o.pattern.test(path));
   if (!found) throw new Error(`the admin spec has no ${method} ${path}`);
-  const response = await app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }) });
+  // A write is sent as JSON even with no body, as a client that is no web page sends it (http-guard.ts).
+  const headers: Record<string, string> = method === "GET" ? {} : { "content-type": "application/json" };
+  const response = await app.inject({
+    method,
+    url,
+    headers,
+    ...(body === undefined ? {} : { payload: body as object }),
+  });
   const verdict = validateAdmin(found.op, {
     status: response.statusCode,
     contentType: response.headers["content-type"] as string | undefined,

@@ -1,7 +1,10 @@
-/** The flags of the data: the seed and sizes, the admin token and the state file, the webhook endpoints. */
+/**
+ * The flags of the data: the seed and sizes, the admin API's guards (token, origins, `--admin-open`) and the
+ * state file, the webhook endpoints.
+ */
 import { DEFAULT_SEED, type SeedSizes } from "../../store/seed.ts";
 import { parseEndpoint } from "../../webhooks/filters.ts";
-import { parseInteger, UsageError } from "../values.ts";
+import { parseInteger, parseOrigin, UsageError } from "../values.ts";
 import type { Flag, ValueFlag } from "./types.ts";
 
 const sizeFlag = (key: Exclude<keyof SeedSizes, "seed">, what: string): ValueFlag => ({
@@ -46,6 +49,27 @@ export const DATA_FLAGS: Flag[] = [
     apply: (config, text) => {
       if (text === "") throw new UsageError("the admin token must not be empty");
       config.options.adminToken = text;
+    },
+  },
+  {
+    kind: "list",
+    name: "admin-cors",
+    env: "MOCK_ADMIN_CORS",
+    group: "Admin and state",
+    value: "ORIGIN",
+    help: "A web origin that may call /__admin from a browser (its CORS headers and its writes); repeat the flag or separate by commas for more. Default: none but the mock's own.",
+    apply: (config, items) => {
+      config.options.adminCors = items.flatMap((item) => item.split(",")).map((item) => parseOrigin(item));
+    },
+  },
+  {
+    kind: "switch",
+    name: "admin-open",
+    env: "MOCK_ADMIN_OPEN",
+    group: "Admin and state",
+    help: "Listen beyond loopback (--host) with no --admin-token on purpose: anyone who reaches the port can then reset or replace the state.",
+    apply: (config, on) => {
+      config.adminOpen = on;
     },
   },
   {

@@ -34,6 +34,19 @@ export const SERVER_FLAGS: Flag[] = [
   },
   {
     kind: "list",
+    name: "allowed-hosts",
+    env: "MOCK_ALLOWED_HOSTS",
+    group: "Server",
+    value: "HOST",
+    help: "A host name answered in the Host header beside localhost, IP addresses and --host (.example.com: it and its subdomains; all: any); any other Host gets 403, against DNS rebinding. Repeat or separate by commas.",
+    apply: (config, items) => {
+      const hosts = items.flatMap((item) => item.split(",")).map((item) => item.trim().toLowerCase());
+      if (hosts.some((host) => host === "")) throw new UsageError("a host must not be empty");
+      config.options.allowedHosts = hosts.includes("all") ? "all" : hosts;
+    },
+  },
+  {
+    kind: "list",
     name: "api-key",
     env: "MOCK_API_KEY",
     group: "Server",

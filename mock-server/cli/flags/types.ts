@@ -12,6 +12,8 @@ export interface CliConfig {
   port: number;
   host: string;
   quiet: boolean;
+  /** Listen beyond loopback with no admin token, on purpose (`--admin-open`): the banner then warns. */
+  adminOpen: boolean;
   /** Print the coverage table when stopped (`--coverage`, or implied by `--coverage-require`). */
   coverage: boolean;
   /** Statuses that must have been answered by the time it stops, else it exits 1 (`--coverage-require`). */

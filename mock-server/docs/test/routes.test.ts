@@ -7,7 +7,8 @@ import { type PageConfig, renderPage } from "../page.ts";
 
 let app: MockServer;
 beforeAll(async () => {
-  app = await buildMockServer({ apiKeys: ["first-key", "second-key"] });
+  // mock.test: a name the mock answers only when told (its Host check, engine/stages/http-guard.ts).
+  app = await buildMockServer({ apiKeys: ["first-key", "second-key"], allowedHosts: ["mock.test"] });
 });
 afterAll(async () => {
   await app.close();

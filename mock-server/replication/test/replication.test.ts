@@ -80,8 +80,9 @@ async function send(
 
 const api = (origin: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
   send(origin, method, `${API_BASE_PATH}${path}`, body, headers);
+// An admin write is sent as JSON even with no body, as a client that is no web page sends it.
 const admin = (origin: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  send(origin, method, `/__admin${path}`, body, headers);
+  send(origin, method, `/__admin${path}`, body, { "content-type": "application/json", ...headers });
 
 /** The whole exported state, as text, through a replica (a strong read: it catches up first). */
 async function state(origin: string, headers: Record<string, string> = {}): Promise<string> {

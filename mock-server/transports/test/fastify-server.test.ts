@@ -168,7 +168,10 @@ describe("the transport", () => {
 describe("bodies, on the mock", () => {
   it("refuses a body over the limit sent with a workspace's key 413, as with the mock's own key", async () => {
     const { origin } = await mockListening();
-    const made = await fetch(`${origin}/__admin/workspaces`, { method: "POST" });
+    const made = await fetch(`${origin}/__admin/workspaces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     const { apiKey } = (await made.json()) as { apiKey: string };
     const tooLarge = await fetch(`${origin}${PUBLIC_PREFIX}/contact`, {
       method: "POST",
@@ -202,8 +205,8 @@ describe("bodies, on the mock", () => {
   it("answers a body over the limit without a key 401 once it is read, and the connection serves the next request", async () => {
     const { port } = await mockListening();
     const size = BODY_LIMIT + 1024;
-    const head = `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: mock\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`;
-    const next = `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: mock\r\nx-api-key: ${API_KEY}\r\nConnection: close\r\n\r\n`;
+    const head = `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: localhost\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`;
+    const next = `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: localhost\r\nx-api-key: ${API_KEY}\r\nConnection: close\r\n\r\n`;
     const received = await exchange(
       port,
       Buffer.concat([Buffer.from(head), Buffer.alloc(size, "x"), Buffer.from(next)]),
@@ -215,7 +218,7 @@ describe("bodies, on the mock", () => {
     const { app, port } = await mockListening({ cors: ["http://app.test"] });
     const received = await exchange(
       port,
-      `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: mock\r\nOrigin: http://app.test\r\nx-api-key: ${API_KEY}\r\n` +
+      `POST ${PUBLIC_PREFIX}/contact HTTP/1.1\r\nHost: localhost\r\nOrigin: http://app.test\r\nx-api-key: ${API_KEY}\r\n` +
         'content-type: application/json\r\ncontent-length: 100\r\n\r\n{"name": "',
     );
     expect(statuses(received)).toEqual([408]);
@@ -229,7 +232,7 @@ describe("bodies, on the mock", () => {
     const { port } = await mockListening();
     const received = await exchange(
       port,
-      `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: mock\r\nx-api-key: ${API_KEY}\r\ncontent-length: 100\r\n\r\n{"a":`,
+      `GET ${PUBLIC_PREFIX}/workspace HTTP/1.1\r\nHost: localhost\r\nx-api-key: ${API_KEY}\r\ncontent-length: 100\r\n\r\n{"a":`,
     );
     expect(statuses(received)).toEqual([200]);
   });

@@ -8,7 +8,8 @@
  * The requests: one answered 2xx for every operation of the spec (so a new operation fails here until it
  * has one), bad input of every kind (bad JSON, a body that is not JSON, over 1 MiB, poisoned keys, odd
  * ids and queries, unknown routes, wrong methods, no key, a 400 naming fields, a 409, sender rules),
- * Prefer, CORS, and the admin API (fixtures, journal, state, reset, its own 404 and 405).
+ * Prefer, CORS, and the admin API (fixtures, journal, state, reset, its own 404 and 405; its CORS headers
+ * are the HTTP server's own, and left out).
  */
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -194,7 +195,8 @@ const adminAfter = (): Step[] => [
   row(400, "an import that is not a state", "PUT", "/__admin/state", jsonType, '{"contacts":[]}'),
   row(200, "the state", "GET", "/__admin/state"),
   row(200, "the journal", "GET", "/__admin/requests"),
-  row(200, "a reset", "POST", "/__admin/reset"),
+  // JSON with no body: the HTTP server refuses an admin write a web page could have sent (http-guard.ts).
+  row(200, "a reset", "POST", "/__admin/reset", jsonType),
 ];
 
 /** What one answer was, as bytes and comparable headers. */
@@ -204,11 +206,18 @@ interface Seen {
   body: Uint8Array;
 }
 
+/**
+ * CORS under `/__admin` is the HTTP server's own (engine/stages/http-guard.ts: `--admin-cors` origins only),
+ * which the in-process transports leave as the public API's: those headers of admin answers are not
+ * compared (the security tests check them).
+ */
+const isCorsHeader = (name: string) => name === "vary" || name.startsWith("access-control-");
+
 /** Headers iterates names sorted and in lower case, so two maps made by it compare as text. */
-async function seen(response: Response): Promise<Seen> {
+async function seen(response: Response, admin: boolean): Promise<Seen> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    if (!SOCKET_HEADERS.has(name)) headers[name] = value;
+    if (!SOCKET_HEADERS.has(name) && !(admin && isCorsHeader(name))) headers[name] = value;
   });
   return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
 }
@@ -260,8 +269,9 @@ describe("the HTTP server and the fetch adapter, on the same seed", () => {
         headers: step.headers ?? {},
         ...(step.body === undefined ? {} : { body: step.body }),
       };
-      const overHttp = await seen(await fetch(`${origin}${step.path}`, init));
-      const inProcess = await seen(await mock.fetch(`${origin}${step.path}`, init));
+      const admin = step.path.startsWith("/__admin");
+      const overHttp = await seen(await fetch(`${origin}${step.path}`, init), admin);
+      const inProcess = await seen(await mock.fetch(`${origin}${step.path}`, init), admin);
       const name = `#${index} ${step.method} ${step.path.slice(0, 80)} (${step.what})`;
       if (overHttp.status !== step.status || inProcess.status !== step.status) {
         differences.push(

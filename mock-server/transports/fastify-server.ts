@@ -25,6 +25,8 @@ export interface FastifyServerSettings {
   api: EngineTransportApi;
   /** How long (ms) a body may stop arriving before its 408 (`--body-timeout`). */
   bodyTimeoutMs: number;
+  /** How long (ms) a whole body may take before its 408 (`--body-total-timeout`); a minute when absent. */
+  bodyTotalTimeoutMs?: number;
   /** Fastify's `logger` option (request-log.ts `loggerOption`); off when absent. */
   logger?: FastifyServerOptions["logger"];
 }
@@ -55,6 +57,10 @@ export function serverOptions(settings: FastifyServerSettings): FastifyServerOpt
 
 export function createFastifyServer(settings: FastifyServerSettings): FastifyInstance {
   const app = Fastify(serverOptions(settings));
-  app.register(enginePlugin, { api: settings.api, bodyTimeoutMs: settings.bodyTimeoutMs });
+  app.register(enginePlugin, {
+    api: settings.api,
+    bodyTimeoutMs: settings.bodyTimeoutMs,
+    ...(settings.bodyTotalTimeoutMs !== undefined ? { bodyTotalTimeoutMs: settings.bodyTotalTimeoutMs } : {}),
+  });
   return app;
 }

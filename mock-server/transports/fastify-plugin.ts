@@ -76,7 +76,7 @@ function headersOf(headers: IncomingMessage["headers"]): EngineRequest["headers"
 const BODILESS = new Set([204, 304]);
 
 /** Writes `answer` whole: its status and headers, `content-length` (the transport's to set), its body. */
-function writeAnswer(response: ServerResponse, answer: EngineResponse, close: boolean): void {
+export function writeAnswer(response: ServerResponse, answer: EngineResponse, close: boolean): void {
   const { status, body, headers } = answer;
   // Set on the answer's own headers, not a copy: every answer is made for its request.
   if (body !== undefined) {

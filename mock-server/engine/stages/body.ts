@@ -91,8 +91,14 @@ export function parseJson(text: string): unknown {
     throw notJson();
   }
   if (value === null || typeof value !== "object") return value;
-  // The scan only when the text could hold such a key: most bodies never pay for it.
-  if ((SUSPECT_PROTO.test(json) || SUSPECT_CONSTRUCTOR.test(json)) && poisoned(value)) throw notJson();
+  // The scan only when the text could hold such a key: most bodies never pay for it. Without a `\u` escape
+  // the key can only be written plainly, and a substring search is far quicker than the patterns over a
+  // large body (380 ms of a 45 MB state import).
+  const escaped = json.includes("\\u");
+  const suspect = escaped
+    ? SUSPECT_PROTO.test(json) || SUSPECT_CONSTRUCTOR.test(json)
+    : json.includes('"__proto__"') || json.includes('"constructor"');
+  if (suspect && poisoned(value)) throw notJson();
   return value;
 }
 

@@ -86,6 +86,7 @@ export async function buildMockServer(partial: Partial<MockOptions> = {}): Promi
   const app = createFastifyServer({
     api: core.api,
     bodyTimeoutMs: options.bodyTimeoutMs,
+    bodyTotalTimeoutMs: options.bodyTotalTimeoutMs,
     logger: loggerOption(options.logger, options.logFormat ?? "pretty"),
   });
   app.addHook("onClose", () => core.shutdown());

@@ -35,7 +35,11 @@ export async function converseiqMock(instance: FastifyInstance, options: Convers
   const { prefix: _prefix, logLevel: _logLevel, logSerializers: _serializers, seed, ...mockOptions } = options;
   const core = await createMockCore({ ...mockOptions, seed: { ...DEFAULT_SEED, ...seed } });
   instance.addHook("onClose", () => core.shutdown());
-  await instance.register(enginePlugin, { api: core.api, bodyTimeoutMs: core.options.bodyTimeoutMs });
+  await instance.register(enginePlugin, {
+    api: core.api,
+    bodyTimeoutMs: core.options.bodyTimeoutMs,
+    bodyTotalTimeoutMs: core.options.bodyTotalTimeoutMs,
+  });
 }
 
 export default converseiqMock;

@@ -104,7 +104,13 @@ export async function createMockCore(
   const handle: HandleRequest = stateFile
     ? (request) => engine.handle(request).then(noteChange(request))
     : engine.handle;
-  const api: EngineTransportApi = { handle, bodyLimit: engine.bodyLimit, refuse: engine.refuse, now: engine.now };
+  const api: EngineTransportApi = {
+    handle,
+    bodyLimit: engine.bodyLimit,
+    refuse: engine.refuse,
+    refuseHead: engine.refuseHead,
+    now: engine.now,
+  };
 
   return {
     api,

@@ -49,6 +49,11 @@ export interface MockOptions extends BehaviourOptions {
    */
   bodyTimeoutMs: number;
   /**
+   * How long (ms) a whole request body may take to arrive, however steadily it comes, before it is answered
+   * 408 and its connection closed (`--body-total-timeout`; see transports/bodies.ts).
+   */
+  bodyTotalTimeoutMs: number;
+  /**
    * Share the state with other replicas through Redis (`--redis`; mock-server/replication/). Left out, the
    * state is this process's alone.
    */
@@ -70,6 +75,8 @@ export const BODY_LIMIT: number = MAX_BODY_BYTES;
  * read these options too.
  */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+/** How long a whole body may take to arrive, by default (`--body-total-timeout`): a minute. */
+export const DEFAULT_BODY_TOTAL_TIMEOUT_MS = 60_000;
 
 export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
   return {
@@ -78,6 +85,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
+    bodyTotalTimeoutMs: checkBodyTimeout(options.bodyTotalTimeoutMs ?? DEFAULT_BODY_TOTAL_TIMEOUT_MS),
     ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),

@@ -40,7 +40,8 @@ export async function readStateFile(path: string): Promise<StateSnapshot | undef
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A UTF-8 byte order mark is dropped, as it is from a request body (engine/stages/body.ts).
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new StateFileError(`The state file ${path} is not valid JSON: ${(error as Error).message}`);
   }

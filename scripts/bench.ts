@@ -6,6 +6,8 @@
  * `--workspaces N`: the memory of N workspaces (`POST /__admin/workspaces`) in one process (workspaces.ts).
  * `--replicas`: the mock in memory beside one and two replicas sharing their state through a Redis of the
  * benchmark's own (replicas.ts); skipped, loudly, where redis-server is missing.
+ * `--admin-import`: `PUT /__admin/state` of 100,000 valid contacts and of 12,000 empty ones, with a GET sent
+ * during each (admin-import.ts).
  * `--smoke`: the side-by-side run in a few seconds, no thresholds and no baseline (what `npm test` runs).
  * The side-by-side load comes from wrk when it is on the PATH, else autocannon (`--generator` picks one),
  * and where `taskset` is, the generator runs on core 0 and the servers on core 1 (`--no-pinning`: not).
@@ -23,7 +25,7 @@ import { ROOT } from "./bench/servers.ts";
 import { FULL, markdownSideBySide, printSideBySide, SMOKE, sideBySide } from "./bench/side-by-side.ts";
 import { buildMock } from "./build.ts";
 
-const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces N | --replicas | --smoke] [--out FILE] [--markdown]
+const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces N | --replicas | --admin-import | --smoke] [--out FILE] [--markdown]
                                 [--generator wrk|autocannon] [--no-pinning] [--baseline REF | --no-baseline]
   (no flag)        the mock, the baseline, Prism and a node:http ceiling side by side, and GET list
                    through the fetch adapter in process (about 6 minutes)
@@ -33,6 +35,8 @@ const USAGE = `Usage: npm run bench -- [--scale | --soak SECONDS | --workspaces 
                    seeds of their own), per workspace and for 1,000
   --replicas       the mock in memory, one replica and two replicas on a Redis of its own (redis-server),
                    side by side: GET list and POST req/s, POST p50 and p99, RSS per replica
+  --admin-import   PUT /__admin/state: 100,000 valid contacts (time, peak RSS) and 12,000 empty ones (time to
+                   the 400), a GET sent during each
   --smoke          the side-by-side run in a few seconds, no thresholds, no baseline (npm test runs it);
                    with --replicas, that run in a few seconds
   --out FILE       where the JSON report goes (default reports/bench[-scale|-soak].json, reports/replicas.json)
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
       soak: { type: "string" },
       workspaces: { type: "string" },
       replicas: { type: "boolean" },
+      "admin-import": { type: "boolean" },
       smoke: { type: "boolean" },
       out: { type: "string" },
       markdown: { type: "boolean" },
@@ -73,9 +78,10 @@ async function main(): Promise<void> {
     values.soak !== undefined,
     values.workspaces !== undefined,
     values.replicas,
+    values["admin-import"],
     values.smoke && !values.replicas,
   ].filter(Boolean).length;
-  if (modes > 1) throw new Error("pick one of --scale, --soak, --workspaces, --replicas and --smoke");
+  if (modes > 1) throw new Error("pick one of --scale, --soak, --workspaces, --replicas, --admin-import and --smoke");
   const generator = values.generator;
   if (generator !== undefined && generator !== "wrk" && generator !== "autocannon")
     throw new Error(`--generator takes wrk or autocannon, not ${generator}`);
@@ -104,7 +110,12 @@ async function main(): Promise<void> {
   const built = await buildMock();
   console.log(`built the mock's bundle (${built.inputs.length} source files)`);
   try {
-    if (values.scale) {
+    if (values["admin-import"]) {
+      const { adminImport, printAdminImport } = await import("./bench/admin-import.ts");
+      const report = await adminImport();
+      printAdminImport(report);
+      save(values.out ?? `${ROOT}reports/bench-admin-import.json`, report);
+    } else if (values.scale) {
       const { scale, printScale } = await import("./bench/scale.ts");
       const report = await scale();
       printScale(report);

@@ -34,6 +34,11 @@ export const PROXY_FLAGS: ProxyFlag[] = [
   },
   { name: "allow-writes", help: "Forward POST, PUT and DELETE (else answered 403 forbidden)." },
   { name: "timeout", value: "MS", help: "How long to wait for the upstream (default 30000), then 504." },
+  {
+    name: "max-upstream-body",
+    value: "BYTES",
+    help: "The most of an upstream answer's body read (default 67108864, 64 MiB), then 502.",
+  },
   { name: "report", value: "FILE", help: "On stop, write the report to FILE.md and FILE.json." },
   {
     name: "record",
@@ -90,6 +95,9 @@ export function parseProxyCli(argv: string[], env: NodeJS.ProcessEnv): ProxyCliR
     allowWrites: values["allow-writes"] === true,
     ...(apiKey ? { apiKey } : {}),
     ...(values.timeout === undefined ? {} : { timeoutMs: parseInteger(values.timeout as string, 1, 3_600_000) }),
+    ...(values["max-upstream-body"] === undefined
+      ? {}
+      : { maxUpstreamBody: parseInteger(values["max-upstream-body"] as string, 1, Number.MAX_SAFE_INTEGER) }),
     ...(values.report === undefined ? {} : { reportFile: values.report as string }),
   };
   const recordKey = (values["record-key"] as string | undefined) ?? env.CONVERSEIQ_RECORD_KEY?.trim();

@@ -5,7 +5,7 @@
  * files of stages/ (README.md has the table); the store holds the data and the rules.
  *
  * The HTTP server, the in-process fetch and the MSW handlers are adapters around `engine.handle`; a
- * transport that reads bodies off a socket also asks `bodyLimit`, `refuse` and `now`. What the engine does
+ * transport that reads bodies off a socket also asks `bodyLimit`, `refuse`, `refuseHead` and `now`. What the engine does
  * not do is theirs: reading a body off a socket, content-length, the request log, the state file, and
  * sending webhooks (they subscribe to `engine.store.onChange`).
  */
@@ -165,7 +165,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     report,
     ...(httpGuard ? { allowedHosts: httpGuard.allowedHosts } : {}),
   });
-  const refuse = createRefusals({
+  const { refuse, refuseHead } = createRefusals({
     route,
     cors,
     admin,
@@ -201,6 +201,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     handle,
     bodyLimit: createBodyLimitStage(),
     refuse,
+    refuseHead,
     now: () => scheduler.now(),
     store,
     journal,

@@ -2,7 +2,9 @@
  * Integer parameters are written in decimal digits. Ajv's type coercion reads a query string with
  * JavaScript's `Number()`, so it would take `0x10` as 16, `1e1` as 10, `" 5"` as 5, and `Infinity` as a
  * number that then slips past `minimum` and `maximum` (and answers `"limit": null`). This check runs first
- * and refuses those, with the error Ajv gives for a value that is not an integer.
+ * and refuses those, with the error Ajv gives for a value that is not an integer; and digits past
+ * `Number.MAX_SAFE_INTEGER`, which `Number()` would round (`page=100000000000000000000000000` was echoed as
+ * `"page": 1e+26`), with the error of a `maximum`.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { oas31 } from "openapi3-ts";
@@ -38,15 +40,34 @@ export function withDecimalIntegers(
   if (integers.length === 0) return plain;
   return (data: unknown) => {
     const values = (data ?? {}) as Record<string, unknown>;
-    const refused: ErrorObject[] = integers
-      .filter((name) => typeof values[name] === "string" && !DECIMAL_INTEGER.test(values[name] as string))
-      .map((name) => ({
-        instancePath: `/${name}`,
-        schemaPath: `#/properties/${name}/type`,
-        keyword: "type",
-        params: { type: "integer" },
-        message: "must be integer",
-      }));
+    const refused: ErrorObject[] = integers.flatMap((name): ErrorObject[] => {
+      const value = values[name];
+      if (typeof value !== "string") return [];
+      if (!DECIMAL_INTEGER.test(value)) {
+        return [
+          {
+            instancePath: `/${name}`,
+            schemaPath: `#/properties/${name}/type`,
+            keyword: "type",
+            params: { type: "integer" },
+            message: "must be integer",
+          },
+        ];
+      }
+      if (Number.isSafeInteger(Number(value))) return [];
+      const [limit, comparison] = value.startsWith("-")
+        ? [Number.MIN_SAFE_INTEGER, ">="]
+        : [Number.MAX_SAFE_INTEGER, "<="];
+      return [
+        {
+          instancePath: `/${name}`,
+          schemaPath: `#/properties/${name}/maximum`,
+          keyword: comparison === "<=" ? "maximum" : "minimum",
+          params: { comparison, limit },
+          message: `must be ${comparison} ${limit}`,
+        },
+      ];
+    });
     if (refused.length === 0) return plain(data);
     // Still judge the other parameters, so that the answer names every failing one at once.
     const refusedPaths = new Set(refused.map((e) => e.instancePath));

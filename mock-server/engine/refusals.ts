@@ -24,6 +24,9 @@ import type { BodyRefusal, EngineRequest, EngineResponse } from "./types.ts";
 /** Answers `request` (its head) refused for `refusal`; it came in at `startedAt`, on the engine's scheduler. */
 export type RefuseBody = (request: EngineRequest, refusal: BodyRefusal, startedAt: number) => EngineResponse;
 
+/** Answers `request` when its head alone is refused (401, 415), as RefuseBody frames it; else undefined. */
+export type RefuseHead = (request: EngineRequest, startedAt: number) => EngineResponse | undefined;
+
 export interface RefusalStages {
   route: RouteStage;
   cors: CorsStage;
@@ -37,7 +40,10 @@ export interface RefusalStages {
 /** Methods whose body the engine reads (and so checks for JSON). */
 const READS_BODY = (method: string) => method !== "GET" && method !== "HEAD" && method !== "TRACE";
 
-export function createRefusals({ route, cors, admin, record, coverage, allowedHosts }: RefusalStages): RefuseBody {
+export function createRefusals({ route, cors, admin, record, coverage, allowedHosts }: RefusalStages): {
+  refuse: RefuseBody;
+  refuseHead: RefuseHead;
+} {
   /** The check of the request's head that the pipeline makes before it reads a body, if any. */
   function checkHead(request: ParsedRequest, found: Route): void {
     if (found.kind === "operation") found.operation.auth(request);
@@ -52,7 +58,8 @@ export function createRefusals({ route, cors, admin, record, coverage, allowedHo
     }
   }
 
-  return (raw, refusal, startedAt) => {
+  /** The answer, framed and recorded: the head's own refusal, else `refusal` (none: undefined, nothing recorded). */
+  function answer(raw: EngineRequest, refusal: BodyRefusal | undefined, startedAt: number): EngineResponse | undefined {
     const request = parseRequest(raw);
     const strange = allowedHosts === undefined ? undefined : checkHost(request, allowedHosts);
     if (strange) return errorResponse(strange, {});
@@ -63,6 +70,7 @@ export function createRefusals({ route, cors, admin, record, coverage, allowedHo
     let response: EngineResponse;
     try {
       checkHead(request, found);
+      if (refusal === undefined) return undefined;
       response = errorResponse(refusal, headers);
     } catch (error) {
       response = errorResponse(error as HttpError, headers);
@@ -73,5 +81,10 @@ export function createRefusals({ route, cors, admin, record, coverage, allowedHo
     // The coverage counts it too: a 408 or 413 is documented, and only a transport answers them.
     if (operation?.counted) coverage.count(operation.id, response.status);
     return response;
+  }
+
+  return {
+    refuse: (request, refusal, startedAt) => answer(request, refusal, startedAt) as EngineResponse,
+    refuseHead: (request, startedAt) => answer(request, undefined, startedAt),
   };
 }

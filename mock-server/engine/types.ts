@@ -43,6 +43,12 @@ export interface EngineTransportApi {
   bodyLimit(method: string, url: string): number;
   /** The answer to a request whose body was refused (its head only), framed as the engine frames its answers (CORS, journal, coverage, 401/415 from the head first). `startedAt` is read on the engine's scheduler. */
   refuse(request: EngineRequest, refusal: BodyRefusal, startedAt: number): EngineResponse;
+  /**
+   * The answer to a request refused from its head alone (401 without an accepted key or admin token, 415 for
+   * a body that is not JSON), framed as `refuse` frames it; undefined when its head passes. Asked before a
+   * body is invited (`Expect: 100-continue`). A transport without it invites every body.
+   */
+  refuseHead?(request: EngineRequest, startedAt: number): EngineResponse | undefined;
   /** The engine's clock (its scheduler's `now`), for `startedAt`. */
   now(): number;
 }

@@ -2,7 +2,9 @@
  * Sends one request on to the upstream and reads its answer whole: status, headers (minus the hop-by-hop
  * ones, which belong to each connection) and body bytes, untouched. An upstream that cannot be reached is
  * a 502 `upstream_unreachable`, one that does not answer within the timeout a 504 `upstream_timeout`, both
- * in the spec's Error shape. The key is sent, never put in a message.
+ * in the spec's Error shape. An upstream body past the cap (64 MiB by default, `--max-upstream-body`) is
+ * not read further: the answer is a 502 naming the cap, so one huge answer cannot take the proxy's memory.
+ * The key is sent, never put in a message.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { STATUS_BY_CODE } from "../../generated/rules.ts";
@@ -15,6 +17,36 @@ export interface Upstream {
   body: Buffer;
   /** True when the answer is the proxy's (403, 408, 413, 502, 504), not the upstream's. */
   own: boolean;
+}
+
+/** The most of an upstream's body the proxy reads by default (`--max-upstream-body`): 64 MiB. */
+export const DEFAULT_MAX_UPSTREAM_BODY = 64 * 1024 * 1024;
+
+/** An upstream body past the cap: reading stopped there. */
+class UpstreamTooLarge extends Error {}
+
+/** Reads a response's body whole, or throws UpstreamTooLarge past `max` bytes (and stops reading). */
+async function readCapped(response: Response, max: number): Promise<Buffer> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > max) {
+    await response.body?.cancel();
+    throw new UpstreamTooLarge();
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > max) {
+      await reader.cancel();
+      throw new UpstreamTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, received);
 }
 
 /** Headers of one connection (RFC 9110 §7.6.1), neither forwarded nor passed back. */
@@ -44,6 +76,7 @@ export async function forward(
   request: ForwardRequest,
   apiKey: string | undefined,
   timeoutMs: number,
+  maxBodyBytes: number = DEFAULT_MAX_UPSTREAM_BODY,
 ): Promise<Upstream> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
@@ -63,7 +96,7 @@ export async function forward(
       signal,
       ...(request.body && request.body.length > 0 ? { body: new Uint8Array(request.body) } : {}),
     });
-    const body = Buffer.from(await response.arrayBuffer());
+    const body = await readCapped(response, maxBodyBytes);
     const out: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       // fetch has already undone any content-encoding the upstream sent despite `identity`: the bytes
@@ -74,6 +107,13 @@ export async function forward(
     if (cookies.length > 0) out["set-cookie"] = cookies;
     return { status: response.status, headers: out, body, own: false };
   } catch (error) {
+    if (error instanceof UpstreamTooLarge) {
+      return own(
+        "upstream_unreachable",
+        `The upstream's answer is over the ${maxBodyBytes}-byte cap on upstream bodies (--max-upstream-body); ` +
+          "the proxy stopped reading it.",
+      );
+    }
     if (signal.aborted) {
       return own("upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`);
     }

@@ -88,6 +88,7 @@ export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy
       { method, url, headers: request.headers, body },
       options.apiKey,
       timeoutMs,
+      options.maxUpstreamBody,
     );
     if (answer.own) return answer;
     const query = Object.fromEntries(new URLSearchParams(mark < 0 ? "" : url.slice(mark + 1)));

@@ -31,6 +31,8 @@ export interface ProxyOptions {
   allowWrites?: boolean;
   /** How long (ms) to wait for the upstream's answer before a 504 `upstream_timeout`. Default 30 000. */
   timeoutMs?: number;
+  /** The most bytes of an upstream body read; past it, a 502 naming the cap. Default 64 MiB (forward.ts). */
+  maxUpstreamBody?: number;
   /** How long (ms) a caller's request body may stop arriving before its 408 (as the mock's `--body-timeout`). */
   bodyTimeoutMs?: number;
   /** Where the report goes on `close()` (FILE.md and FILE.json; see report.ts). None when absent. */

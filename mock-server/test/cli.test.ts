@@ -39,7 +39,7 @@ describe("reading flags and environment variables", () => {
   it("reads every flag", () => {
     const { port, host, quiet, options } = config([
       ...["--port", "0", "--host", "0.0.0.0", "--api-key", "k1", "--api-key", "k2", "--seed=-3"],
-      ...["--body-timeout", "2500"],
+      ...["--body-timeout", "2500", "--body-total-timeout", "30000"],
       ...["--contacts", "1000000", "--chats", "7", "--team", "2", "--channels", "4", "--bots", "0"],
       ...["--admin-token", "t", "--state", "s.json", "--quiet"],
       ...["--latency", "50-200", "--error-rate", "5%", "--rate-limit", "10/s", "--cors", "http://a.test,http://b.test"],
@@ -48,6 +48,7 @@ describe("reading flags and environment variables", () => {
     expect(options).toEqual({
       apiKeys: ["k1", "k2"],
       bodyTimeoutMs: 2500,
+      bodyTotalTimeoutMs: 30000,
       seed: { seed: -3, contacts: 1_000_000, chats: 7, team: 2, channels: 4, bots: 0 },
       adminToken: "t",
       stateFile: "s.json",

@@ -6,7 +6,8 @@
  * - A body that stops arriving (fewer bytes than its Content-Length, or a chunked body left open) is
  *   refused 408 `request_timeout` once no byte of it has come for the body timeout, and the connection is
  *   closed (the rest of that body could not be told from the next request). Each byte that comes restarts
- *   the wait, so a slow but steady upload is not cut.
+ *   the wait, so a slow but steady upload is not cut; but the whole body must come within the total body
+ *   timeout (`--body-total-timeout`), so a body dripped a byte at a time cannot hold a request for good.
  * - A body over the route's limit is read to its end and thrown away, then refused 413
  *   `payload_too_large`, and the connection serves the next request. Answering at once and closing, while
  *   the client is still sending, loses the answer: the client (Node's fetch, curl) gets EPIPE or "other
@@ -21,6 +22,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import type { BodyRefusal } from "../engine/types.ts";
+import { DEFAULT_BODY_TOTAL_TIMEOUT_MS } from "../mock-options.ts";
 
 /**
  * How much of a body over the limit the mock reads, and throws away, before answering 413. Clients send
@@ -55,13 +57,15 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
 
 /**
  * Reads a request's body from `source` (the request itself, or a test's stream), keeping at most `limit`
- * bytes and waiting at most `timeoutMs` for each byte. Nothing is read when the headers announce no body.
+ * bytes, waiting at most `timeoutMs` for each byte and `totalTimeoutMs` for the whole body. Nothing is read
+ * when the headers announce no body.
  */
 export function readBody(
   source: Readable,
   headers: IncomingHttpHeaders,
   limit: number,
   timeoutMs: number,
+  totalTimeoutMs: number = DEFAULT_BODY_TOTAL_TIMEOUT_MS,
 ): Promise<BodyOutcome> {
   if (!hasBody(headers)) return Promise.resolve(NO_BODY);
   const length = headers["content-length"];
@@ -75,6 +79,7 @@ export function readBody(
     let ended = false;
     const finish = (outcome: BodyOutcome) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       source.off("data", onData);
       source.off("end", onEnd);
       source.off("error", onGone);
@@ -119,7 +124,20 @@ export function readBody(
         },
       });
     };
+    const onDeadline = () => {
+      const of = length === undefined ? "" : ` of ${length}`;
+      finish({
+        refused: {
+          code: "request_timeout",
+          message:
+            `The request body took too long: it was not whole after ${totalTimeoutMs} ms, with ${received}${of} bytes ` +
+            "come. Send the whole body at once.",
+          close: true,
+        },
+      });
+    };
     const timer = setTimeout(onTimeout, timeoutMs);
+    const deadline = setTimeout(onDeadline, totalTimeoutMs);
     source.on("data", onData);
     source.on("end", onEnd);
     source.on("error", onGone);

@@ -25,6 +25,8 @@ export interface EnginePluginOptions {
   api: EngineTransportApi;
   /** How long (ms) a body may stop arriving before its 408 (`--body-timeout`). */
   bodyTimeoutMs: number;
+  /** How long (ms) a whole body may take before its 408 (`--body-total-timeout`); a minute when absent. */
+  bodyTotalTimeoutMs?: number;
 }
 
 /** A body the parser refused: why, and when the request came in (on the engine's clock, for the journal). */
@@ -74,7 +76,7 @@ function headersOf(headers: IncomingMessage["headers"]): EngineRequest["headers"
 const BODILESS = new Set([204, 304]);
 
 /** Writes `answer` whole: its status and headers, `content-length` (the transport's to set), its body. */
-function writeAnswer(response: ServerResponse, answer: EngineResponse, close: boolean): void {
+export function writeAnswer(response: ServerResponse, answer: EngineResponse, close: boolean): void {
   const { status, body, headers } = answer;
   // Set on the answer's own headers, not a copy: every answer is made for its request.
   if (body !== undefined) {
@@ -140,7 +142,7 @@ export function engineHandlers(api: EngineTransportApi, bodyTimeoutMs: number, p
 
 /** The plugin (register it with a `prefix` to mount the mock under one). */
 export async function enginePlugin(instance: FastifyInstance, options: EnginePluginOptions): Promise<void> {
-  const { api, bodyTimeoutMs } = options;
+  const { api, bodyTimeoutMs, bodyTotalTimeoutMs } = options;
   const prefixLength = instance.prefix.length;
   const { answer, send, fail } = engineHandlers(api, bodyTimeoutMs, prefixLength);
 
@@ -154,7 +156,7 @@ export async function enginePlugin(instance: FastifyInstance, options: EnginePlu
   instance.addContentTypeParser(["*", "application/json"], (request, payload, done) => {
     const startedAt = api.now();
     const limit = api.bodyLimit(request.method, urlOf(request, prefixLength));
-    readBody(payload, request.headers, limit, bodyTimeoutMs).then((read) => {
+    readBody(payload, request.headers, limit, bodyTimeoutMs, bodyTotalTimeoutMs).then((read) => {
       if (read === null) done(new BodyAborted("The client went away before its body was whole."), undefined);
       else if ("refused" in read) done(new BodyRefused(read.refused, startedAt), undefined);
       else done(null, read.body);

@@ -2,6 +2,8 @@
  * The mock's own HTTP server (`npm start`, `buildMockServer`): a Fastify app with the engine's plugin
  * (fastify-plugin.ts) at its root, and the server options a socket of the mock needs:
  *
+ * - `Expect` and a missing Host, which Node would answer bare, answered with the Error body, and the key
+ *   checked before `100 Continue` is sent (expectations.ts);
  * - `clientErrorHandler`: what Node's parser refuses (a head over 16 KiB, bytes that are not HTTP) gets the
  *   spec's Error body (client-errors.ts);
  * - the logger: the request log, pretty or JSON (request-log.ts), with Fastify's own two lines per request
@@ -16,15 +18,24 @@
  *   so Fastify's default compilers (their own Ajv and fast-json-stringify), which it loads when the app is
  *   made, would only add about 60 ms to the mock's start.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from "fastify";
+import type { Server } from "node:http";
+import Fastify, {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import type { EngineTransportApi } from "../engine/types.ts";
 import { answerClientError } from "./client-errors.ts";
-import { engineHandlers, enginePlugin } from "./fastify-plugin.ts";
+import { answerExpectations, missingHost } from "./expectations.ts";
+import { engineHandlers, enginePlugin, writeAnswer } from "./fastify-plugin.ts";
 
 export interface FastifyServerSettings {
   api: EngineTransportApi;
   /** How long (ms) a body may stop arriving before its 408 (`--body-timeout`). */
   bodyTimeoutMs: number;
+  /** How long (ms) a whole body may take before its 408 (`--body-total-timeout`); a minute when absent. */
+  bodyTotalTimeoutMs?: number;
   /** Fastify's `logger` option (request-log.ts `loggerOption`); off when absent. */
   logger?: FastifyServerOptions["logger"];
 }
@@ -35,7 +46,7 @@ const noSchemas = () => () => {
 };
 
 /** The server options of the mock's Fastify app. */
-export function serverOptions(settings: FastifyServerSettings): FastifyServerOptions {
+export function serverOptions(settings: FastifyServerSettings): FastifyHttpOptions<Server> {
   const { answer } = engineHandlers(settings.api, settings.bodyTimeoutMs, 0);
   return {
     logger: settings.logger ?? false,
@@ -44,6 +55,8 @@ export function serverOptions(settings: FastifyServerSettings): FastifyServerOpt
     // Fastify's own two lines per request give way to the mock's one (request-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
     clientErrorHandler: answerClientError,
+    // A request without Host gets the Error body (expectations.ts), not Node's bare 400.
+    http: { requireHostHeader: false },
     connectionTimeout: 0,
     requestTimeout: 0,
     keepAliveTimeout: 72_000,
@@ -55,6 +68,20 @@ export function serverOptions(settings: FastifyServerSettings): FastifyServerOpt
 
 export function createFastifyServer(settings: FastifyServerSettings): FastifyInstance {
   const app = Fastify(serverOptions(settings));
-  app.register(enginePlugin, { api: settings.api, bodyTimeoutMs: settings.bodyTimeoutMs });
+  answerExpectations(app.server, settings.api);
+  app.addHook("onRequest", (request, reply, done) => {
+    const refused = missingHost(request.raw);
+    if (refused === undefined) {
+      done();
+      return;
+    }
+    reply.hijack();
+    writeAnswer(reply.raw, refused, true);
+  });
+  app.register(enginePlugin, {
+    api: settings.api,
+    bodyTimeoutMs: settings.bodyTimeoutMs,
+    ...(settings.bodyTotalTimeoutMs !== undefined ? { bodyTotalTimeoutMs: settings.bodyTotalTimeoutMs } : {}),
+  });
   return app;
 }

@@ -1,5 +1,10 @@
 /** The flags of the server: where it listens, the keys it accepts, how long a body may stall. */
-import { DEFAULT_API_KEY, DEFAULT_BODY_TIMEOUT_MS, MAX_BODY_TIMEOUT_MS } from "../../mock-options.ts";
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_BODY_TOTAL_TIMEOUT_MS,
+  MAX_BODY_TIMEOUT_MS,
+} from "../../mock-options.ts";
 import { parseInteger, UsageError } from "../values.ts";
 import type { Flag } from "./types.ts";
 
@@ -70,6 +75,18 @@ export const SERVER_FLAGS: Flag[] = [
     shown: String(DEFAULT_BODY_TIMEOUT_MS),
     apply: (config, text) => {
       config.options.bodyTimeoutMs = parseInteger(text, 1, MAX_BODY_TIMEOUT_MS);
+    },
+  },
+  {
+    kind: "value",
+    name: "body-total-timeout",
+    env: "MOCK_BODY_TOTAL_TIMEOUT",
+    group: "Server",
+    value: "MS",
+    help: "When a whole request body has not come within this long, answer 408 and close the connection.",
+    shown: String(DEFAULT_BODY_TOTAL_TIMEOUT_MS),
+    apply: (config, text) => {
+      config.options.bodyTotalTimeoutMs = parseInteger(text, 1, MAX_BODY_TIMEOUT_MS);
     },
   },
 ];

@@ -17,6 +17,13 @@ export function createKeyCheck(
   // page (by the profile of `npm run bench`'s GET list).
   const accepted = new Set(acceptedKeys);
   return (header) => {
+    if (Array.isArray(header) || (typeof header === "string" && repeated(header, accepted, alsoAccepted))) {
+      throw new HttpError(
+        "unauthorized",
+        "The x-api-key header was sent more than once: send it once, with one valid key.",
+        [{ in: "header", field: "x-api-key", message: "was sent more than once" }],
+      );
+    }
     if (typeof header !== "string" || !(accepted.has(header) || alsoAccepted(header))) {
       const why =
         header === undefined ? "The x-api-key header is missing" : "The x-api-key header does not hold a valid API key";
@@ -25,4 +32,13 @@ export function createKeyCheck(
       ]);
     }
   };
+}
+
+/**
+ * Whether a header that is no key is the values of several `x-api-key` headers: Node joins repeated
+ * headers with ", " (and a key never starts or ends with a space, so no key holds the join on its own).
+ */
+function repeated(header: string, accepted: ReadonlySet<string>, alsoAccepted: (key: string) => boolean): boolean {
+  if (!header.includes(", ") || accepted.has(header) || alsoAccepted(header)) return false;
+  return header.split(", ").length > 1;
 }

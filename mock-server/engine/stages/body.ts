@@ -1,5 +1,5 @@
 /**
- * The body rules: only JSON (anything else is 415), at most the route's limit (413), and JSON that is
+ * The body rules: only JSON, in UTF-8 (anything else, a `charset` other than `utf-8` too, is 415), at most the route's limit (413), and JSON that is
  * well-formed and holds no `__proto__` key, nor a `constructor` with a `prototype` (400 `invalid_json`:
  * such keys could reach the prototype of every object). An operation that takes no body ignores a body
  * that is absent or empty, whatever its Content-Type says (a DELETE sent with a client's default
@@ -30,6 +30,20 @@ export function mediaType(header: string): string | undefined {
   return TOKEN.test(type) && TOKEN.test(subtype) ? `${type}/${subtype}` : undefined;
 }
 const TOKEN = /^[\w!#$%&'*+.^`|~-]+$/;
+
+/** The `charset` parameter of a Content-Type, lower case and unquoted, or undefined when it has none. */
+export function charsetOf(header: string): string | undefined {
+  for (const parameter of header.split(";").slice(1)) {
+    const equals = parameter.indexOf("=");
+    if (equals < 0 || parameter.slice(0, equals).trim().toLowerCase() !== "charset") continue;
+    return parameter
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
+  }
+  return undefined;
+}
 
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const encoder = new TextEncoder();
@@ -79,8 +93,14 @@ export function parseJson(text: string): unknown {
     throw notJson();
   }
   if (value === null || typeof value !== "object") return value;
-  // The scan only when the text could hold such a key: most bodies never pay for it.
-  if ((SUSPECT_PROTO.test(json) || SUSPECT_CONSTRUCTOR.test(json)) && poisoned(value)) throw notJson();
+  // The scan only when the text could hold such a key: most bodies never pay for it. Without a `\u` escape
+  // the key can only be written plainly, and a substring search is far quicker than the patterns over a
+  // large body (380 ms of a 45 MB state import).
+  const escaped = json.includes("\\u");
+  const suspect = escaped
+    ? SUSPECT_PROTO.test(json) || SUSPECT_CONSTRUCTOR.test(json)
+    : json.includes('"__proto__"') || json.includes('"constructor"');
+  if (suspect && poisoned(value)) throw notJson();
   return value;
 }
 
@@ -114,6 +134,13 @@ export function readBody(request: ParsedRequest, options: BodyOptions): unknown 
     throw new HttpError(
       "unsupported_media_type",
       `Send the body as application/json; got ${request.headers["content-type"] ?? "no Content-Type"}.`,
+    );
+  }
+  const charset = charsetOf(contentType as string);
+  if (charset !== undefined && charset !== "utf-8") {
+    throw new HttpError(
+      "unsupported_media_type",
+      `Send the body as application/json in UTF-8 (charset=utf-8, or no charset); got charset=${charset}.`,
     );
   }
   if (empty) {

@@ -3,8 +3,8 @@
  * part that fails is the answer, so that a request wrong in two parts gets the 400 clients already get)
  * against JSON Schemas that point into the bundled spec, compiled by Ajv on first use. Path and query
  * values arrive as strings and are coerced to the spec's types, and the query gets the spec's defaults
- * (`page`, `limit`); the body is never coerced. A failure is a 400 `invalid_request` naming every failing
- * field of the part.
+ * (`page`, `limit`); the body is never coerced. A failure is a 400 `invalid_request` naming the failing
+ * fields of the part (the first 50, and how many there are).
  *
  * For any spec: the public one here, the admin one in the admin API (`createOperationValidator(op,
  * ADMIN_SPEC)`).
@@ -120,11 +120,16 @@ export function createOperationValidator(op: Operation, spec: SpecRef = PUBLIC_S
   return validator;
 }
 
-/** The 400 of a part that failed, naming each field and what is wrong with it. */
+/** At most this many problems are listed in one 400: a body with 90,000 unknown properties says enough with these. */
+export const MAX_DETAILS = 50;
+
+/** The 400 of a part that failed, naming each field and what is wrong with it (the first MAX_DETAILS, and how many). */
 export function invalid(errors: readonly ErrorObject[], location: Location): HttpError {
-  const details = toDetails(errors, location);
+  const all = toDetails(errors, location);
+  const details = all.slice(0, MAX_DETAILS);
   const unnamed = location === "body" ? "(body)" : "(a parameter with no name)";
   const summary = details.map((d) => `${d.field || unnamed} ${d.message}`).join("; ");
   const what = location === "body" ? "The request body is invalid" : `A ${location} parameter is invalid`;
-  return new HttpError("invalid_request", `${what}: ${summary}.`, details);
+  const count = all.length > MAX_DETAILS ? ` (${all.length} problems in all; the first ${MAX_DETAILS} are listed)` : "";
+  return new HttpError("invalid_request", `${what}: ${summary}${count}.`, details);
 }

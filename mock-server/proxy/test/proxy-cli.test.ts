@@ -38,8 +38,16 @@ describe("reading the proxy's flags", () => {
     });
   });
 
+  it("takes --max-upstream-body BYTES, and leaves the 64 MiB default to the proxy when it is absent", () => {
+    const capped = parseProxyCli(["--upstream", "http://x", "--max-upstream-body", "1048576"], {});
+    expect(capped).toMatchObject({ config: { options: { maxUpstreamBody: 1_048_576 } } });
+    const plain = parseProxyCli(["--upstream", "http://x"], {});
+    expect(plain.help ? undefined : plain.config.options.maxUpstreamBody).toBeUndefined();
+  });
+
   it.each([
     [[], "--upstream URL is required"],
+    [["--upstream", "http://x", "--max-upstream-body", "0"], "expected a number from 1"],
     [["--upstream", "nope"], 'expected a URL, got "nope"'],
     [["--upstream", "http://x", "--port", "http"], "expected a whole number"],
     [["--upstream", "http://x", "--record-nothing"], "Unknown option"],

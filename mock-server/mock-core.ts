@@ -8,6 +8,7 @@ import { publicSpec } from "../lib/spec.ts";
 import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
+import { errorBody } from "./http-error.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
@@ -38,6 +39,9 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
   if (options.redis && options.stateFile !== undefined) {
     throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
   }
+  if (options.stateSync && options.stateFile === undefined) {
+    throw new RangeError("--state-sync needs a state file (--state FILE) to write to");
+  }
   // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
   // Loaded only with --redis: a mock of its own does not load the Redis client.
   const replica = options.redis
@@ -62,7 +66,16 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     publicPrefix: PUBLIC_PREFIX,
     apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
   });
-  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs });
+  // The state file is attached once the engine's store exists; the admin health route reads it through this.
+  let stateFile: StateFileWriter | undefined;
+  const engine = createEngine({
+    ...options,
+    ...changes,
+    webhooks,
+    onError: reportError,
+    pages: docs,
+    stateFileStatus: () => stateFile?.status() ?? null,
+  });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
   // builds a change only while someone is subscribed. With replicas, only the one that accepted the
@@ -81,20 +94,36 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     }
   }
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
-  const stateFile =
-    options.stateFile === undefined
-      ? undefined
-      : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
+  if (options.stateFile !== undefined) {
+    try {
+      stateFile = await attachStateFile(store, options.stateFile, {
+        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
+      });
+    } catch (error) {
+      stopSending();
+      await webhooks.close();
+      throw error;
+    }
+  }
+  const writer = stateFile;
 
-  // Any request that may have changed the state (a reset and an import included) is written back soon.
+  // Any request that may have changed the state (a reset and an import included) is written back soon;
+  // with --state-sync, before it is answered.
   const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
-    if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
-    return response;
+    if (!writer || response.status >= 400 || READS.has(request.method.toUpperCase())) return response;
+    if (!options.stateSync) {
+      writer.changed();
+      return response;
+    }
+    return writer.persist().then(
+      () => response,
+      () => unsaved(response, writer.path),
+    );
   };
   // Not async: a request the engine answers alone costs no promise of its own.
-  const handle: HandleRequest = stateFile
-    ? (request) => engine.handle(request).then(noteChange(request))
-    : engine.handle;
+  const handle: HandleRequest = writer ? (request) => engine.handle(request).then(noteChange(request)) : engine.handle;
   const api: EngineTransportApi = { handle, bodyLimit: engine.bodyLimit, refuse: engine.refuse, now: engine.now };
 
   return {
@@ -110,4 +139,19 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
       await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
     },
   };
+}
+
+/**
+ * With --state-sync, the answer to a change whose write failed: a 503 (the change is held in memory and goes
+ * to disk with the next write that succeeds), with the answer's CORS headers so that a page can read it.
+ */
+function unsaved(response: EngineResponse, path: string): EngineResponse {
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).filter(([name]) => name.startsWith("access-control-")),
+  );
+  const body = errorBody(
+    "service_unavailable",
+    `The change was made but could not be written to the state file ${path}; see GET /__admin/health.`,
+  );
+  return { status: 503, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 }

@@ -28,6 +28,11 @@ export interface MockOptions extends BehaviourOptions {
   adminToken?: string;
   /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
   stateFile?: string;
+  /**
+   * `--state-sync`: a request that changes the state is answered only once the state file holding its
+   * change is on disk (state-file.ts `persist`). Needs `stateFile`.
+   */
+  stateSync?: boolean;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
   /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/webhook-options.ts. */
@@ -70,6 +75,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
+    ...(options.stateSync ? { stateSync: true } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),

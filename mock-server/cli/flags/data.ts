@@ -61,6 +61,16 @@ export const DATA_FLAGS: Flag[] = [
     },
   },
   {
+    kind: "switch",
+    name: "state-sync",
+    env: "MOCK_STATE_SYNC",
+    group: "Admin and state",
+    help: "With --state: answer a change only once the state file holding it is on disk (slower writes; nothing answered is lost).",
+    apply: (config, on) => {
+      if (on) config.options.stateSync = true;
+    },
+  },
+  {
     kind: "list",
     name: "webhook",
     env: "MOCK_WEBHOOK",

@@ -234,6 +234,17 @@ export class StateFileWriter {
     }
   }
 
+  /**
+   * Resolves once the writes already asked for are made, without waiting for one whose moment has not come:
+   * what a test driving the scheduler by hand awaits between two steps.
+   */
+  async drain(): Promise<void> {
+    for (let writing = this.writing; ; writing = this.writing) {
+      await writing;
+      if (this.writing === writing) return;
+    }
+  }
+
   /** Where the file stands (`GET /__admin/health`): when it was last written, and the last write's error if it failed. */
   status(): StateFileStatus {
     return { path: this.path, lastWrite: this.lastWrite, lastError: this.lastError };

@@ -4,17 +4,28 @@
  * a state file loads it, writes after changes that succeeded (not after failures) and flushes on close.
  * The debounce runs on a manual scheduler: time moves when a test says so, never by sleeping.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { components } from "../../generated/admin-types.ts";
 import { stateJsonChunks } from "../admin/state-json.ts";
 import { buildMockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
-import { readStateFile, STATE_WRITE_DELAY_MS, StateFileError, StateFileWriter, writeStateFile } from "../state-file.ts";
+import {
+  readStateFile,
+  STATE_MAX_WAIT_MS,
+  STATE_WRITE_DELAY_MS,
+  StateFileError,
+  StateFileWriter,
+  writeStateFile,
+} from "../state-file.ts";
 import { seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
+
+type Health = components["schemas"]["Health"];
+
 import { SMALL } from "./admin-support.ts";
 
 /** Each test has a folder of its own. */
@@ -187,5 +198,188 @@ describe("an app with a state file", () => {
     await app.inject({ method: "POST", url: "/__admin/reset", payload: { seed: 9 } });
     await app.close();
     expect((await readStateFile(path))?.workspace).toEqual(seedState({ ...SMALL, seed: 9 }).workspace);
+  });
+});
+
+describe("a state file under steady traffic", () => {
+  it("is written at least once a second while a change comes every 100 ms for 4 s", async () => {
+    const scheduler = new ManualScheduler();
+    const written: number[] = [];
+    const writer = new StateFileWriter(
+      join(dir, "state.json"),
+      () => {
+        written.push(scheduler.now());
+        return small();
+      },
+      { scheduler },
+    );
+    const changes: number[] = [];
+    for (let t = 0; t < 4000; t += 100) {
+      changes.push(scheduler.now());
+      writer.changed();
+      scheduler.advance(100);
+      await writer.drain();
+    }
+    // Each change pushed the 200 ms delay back, yet each reached the file within the longest wait.
+    for (const change of changes) {
+      expect(written.find((at) => at >= change && at <= change + STATE_MAX_WAIT_MS)).toBeDefined();
+    }
+    expect(written).toEqual([1000, 2000, 3000, 4000]);
+  });
+
+  it("waits the short delay while the longest wait is further away, and only what is left of it after", async () => {
+    const scheduler = new ManualScheduler();
+    const writer = new StateFileWriter(join(dir, "state.json"), small, { scheduler, delayMs: 200, maxWaitMs: 1000 });
+    for (let t = 0; t <= 900; t += 150) {
+      writer.changed();
+      if (t < 900) scheduler.advance(150);
+    }
+    // The change at 900 ms: 100 ms are left of the longest wait of the first, not the full delay.
+    expect(scheduler.requested).toEqual([200, 200, 200, 200, 200, 200, 100]);
+    scheduler.advance(100);
+    await writer.idle();
+  });
+});
+
+describe("a write that fails", () => {
+  it("is reported once for a run of failures, shown in the status, and told when writes succeed again", async () => {
+    const errors: unknown[] = [];
+    const notices: string[] = [];
+    const folder = join(dir, "later");
+    const path = join(folder, "state.json");
+    const writer = new StateFileWriter(path, small, {
+      onError: (e) => errors.push(e),
+      onNotice: (line) => notices.push(line),
+      now: () => "2026-01-02T03:04:05.000Z",
+    });
+    expect(writer.status()).toEqual({ path, lastWrite: null, lastError: null });
+    for (let i = 0; i < 5; i++) await writer.flush();
+    expect(errors).toHaveLength(1);
+    expect(writer.status().lastError).toContain(path);
+
+    await mkdir(folder);
+    await writer.flush();
+    expect(writer.status()).toEqual({ path, lastWrite: "2026-01-02T03:04:05.000Z", lastError: null });
+    expect(notices).toEqual([`the state file ${path} is written again.`]);
+  });
+
+  it("makes GET /__admin/health degraded until a write succeeds again", async () => {
+    const folder = join(dir, "data");
+    await mkdir(folder);
+    const path = join(folder, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, now: () => "2026-01-02T03:04:05.000Z" });
+    const health = async (): Promise<Health> => (await app.inject({ method: "GET", url: "/__admin/health" })).json();
+    expect(await health()).toEqual({ status: "ok", stateFile: { path, lastWrite: null, lastError: null } });
+
+    await app.inject({ method: "POST", url: "/__admin/reset" });
+    await app.stateFile?.flush();
+    expect(await health()).toMatchObject({ status: "ok", stateFile: { lastWrite: "2026-01-02T03:04:05.000Z" } });
+
+    await rm(folder, { recursive: true });
+    await app.inject({ method: "POST", url: "/__admin/reset" });
+    await app.stateFile?.flush();
+    const degraded = await health();
+    expect(degraded.status).toBe("degraded");
+    expect(degraded.stateFile?.lastError).toContain(`Cannot write the state file ${path}`);
+
+    await mkdir(folder);
+    await app.close();
+    expect(await readStateFile(path)).toBeDefined();
+  });
+
+  it("answers GET /__admin/health ok with no state file", async () => {
+    const app = await buildMockServer({ seed: SMALL });
+    expect((await app.inject({ method: "GET", url: "/__admin/health" })).json()).toEqual({
+      status: "ok",
+      stateFile: null,
+    });
+    await app.close();
+  });
+});
+
+describe("a state file's folder", () => {
+  it.each([
+    ["does not exist", (d: string) => join(d, "missing", "state.json"), /its folder .*missing does not exist/],
+    ["is a file", (d: string) => join(d, "file", "state.json"), /is not a folder|not a directory/],
+  ])("stops the start when it %s, naming the path", async (_, pathIn, message) => {
+    await writeFile(join(dir, "file"), "");
+    const path = pathIn(dir);
+    const error = await buildMockServer({ seed: SMALL, stateFile: path }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("stops the start when it is not writable", async () => {
+    const folder = join(dir, "locked");
+    await mkdir(folder, { mode: 0o500 });
+    const error = await buildMockServer({ seed: SMALL, stateFile: join(folder, "state.json") }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(/is not writable/);
+  });
+});
+
+describe("--state-sync", () => {
+  it("makes the changes that come while a write runs share the next write", async () => {
+    let snapshots = 0;
+    const late: Promise<void>[] = [];
+    const writer = new StateFileWriter(join(dir, "state.json"), () => {
+      snapshots++;
+      // Two changes arrive while the first write runs: both wait for one more write, not one each.
+      if (snapshots === 1) late.push(writer.persist(), writer.persist());
+      return small();
+    });
+    await writer.persist();
+    expect(snapshots).toBe(1);
+    expect(late).toHaveLength(2);
+    await Promise.all(late);
+    expect(snapshots).toBe(2);
+  });
+
+  it("rejects a persist whose write failed", async () => {
+    const writer = new StateFileWriter(join(dir, "missing", "state.json"), small, { onError: () => undefined });
+    await expect(writer.persist()).rejects.toBeInstanceOf(StateFileError);
+  });
+
+  it("answers a change only once the file holding it is on disk, with no timer", async () => {
+    const path = join(dir, "state.json");
+    const scheduler = new ManualScheduler();
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, scheduler });
+    const created = await app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: "Durable", email: "durable@example.com" },
+    });
+    expect(created.statusCode).toBe(200);
+    expect(scheduler.pending).toBe(0);
+    expect(await readFile(path, "utf8")).toContain("durable@example.com");
+    await app.close();
+  });
+
+  it("answers 503 with the Error body when the write holding the change fails", async () => {
+    const folder = join(dir, "data");
+    await mkdir(folder);
+    const app = await buildMockServer({ seed: SMALL, stateFile: join(folder, "state.json"), stateSync: true });
+    await rm(folder, { recursive: true });
+    const created = await app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: "Lost", email: "lost@example.com" },
+    });
+    expect(created.statusCode).toBe(503);
+    expect(created.json()).toMatchObject({ code: "service_unavailable" });
+    await mkdir(folder);
+    await app.close();
+  });
+
+  it("needs a state file", async () => {
+    await expect(buildMockServer({ seed: SMALL, stateSync: true })).rejects.toThrow(/--state-sync needs a state file/);
   });
 });

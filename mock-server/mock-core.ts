@@ -8,10 +8,11 @@ import { publicSpec } from "../lib/spec.ts";
 import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
-import { errorBody } from "./http-error.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import { EntryClock } from "./replication/entry.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
+import { refuseUnfoldedLog, StateLog } from "./state-log.ts";
 import type { Store } from "./store/store.ts";
 import { Webhooks } from "./webhooks/index.ts";
 
@@ -52,7 +53,24 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
         ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
       })
     : undefined;
-  const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};
+  // With --state-sync, each change goes through the log of the state file (state-log.ts) as it would go to
+  // Redis: appended, flushed to disk, then applied; its time and new ids travel with it, for the replay.
+  const stateLog =
+    options.stateSync && options.stateFile !== undefined
+      ? new StateLog(
+          options.stateFile,
+          new EntryClock(
+            options.now ?? (() => new Date().toISOString()),
+            options.newId ?? (() => globalThis.crypto.randomUUID()),
+          ),
+          options.now ? { now: options.now } : {},
+        )
+      : undefined;
+  const changes = replica
+    ? { now: replica.now, newId: replica.newId, replication: replica }
+    : stateLog
+      ? { now: stateLog.clock.now, newId: stateLog.clock.newId, replication: stateLog }
+      : {};
   const webhooks = new Webhooks(options.webhooks, {
     now: changes.now ?? options.now,
     scheduler: options.scheduler,
@@ -74,7 +92,7 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     webhooks,
     onError: reportError,
     pages: docs,
-    stateFileStatus: () => stateFile?.status() ?? null,
+    stateFileStatus: () => stateFile?.status() ?? stateLog?.fileStatus() ?? null,
   });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
@@ -94,33 +112,28 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     }
   }
   // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
-  if (options.stateFile !== undefined) {
-    try {
+  try {
+    // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
+    if (stateLog) await stateLog.start(engine);
+    else if (options.stateFile !== undefined) {
+      await refuseUnfoldedLog(options.stateFile);
       stateFile = await attachStateFile(store, options.stateFile, {
         ...(options.scheduler ? { scheduler: options.scheduler } : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
       });
-    } catch (error) {
-      stopSending();
-      await webhooks.close();
-      throw error;
     }
+  } catch (error) {
+    stopSending();
+    await webhooks.close();
+    throw error;
   }
   const writer = stateFile;
 
-  // Any request that may have changed the state (a reset and an import included) is written back soon;
-  // with --state-sync, before it is answered.
+  // Any request that may have changed the state (a reset and an import included) is written back soon.
   const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
-    if (!writer || response.status >= 400 || READS.has(request.method.toUpperCase())) return response;
-    if (!options.stateSync) {
-      writer.changed();
-      return response;
-    }
-    return writer.persist().then(
-      () => response,
-      () => unsaved(response, writer.path),
-    );
+    if (response.status < 400 && !READS.has(request.method.toUpperCase())) writer?.changed();
+    return response;
   };
   // Not async: a request the engine answers alone costs no promise of its own.
   const handle: HandleRequest = writer ? (request) => engine.handle(request).then(noteChange(request)) : engine.handle;
@@ -136,22 +149,7 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
     replica,
     shutdown: async () => {
       stopSending();
-      await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
+      await Promise.all([stateFile?.flush(), stateLog?.close(), webhooks.close(), replica?.close()]);
     },
   };
-}
-
-/**
- * With --state-sync, the answer to a change whose write failed: a 503 (the change is held in memory and goes
- * to disk with the next write that succeeds), with the answer's CORS headers so that a page can read it.
- */
-function unsaved(response: EngineResponse, path: string): EngineResponse {
-  const headers = Object.fromEntries(
-    Object.entries(response.headers).filter(([name]) => name.startsWith("access-control-")),
-  );
-  const body = errorBody(
-    "service_unavailable",
-    `The change was made but could not be written to the state file ${path}; see GET /__admin/health.`,
-  );
-  return { status: 503, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 }

@@ -6,10 +6,10 @@
  * the old file or the new one, never half of one. A file that is not a valid state is refused with the
  * reasons, before serving; so is a folder that is missing or not writable.
  *
- * `--state-sync`: each change is answered only once a write that holds it is on disk (`persist()`); the
- * changes that arrive while a write runs share the next one (a group commit).
+ * `--state-sync` keeps a log of changes beside the file instead (state-log.ts), and uses the reading and
+ * atomic writing here.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -40,6 +40,11 @@ export class StateFileError extends Error {
  * the mock then starts seeded.
  */
 export async function readStateFile(path: string): Promise<StateSnapshot | undefined> {
+  return (await readStateFileAndHash(path))?.state;
+}
+
+/** `readStateFile`, with the SHA-256 of the file's bytes (what `--state-sync`'s log names its base by). */
+export async function readStateFileAndHash(path: string): Promise<{ state: StateSnapshot; hash: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -56,18 +61,26 @@ export async function readStateFile(path: string): Promise<StateSnapshot | undef
     throw new StateFileError(`The state file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return checkState(value);
+    return { state: checkState(value), hash: createHash("sha256").update(text).digest("hex") };
   } catch (error) {
     throw asFileError(path, error);
   }
 }
 
-/** Writes a state to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it. */
-export async function writeStateFile(path: string, state: StateSnapshot): Promise<void> {
+/**
+ * Writes a state to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it.
+ * Resolves with the SHA-256 of the bytes written.
+ */
+export async function writeStateFile(path: string, state: StateSnapshot): Promise<string> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const file = await open(temp, "w");
+  const hash = createHash("sha256");
   try {
-    for (const chunk of stateJsonChunks(state)) await file.write(chunk);
+    for (const chunk of stateJsonChunks(state)) {
+      hash.update(chunk);
+      await file.write(chunk);
+    }
+    hash.update("\n");
     await file.write("\n");
     await file.sync();
     await file.close();
@@ -78,6 +91,7 @@ export async function writeStateFile(path: string, state: StateSnapshot): Promis
     throw error;
   }
   await syncFolder(dirname(path));
+  return hash.digest("hex");
 }
 
 /**
@@ -85,7 +99,7 @@ export async function writeStateFile(path: string, state: StateSnapshot): Promis
  * power cut too. Some systems cannot open a folder for this (Windows): the rename is then as durable as
  * the system makes it.
  */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(folder, "r");
@@ -150,8 +164,6 @@ export class StateFileWriter {
   private due: { done: Promise<void>; resolve: () => void; since: number } | undefined;
   /** The write in progress (or the last one), so writes never overlap. */
   private writing: Promise<void> = Promise.resolve();
-  /** The write that every `persist()` made while another write runs shares: a group commit. */
-  private nextDurable: Promise<void> | undefined;
   private readonly delayMs: number;
   private readonly maxWaitMs: number;
   private lastWriteMs = 0;
@@ -195,22 +207,6 @@ export class StateFileWriter {
       },
       Math.max(0, Math.min(delay, deadline - now)),
     );
-  }
-
-  /**
-   * Resolves once a write made after this call is on disk (`--state-sync`), or rejects with the
-   * StateFileError of that write. Calls made while a write runs share the next write.
-   */
-  persist(): Promise<void> {
-    if (this.nextDurable) return this.nextDurable;
-    const next: Promise<void> = this.writing.then(() => {
-      // From here on, a call waits for the write after this one: its change may be missing from this snapshot.
-      this.nextDurable = undefined;
-      return this.writeOnce();
-    });
-    this.nextDurable = next;
-    this.writing = next.catch(() => undefined);
-    return next;
   }
 
   /** Writes now (after any write in progress), whether or not a change is pending. */
@@ -260,7 +256,7 @@ export class StateFileWriter {
 
   /** A write in its turn; a failure is reported, not thrown. */
   private write(): Promise<void> {
-    this.writing = this.writing.then(() => this.writeOnce().catch(() => undefined));
+    this.writing = this.writing.then(() => this.writeOnce());
     return this.writing;
   }
 
@@ -277,7 +273,6 @@ export class StateFileWriter {
       // Once per run of failures: a server under traffic would otherwise print one line per request.
       if (this.lastError === null) this.onError(failure);
       this.lastError = failure.message;
-      throw failure;
     } finally {
       this.lastWriteMs = this.scheduler.now() - started;
     }
@@ -306,7 +301,7 @@ export async function attachStateFile(
   return new StateFileWriter(path, () => store.snapshot(), options);
 }
 
-function asFileError(path: string, error: unknown): Error {
+export function asFileError(path: string, error: unknown): Error {
   // The admin spec's checks (InvalidInputError) or the store's own (StoreError, when the state is loaded).
   if (!(error instanceof InvalidInputError || error instanceof StoreError)) return error as Error;
   const head = `The state file ${path} does not hold a valid state`;
@@ -315,6 +310,6 @@ function asFileError(path: string, error: unknown): Error {
   return new StateFileError([`${head}:`, ...lines].join("\n"));
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

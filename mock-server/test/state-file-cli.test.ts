@@ -80,7 +80,12 @@ describe("the state file of the converseiq-mock command", { timeout: 90_000 }, (
     first.child.kill("SIGKILL");
     await first.exited;
 
-    const second = run(["--state", path]);
+    // Without --state-sync, the log would not be replayed: the start is refused rather than lose it.
+    const plain = run(["--state", path]);
+    expect(await plain.exited).toBe(2);
+    expect(plain.output().stderr).toMatch(/holds \d+ change\(s\) of a --state-sync run .* start with --state-sync/);
+
+    const second = run(["--state", path, "--state-sync"]);
     const state = (await (await fetch(`${await second.listening()}/__admin/state`)).json()) as {
       contacts: { email: string }[];
     };

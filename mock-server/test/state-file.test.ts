@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { components } from "../../generated/admin-types.ts";
 import { stateJsonChunks } from "../admin/state-json.ts";
-import { buildMockServer } from "../app.ts";
+import { buildMockServer, type MockServer } from "../app.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import {
@@ -21,6 +21,7 @@ import {
   StateFileWriter,
   writeStateFile,
 } from "../state-file.ts";
+import { FOLD_EVERY_CHANGES } from "../state-log.ts";
 import { seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
 
@@ -325,57 +326,76 @@ describe("a state file's folder", () => {
 });
 
 describe("--state-sync", () => {
-  it("makes the changes that come while a write runs share the next write", async () => {
-    let snapshots = 0;
-    const late: Promise<void>[] = [];
-    const writer = new StateFileWriter(join(dir, "state.json"), () => {
-      snapshots++;
-      // Two changes arrive while the first write runs: both wait for one more write, not one each.
-      if (snapshots === 1) late.push(writer.persist(), writer.persist());
-      return small();
+  const create = (app: MockServer, n: number) =>
+    app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: `Durable ${n}`, email: `durable-${n}@example.com` },
     });
-    await writer.persist();
-    expect(snapshots).toBe(1);
-    expect(late).toHaveLength(2);
-    await Promise.all(late);
-    expect(snapshots).toBe(2);
-  });
 
-  it("rejects a persist whose write failed", async () => {
-    const writer = new StateFileWriter(join(dir, "missing", "state.json"), small, { onError: () => undefined });
-    await expect(writer.persist()).rejects.toBeInstanceOf(StateFileError);
-  });
-
-  it("answers a change only once the file holding it is on disk, with no timer", async () => {
+  it("answers a change only once the log holding it is on disk, with no timer", async () => {
     const path = join(dir, "state.json");
     const scheduler = new ManualScheduler();
     const app = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, scheduler });
-    const created = await app.inject({
-      method: "POST",
-      url: `${PUBLIC_PREFIX}/contact`,
-      headers: KEY,
-      payload: { name: "Durable", email: "durable@example.com" },
-    });
-    expect(created.statusCode).toBe(200);
+    expect((await create(app, 1)).statusCode).toBe(200);
     expect(scheduler.pending).toBe(0);
-    expect(await readFile(path, "utf8")).toContain("durable@example.com");
+    expect(await readFile(`${path}.log`, "utf8")).toContain("durable-1@example.com");
     await app.close();
   });
 
-  it("answers 503 with the Error body when the write holding the change fails", async () => {
-    const folder = join(dir, "data");
-    await mkdir(folder);
-    const app = await buildMockServer({ seed: SMALL, stateFile: join(folder, "state.json"), stateSync: true });
-    await rm(folder, { recursive: true });
-    const created = await app.inject({
-      method: "POST",
-      url: `${PUBLIC_PREFIX}/contact`,
+  it("replays the log on a start after a crash: the change, its id and its time as they were answered", async () => {
+    const path = join(dir, "state.json");
+    const crashed = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const answered = (await create(crashed, 1)).json() as { guid: string };
+    // Not closed (the log is not folded into the state file): as after kill -9.
+    expect(await readFile(path, "utf8")).not.toContain("durable-1@example.com");
+
+    const restarted = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const contact = await restarted.inject({
+      method: "GET",
+      url: `${PUBLIC_PREFIX}/contact/${answered.guid}`,
       headers: KEY,
-      payload: { name: "Lost", email: "lost@example.com" },
     });
-    expect(created.statusCode).toBe(503);
-    expect(created.json()).toMatchObject({ code: "service_unavailable" });
-    await mkdir(folder);
+    expect(contact.json()).toEqual(answered);
+    // Folded at start: the state file holds it, the log holds nothing but its base.
+    expect(await readFile(path, "utf8")).toContain("durable-1@example.com");
+    expect((await readFile(`${path}.log`, "utf8")).trim().split("\n")).toHaveLength(1);
+    await restarted.close();
+    await crashed.close();
+  });
+
+  it("leaves out a line cut short by a crash, and a log that follows another state file", async () => {
+    const path = join(dir, "state.json");
+    const first = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    await create(first, 1);
+    const log = await readFile(`${path}.log`, "utf8");
+    await writeFile(`${path}.log`, `${log}{"change":{"kind":"pub`);
+    const second = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const contacts = second.store.snapshot().contacts;
+    const durable = contacts.find((c) => c.email === "durable-1@example.com");
+    expect(durable).toBeDefined();
+    for (const contact of [durable, contacts[0]]) {
+      const url = `${PUBLIC_PREFIX}/contact/${contact?.guid}`;
+      expect((await second.inject({ method: "DELETE", url, headers: KEY })).statusCode).toBe(200);
+    }
+    await second.close();
+
+    // The first log again, whose base is not the state file now: its change (the contact deleted since)
+    // is already in the state file, and is not made again.
+    await writeFile(`${path}.log`, log);
+    const third = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    expect(third.store.snapshot().contacts.map((c) => c.email)).not.toContain("durable-1@example.com");
+    await third.close();
+    await first.close();
+  });
+
+  it("folds the log into the state file every so many changes", async () => {
+    const path = join(dir, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    for (let n = 0; n < FOLD_EVERY_CHANGES; n++) expect((await create(app, n)).statusCode).toBe(200);
+    expect(await readFile(path, "utf8")).toContain(`durable-${FOLD_EVERY_CHANGES - 1}@example.com`);
+    expect((await readFile(`${path}.log`, "utf8")).trim().split("\n")).toHaveLength(1);
     await app.close();
   });
 

@@ -29,8 +29,8 @@ export interface MockOptions extends BehaviourOptions {
   /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
   stateFile?: string;
   /**
-   * `--state-sync`: a request that changes the state is answered only once the state file holding its
-   * change is on disk (state-file.ts `persist`). Needs `stateFile`.
+   * `--state-sync`: a request that changes the state is answered only once its change is in the log beside
+   * the state file, flushed to disk (state-log.ts). Needs `stateFile`.
    */
   stateSync?: boolean;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */

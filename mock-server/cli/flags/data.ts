@@ -65,7 +65,7 @@ export const DATA_FLAGS: Flag[] = [
     name: "state-sync",
     env: "MOCK_STATE_SYNC",
     group: "Admin and state",
-    help: "With --state: answer a change only once the state file holding it is on disk (slower writes; nothing answered is lost).",
+    help: "With --state: answer a change only once it is in FILE.log and flushed to disk (nothing answered is lost to a crash).",
     apply: (config, on) => {
       if (on) config.options.stateSync = true;
     },

@@ -97,10 +97,12 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
   // builds a change only while someone is subscribed. With replicas, only the one that accepted the
-  // change sends it.
+  // change sends it; a change of --state-sync's log replayed at start was sent when it was made.
   const stopSending = store.onChange(
     (change) => webhooks.publish(change),
-    replica ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn : () => webhooks.subscriptions.size > 0,
+    replica
+      ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn
+      : () => webhooks.subscriptions.size > 0 && !stateLog?.replaying,
   );
   if (replica) {
     try {
@@ -111,7 +113,6 @@ export async function createMockCore(partial: Partial<MockOptions> = {}): Promis
       throw error;
     }
   }
-  // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
   try {
     // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
     if (stateLog) await stateLog.start(engine);

@@ -62,6 +62,8 @@ export class StateLog implements Replication {
   /** The loop that appends, flushes and applies, while it runs. */
   private running: Promise<void> | undefined;
   private ticket = 0;
+  /** True while the log is replayed at start: its changes were sent to the webhooks when they were made. */
+  replaying = false;
   /** The log's length up to its last whole, flushed line: a failed append is cut back to it. */
   private bytes = 0;
   private sinceFold = 0;
@@ -100,12 +102,17 @@ export class StateLog implements Replication {
         throw asFileError(this.path, error);
       }
     }
-    for (const entry of await readStateLog(this.logPath, loaded?.hash)) {
-      try {
-        this.apply(entry);
-      } catch {
-        // Refused when it was made (its caller got the error), refused the same way now.
+    this.replaying = true;
+    try {
+      for (const entry of await readStateLog(this.logPath, loaded?.hash)) {
+        try {
+          this.apply(entry);
+        } catch {
+          // Refused when it was made (its caller got the error), refused the same way now.
+        }
       }
+    } finally {
+      this.replaying = false;
     }
     await this.fold();
   }

@@ -365,6 +365,21 @@ describe("--state-sync", () => {
     await crashed.close();
   });
 
+  it("sends no webhook event again for a change replayed at start", async () => {
+    const path = join(dir, "state.json");
+    const webhooks = { endpoints: [{ url: "http://127.0.0.1:9/hook", events: ["*"] }] };
+    const scheduler = new ManualScheduler();
+    const crashed = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, webhooks, scheduler });
+    await create(crashed, 1);
+    expect(crashed.webhooks.deliveries().data).toHaveLength(1);
+
+    const restarted = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, webhooks, scheduler });
+    expect(JSON.stringify(restarted.store.snapshot())).toContain("durable-1@example.com");
+    expect(restarted.webhooks.deliveries().data).toEqual([]);
+    await restarted.close();
+    await crashed.close();
+  });
+
   it("leaves out a line cut short by a crash, and a log that follows another state file", async () => {
     const path = join(dir, "state.json");
     const first = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });

@@ -62,6 +62,8 @@ export class StateLog implements Replication {
   /** The loop that appends, flushes and applies, while it runs. */
   private running: Promise<void> | undefined;
   private ticket = 0;
+  /** How many times the log was flushed to disk (`fsync`) for changes: fewer than the changes under load. */
+  flushes = 0;
   /** True while the log is replayed at start: its changes were sent to the webhooks when they were made. */
   replaying = false;
   /** The log's length up to its last whole, flushed line: a failed append is cut back to it. */
@@ -162,6 +164,7 @@ export class StateLog implements Replication {
         if (!this.file) throw new Error("the log is not open");
         await this.file.write(text);
         await this.file.sync();
+        this.flushes++;
         this.bytes += Buffer.byteLength(text);
         this.sinceFold += batch.length;
         this.succeeded();

@@ -11,7 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { components } from "../../generated/admin-types.ts";
 import { stateJsonChunks } from "../admin/state-json.ts";
 import { buildMockServer, type MockServer } from "../app.ts";
+import { createEngine } from "../engine/index.ts";
+import type { Change } from "../engine/replication-port.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
+import { EntryClock } from "../replication/entry.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import {
   readStateFile,
@@ -21,7 +24,7 @@ import {
   StateFileWriter,
   writeStateFile,
 } from "../state-file.ts";
-import { FOLD_EVERY_CHANGES } from "../state-log.ts";
+import { FOLD_EVERY_CHANGES, StateLog } from "../state-log.ts";
 import { seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
 
@@ -363,6 +366,46 @@ describe("--state-sync", () => {
     expect((await readFile(`${path}.log`, "utf8")).trim().split("\n")).toHaveLength(1);
     await restarted.close();
     await crashed.close();
+  });
+
+  it("flushes the changes that arrive while a flush runs together, in the order they came", async () => {
+    const path = join(dir, "state.json");
+    const log = new StateLog(
+      path,
+      new EntryClock(
+        () => "2026-01-02T03:04:05.000Z",
+        () => crypto.randomUUID(),
+      ),
+    );
+    const engine = createEngine({ seed: SMALL, now: log.clock.now, newId: log.clock.newId, replication: log });
+    await log.start(engine);
+    const change = (n: number): Change => ({
+      kind: "public",
+      op: "createContact",
+      path: {},
+      query: {},
+      body: { name: `Grouped ${n}`, email: `grouped-${n}@example.com` },
+    });
+    // The first starts a flush at once; the nine that come while it runs wait for, and share, the next.
+    const results = await Promise.all(Array.from({ length: 10 }, (_, n) => log.submit(change(n))));
+    expect(log.flushes).toBe(2);
+    expect(results.map((r) => (r as { email: string }).email)).toEqual(
+      Array.from({ length: 10 }, (_, n) => `grouped-${n}@example.com`),
+    );
+    const lines = (await readFile(`${path}.log`, "utf8")).trim().split("\n").slice(1);
+    expect(lines.map((line) => JSON.parse(line).change.body.email)).toEqual(
+      Array.from({ length: 10 }, (_, n) => `grouped-${n}@example.com`),
+    );
+    await log.close();
+
+    // A change the log cannot take (here: closed) is refused 503 and not made; the health says so.
+    const refused = await log.submit(change(10)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: "service_unavailable" });
+    expect(engine.store.snapshot().contacts.map((c) => c.email)).not.toContain("grouped-10@example.com");
+    expect(log.fileStatus().lastError).toContain(path);
   });
 
   it("sends no webhook event again for a change replayed at start", async () => {

@@ -376,6 +376,7 @@ describe("--state-sync", () => {
         () => "2026-01-02T03:04:05.000Z",
         () => crypto.randomUUID(),
       ),
+      { onError: () => undefined },
     );
     const engine = createEngine({ seed: SMALL, now: log.clock.now, newId: log.clock.newId, replication: log });
     await log.start(engine);

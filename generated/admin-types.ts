@@ -175,6 +175,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this mock keeps what it is told
+         * @description `ok` while the state file (`--state`), when there is one, is written; `degraded` once a write of it has failed, until one succeeds again (changes are then held in memory only). Without a state file, `stateFile` is null and the status is `ok`.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/webhooks": {
         parameters: {
             query?: never;
@@ -446,6 +466,28 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description Whether this mock keeps what it is told. */
+        Health: {
+            /**
+             * @description `degraded` when the last write of the state file failed.
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /** @description The state file (`--state`), or null when there is none. */
+            stateFile: components["schemas"]["StateFileStatus"] | null;
+        };
+        /** @description Where the state file stands. */
+        StateFileStatus: {
+            /** @description The file, as given with `--state`. */
+            path: string;
+            /**
+             * Format: date-time
+             * @description When it was last written whole; null when it has not been written since the start.
+             */
+            lastWrite: string | null;
+            /** @description Why the last write failed; null when it succeeded (or none was made yet). */
+            lastError: string | null;
         };
         /** @description A replica's view of the state it shares through Redis; `shared` false when it shares none. */
         Replication: {
@@ -1302,6 +1344,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Replication"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mock's health. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -10,8 +10,10 @@ import { createEngine, type Engine } from "./engine/index.ts";
 import type { HttpGuardOptions } from "./engine/stages/http-guard.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import { EntryClock } from "./replication/entry.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
+import { refuseUnfoldedLog, StateLog } from "./state-log.ts";
 import type { Store } from "./store/store.ts";
 import { Webhooks } from "./webhooks/index.ts";
 
@@ -47,6 +49,9 @@ export async function createMockCore(
   if (options.redis && options.stateFile !== undefined) {
     throw new RangeError("a state file and Redis cannot be used together: with --redis, Redis holds the state");
   }
+  if (options.stateSync && options.stateFile === undefined) {
+    throw new RangeError("--state-sync needs a state file (--state FILE) to write to");
+  }
   // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
   // Loaded only with --redis: a mock of its own does not load the Redis client.
   const replica = options.redis
@@ -57,7 +62,24 @@ export async function createMockCore(
         ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
       })
     : undefined;
-  const changes = replica ? { now: replica.now, newId: replica.newId, replication: replica } : {};
+  // With --state-sync, each change goes through the log of the state file (state-log.ts) as it would go to
+  // Redis: appended, flushed to disk, then applied; its time and new ids travel with it, for the replay.
+  const stateLog =
+    options.stateSync && options.stateFile !== undefined
+      ? new StateLog(
+          options.stateFile,
+          new EntryClock(
+            options.now ?? (() => new Date().toISOString()),
+            options.newId ?? (() => globalThis.crypto.randomUUID()),
+          ),
+          options.now ? { now: options.now } : {},
+        )
+      : undefined;
+  const changes = replica
+    ? { now: replica.now, newId: replica.newId, replication: replica }
+    : stateLog
+      ? { now: stateLog.clock.now, newId: stateLog.clock.newId, replication: stateLog }
+      : {};
   const webhooks = new Webhooks(options.webhooks, {
     now: changes.now ?? options.now,
     scheduler: options.scheduler,
@@ -71,14 +93,26 @@ export async function createMockCore(
     publicPrefix: PUBLIC_PREFIX,
     apiKey: options.apiKeys[0] ?? DEFAULT_API_KEY,
   });
-  const engine = createEngine({ ...options, ...changes, webhooks, onError: reportError, pages: docs, ...transport });
+  // The state file is attached once the engine's store exists; the admin health route reads it through this.
+  let stateFile: StateFileWriter | undefined;
+  const engine = createEngine({
+    ...options,
+    ...changes,
+    webhooks,
+    onError: reportError,
+    pages: docs,
+    ...transport,
+    stateFileStatus: () => stateFile?.status() ?? stateLog?.fileStatus() ?? null,
+  });
   const { store } = engine;
   // Every change the store makes is sent to the subscribed endpoints, off the request's path; the store
   // builds a change only while someone is subscribed. With replicas, only the one that accepted the
-  // change sends it.
+  // change sends it; a change of --state-sync's log replayed at start was sent when it was made.
   const stopSending = store.onChange(
     (change) => webhooks.publish(change),
-    replica ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn : () => webhooks.subscriptions.size > 0,
+    replica
+      ? () => webhooks.subscriptions.size > 0 && replica.applyingOwn
+      : () => webhooks.subscriptions.size > 0 && !stateLog?.replaying,
   );
   if (replica) {
     try {
@@ -89,21 +123,31 @@ export async function createMockCore(
       throw error;
     }
   }
-  // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
-  const stateFile =
-    options.stateFile === undefined
-      ? undefined
-      : await attachStateFile(store, options.stateFile, { scheduler: options.scheduler });
+  try {
+    // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
+    if (stateLog) await stateLog.start(engine);
+    else if (options.stateFile !== undefined) {
+      await refuseUnfoldedLog(options.stateFile);
+      stateFile = await attachStateFile(store, options.stateFile, {
+        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
+      });
+    }
+  } catch (error) {
+    stopSending();
+    await webhooks.close();
+    throw error;
+  }
+  const writer = stateFile;
 
   // Any request that may have changed the state (a reset and an import included) is written back soon.
   const noteChange = (request: EngineRequest) => (response: EngineResponse) => {
-    if (response.status < 400 && !READS.has(request.method.toUpperCase())) stateFile?.changed();
+    if (response.status < 400 && !READS.has(request.method.toUpperCase())) writer?.changed();
     return response;
   };
   // Not async: a request the engine answers alone costs no promise of its own.
-  const handle: HandleRequest = stateFile
-    ? (request) => engine.handle(request).then(noteChange(request))
-    : engine.handle;
+  const handle: HandleRequest = writer ? (request) => engine.handle(request).then(noteChange(request)) : engine.handle;
   const api: EngineTransportApi = {
     handle,
     bodyLimit: engine.bodyLimit,
@@ -122,7 +166,7 @@ export async function createMockCore(
     replica,
     shutdown: async () => {
       stopSending();
-      await Promise.all([stateFile?.flush(), webhooks.close(), replica?.close()]);
+      await Promise.all([stateFile?.flush(), stateLog?.close(), webhooks.close(), replica?.close()]);
     },
   };
 }

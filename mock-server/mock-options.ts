@@ -39,6 +39,11 @@ export interface MockOptions extends BehaviourOptions {
   adminCors?: string[];
   /** A JSON file the state is loaded from at start and written back to after changes (see state-file.ts). */
   stateFile?: string;
+  /**
+   * `--state-sync`: a request that changes the state is answered only once its change is in the log beside
+   * the state file, flushed to disk (state-log.ts). Needs `stateFile`.
+   */
+  stateSync?: boolean;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
   /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/webhook-options.ts. */
@@ -91,6 +96,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.adminCors !== undefined ? { adminCors: options.adminCors } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
+    ...(options.stateSync ? { stateSync: true } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),

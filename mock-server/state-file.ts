@@ -1,13 +1,20 @@
 /**
  * `--state FILE`: the state is loaded from FILE at start (when it exists), written back a moment after the
- * last request that changed it, and written once more when the server closes. Every write goes to a
- * temporary file in the same folder that is then renamed over FILE, so a crash leaves the old file or the
- * new one, never half of one. A file that is not a valid state is refused with the reasons, before serving.
+ * last request that changed it (and at the latest a longest wait after the first change not yet written,
+ * however steady the traffic), and written once more when the server closes. Every write goes to a
+ * temporary file in the same folder that is flushed to disk and then renamed over FILE, so a crash leaves
+ * the old file or the new one, never half of one. A file that is not a valid state is refused with the
+ * reasons, before serving; so is a folder that is missing or not writable.
+ *
+ * `--state-sync` keeps a log of changes beside the file instead (state-log.ts), and uses the reading and
+ * atomic writing here.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { access, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { stateJsonChunks } from "./admin/state-json.ts";
+import type { StateFileStatus } from "./admin/types.ts";
 import { checkState } from "./admin/validation.ts";
 import { InvalidInputError } from "./invalid-input.ts";
 import { realScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
@@ -17,6 +24,10 @@ import type { StateSnapshot } from "./store/types.ts";
 
 /** How long after the last change the file is written: a burst of requests costs one write. */
 export const STATE_WRITE_DELAY_MS = 200;
+/** The longest a change waits for the file, however steady the changes that keep pushing the write back. */
+export const STATE_MAX_WAIT_MS = 1000;
+
+export type { StateFileStatus } from "./admin/types.ts";
 
 /** A state file that cannot be read or is not a valid state; its message says which and why. */
 export class StateFileError extends Error {
@@ -29,6 +40,11 @@ export class StateFileError extends Error {
  * the mock then starts seeded.
  */
 export async function readStateFile(path: string): Promise<StateSnapshot | undefined> {
+  return (await readStateFileAndHash(path))?.state;
+}
+
+/** `readStateFile`, with the SHA-256 of the file's bytes (what `--state-sync`'s log names its base by). */
+export async function readStateFileAndHash(path: string): Promise<{ state: StateSnapshot; hash: string } | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -46,18 +62,26 @@ export async function readStateFile(path: string): Promise<StateSnapshot | undef
     throw new StateFileError(`The state file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return checkState(value);
+    return { state: checkState(value), hash: createHash("sha256").update(text).digest("hex") };
   } catch (error) {
     throw asFileError(path, error);
   }
 }
 
-/** Writes a state to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it. */
-export async function writeStateFile(path: string, state: StateSnapshot): Promise<void> {
+/**
+ * Writes a state to `path` atomically: a temporary file beside it, flushed to disk, then renamed over it.
+ * Resolves with the SHA-256 of the bytes written.
+ */
+export async function writeStateFile(path: string, state: StateSnapshot): Promise<string> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const file = await open(temp, "w");
+  const hash = createHash("sha256");
   try {
-    for (const chunk of stateJsonChunks(state)) await file.write(chunk);
+    for (const chunk of stateJsonChunks(state)) {
+      hash.update(chunk);
+      await file.write(chunk);
+    }
+    hash.update("\n");
     await file.write("\n");
     await file.sync();
     await file.close();
@@ -67,20 +91,70 @@ export async function writeStateFile(path: string, state: StateSnapshot): Promis
     await unlink(temp).catch(() => {});
     throw error;
   }
-}
-
-export interface StateFileWriterOptions {
-  delayMs?: number;
-  /** Told of a failed write; the next change tries again. */
-  onError?: (error: unknown) => void;
-  /** The timer of the delay, and the clock that times each write; the runtime's own by default. */
-  scheduler?: Scheduler;
+  await syncFolder(dirname(path));
+  return hash.digest("hex");
 }
 
 /**
- * Coalesces changes into debounced writes, one at a time, and flushes on demand. The wait after a change is
- * at least twice the time the last write took, so that with a very large state (a write of a million
- * contacts takes seconds) a steady stream of changes does not keep the server busy writing.
+ * Flushes a folder's entries (the rename that put the new file in place), so that the new file survives a
+ * power cut too. Some systems cannot open a folder for this (Windows): the rename is then as durable as
+ * the system makes it.
+ */
+export async function syncFolder(folder: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(folder, "r");
+    await handle.sync();
+  } catch {
+    // Not supported here; see above.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/**
+ * Checks, before anything is served, that a state file can be written where it is asked for: its folder
+ * exists, is a folder, and this process may create files in it. Throws a StateFileError naming the path.
+ */
+export async function checkStateFolder(path: string): Promise<void> {
+  const folder = dirname(path);
+  try {
+    if (!(await stat(folder)).isDirectory())
+      throw new StateFileError(`Cannot write the state file ${path}: ${folder} is not a folder`);
+  } catch (error) {
+    if (error instanceof StateFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? `its folder ${folder} does not exist` : describe(error);
+    throw new StateFileError(`Cannot write the state file ${path}: ${why}`);
+  }
+  try {
+    await access(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new StateFileError(`Cannot write the state file ${path}: its folder ${folder} is not writable`);
+  }
+}
+
+export interface StateFileWriterOptions {
+  /** How long after the last change the file is written. */
+  delayMs?: number;
+  /** The longest a change waits for the file while later changes keep pushing the write back. */
+  maxWaitMs?: number;
+  /** Told of a failed write, once until a write succeeds again (not once per request); the next change tries again. */
+  onError?: (error: unknown) => void;
+  /** Told when the file is written again after failed writes. */
+  onNotice?: (line: string) => void;
+  /** The timer of the delay, and the clock that times each write; the runtime's own by default. */
+  scheduler?: Scheduler;
+  /** The wall clock of `status().lastWrite` (ISO 8601); the system's by default. */
+  now?: () => string;
+}
+
+/**
+ * Coalesces changes into debounced writes, one at a time, and flushes on demand. A write is made a moment
+ * after the last change, and at the latest `maxWaitMs` after the first change it will hold, so a steady
+ * stream of changes cannot put it off for ever. Both waits are at least twice the time the last write
+ * took, so that with a very large state (a write of a million contacts takes seconds) a steady stream of
+ * changes does not keep the server busy writing.
  *
  * A pending write keeps the process alive until it is done (its timer is not unref'd): an in-process user
  * that forgets `app.close()` still gets the file written.
@@ -88,13 +162,18 @@ export interface StateFileWriterOptions {
 export class StateFileWriter {
   private timer: TimerHandle | undefined;
   /** Settled when the write the timer is waiting to make has been made (for `idle`). */
-  private due: { done: Promise<void>; resolve: () => void } | undefined;
+  private due: { done: Promise<void>; resolve: () => void; since: number } | undefined;
   /** The write in progress (or the last one), so writes never overlap. */
   private writing: Promise<void> = Promise.resolve();
   private readonly delayMs: number;
+  private readonly maxWaitMs: number;
   private lastWriteMs = 0;
+  private lastWrite: string | null = null;
+  private lastError: string | null = null;
   private readonly onError: (error: unknown) => void;
+  private readonly onNotice: (line: string) => void;
   private readonly scheduler: Scheduler;
+  private readonly now: () => string;
 
   constructor(
     readonly path: string,
@@ -102,26 +181,32 @@ export class StateFileWriter {
     options: StateFileWriterOptions = {},
   ) {
     this.delayMs = options.delayMs ?? STATE_WRITE_DELAY_MS;
+    this.maxWaitMs = options.maxWaitMs ?? STATE_MAX_WAIT_MS;
     this.onError = options.onError ?? ((error) => console.error(`converseiq-mock: ${describe(error)}`));
+    this.onNotice = options.onNotice ?? (() => undefined);
     this.scheduler = options.scheduler ?? realScheduler;
+    this.now = options.now ?? (() => new Date().toISOString());
   }
 
-  /** The state changed: write it once no change has come for a moment. */
+  /** The state changed: write it once no change has come for a moment, or once the longest wait is over. */
   changed(): void {
     this.scheduler.clearTimeout(this.timer);
+    const now = this.scheduler.now();
     if (!this.due) {
       let resolve = () => {};
       const done = new Promise<void>((r) => {
         resolve = r;
       });
-      this.due = { done, resolve };
+      this.due = { done, resolve, since: now };
     }
+    const delay = Math.max(this.delayMs, 2 * this.lastWriteMs);
+    const deadline = this.due.since + Math.max(this.maxWaitMs, delay);
     this.timer = this.scheduler.setTimeout(
       () => {
         this.timer = undefined;
         void this.writeDue();
       },
-      Math.max(this.delayMs, 2 * this.lastWriteMs),
+      Math.max(0, Math.min(delay, deadline - now)),
     );
   }
 
@@ -146,6 +231,22 @@ export class StateFileWriter {
     }
   }
 
+  /**
+   * Resolves once the writes already asked for are made, without waiting for one whose moment has not come:
+   * what a test driving the scheduler by hand awaits between two steps.
+   */
+  async drain(): Promise<void> {
+    for (let writing = this.writing; ; writing = this.writing) {
+      await writing;
+      if (this.writing === writing) return;
+    }
+  }
+
+  /** Where the file stands (`GET /__admin/health`): when it was last written, and the last write's error if it failed. */
+  status(): StateFileStatus {
+    return { path: this.path, lastWrite: this.lastWrite, lastError: this.lastError };
+  }
+
   /** Makes the write a change asked for (if any is waiting, it is this one). */
   private async writeDue(): Promise<void> {
     const due = this.due;
@@ -154,18 +255,28 @@ export class StateFileWriter {
     due?.resolve();
   }
 
+  /** A write in its turn; a failure is reported, not thrown. */
   private write(): Promise<void> {
-    // The snapshot is taken when this write's turn comes, so it holds every change made before it.
-    this.writing = this.writing.then(async () => {
-      const started = this.scheduler.now();
-      try {
-        await writeStateFile(this.path, this.snapshot());
-      } catch (error) {
-        this.onError(new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`));
-      }
-      this.lastWriteMs = this.scheduler.now() - started;
-    });
+    this.writing = this.writing.then(() => this.writeOnce());
     return this.writing;
+  }
+
+  private async writeOnce(): Promise<void> {
+    const started = this.scheduler.now();
+    try {
+      // The snapshot is taken when this write's turn comes, so it holds every change made before it.
+      await writeStateFile(this.path, this.snapshot());
+      if (this.lastError !== null) this.onNotice(`the state file ${this.path} is written again.`);
+      this.lastError = null;
+      this.lastWrite = this.now();
+    } catch (error) {
+      const failure = new StateFileError(`Cannot write the state file ${this.path}: ${describe(error)}`);
+      // Once per run of failures: a server under traffic would otherwise print one line per request.
+      if (this.lastError === null) this.onError(failure);
+      this.lastError = failure.message;
+    } finally {
+      this.lastWriteMs = this.scheduler.now() - started;
+    }
   }
 }
 
@@ -179,6 +290,7 @@ export async function attachStateFile(
   path: string,
   options: StateFileWriterOptions = {},
 ): Promise<StateFileWriter> {
+  await checkStateFolder(path);
   const loaded = await readStateFile(path);
   if (loaded) {
     try {
@@ -190,7 +302,7 @@ export async function attachStateFile(
   return new StateFileWriter(path, () => store.snapshot(), options);
 }
 
-function asFileError(path: string, error: unknown): Error {
+export function asFileError(path: string, error: unknown): Error {
   // The admin spec's checks (InvalidInputError) or the store's own (StoreError, when the state is loaded).
   if (!(error instanceof InvalidInputError || error instanceof StoreError)) return error as Error;
   const head = `The state file ${path} does not hold a valid state`;
@@ -199,6 +311,6 @@ function asFileError(path: string, error: unknown): Error {
   return new StateFileError([`${head}:`, ...lines].join("\n"));
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

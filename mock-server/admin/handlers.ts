@@ -44,6 +44,7 @@ export const PER_REPLICA: ReadonlySet<AdminOperationId> = new Set<AdminOperation
   "listWebhookDeliveries",
   "clearWebhookDeliveries",
   "getReplication",
+  "getHealth",
 ]);
 
 const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
@@ -91,6 +92,10 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   getCoverage: (ctx) => ctx.coverage.report(),
   // A promise: the engine's dispatcher answers once it settles.
   getReplication: (ctx) => ctx.replication?.status() ?? { shared: false },
+  getHealth: (ctx) => {
+    const stateFile = ctx.stateFileStatus?.() ?? null;
+    return { status: stateFile?.lastError ? "degraded" : "ok", stateFile };
+  },
   clearCoverage: (ctx) => {
     ctx.coverage.clear();
   },

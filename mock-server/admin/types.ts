@@ -4,7 +4,7 @@
  * (routes.ts) and the files of handlers it gathers (triggers.ts, webhooks/admin-handlers.ts) import them
  * without importing one another.
  */
-import type { operations } from "../../generated/admin-types.ts";
+import type { components, operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
 import type { Replication } from "../engine/replication-port.ts";
 import type { Journal } from "../engine/request-journal.ts";
@@ -14,6 +14,8 @@ import type { Store } from "../store/store.ts";
 import type { Webhooks } from "../webhooks/index.ts";
 
 export type AdminOperationId = keyof operations;
+/** What `GET /__admin/health` says of the state file (state-file.ts keeps it; the engine only reads it). */
+export type StateFileStatus = components["schemas"]["StateFileStatus"];
 
 /** The JSON body of an operation, `undefined` when it has none or it was left out. */
 export type AdminBody<Id extends AdminOperationId> = operations[Id] extends {
@@ -46,6 +48,8 @@ export interface AdminContext {
   workspaces?: Workspaces;
   /** The state shared with other replicas (`--redis`), when there is one (engine/replication-port.ts). */
   replication?: Replication;
+  /** Where the state file stands (`--state`), or null without one: `GET /__admin/health`. */
+  stateFileStatus?: () => StateFileStatus | null;
 }
 
 export type Handler<Id extends AdminOperationId> = (

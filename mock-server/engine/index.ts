@@ -10,7 +10,7 @@
  * sending webhooks (they subscribe to `engine.store.onChange`).
  */
 import { listOperations, publicSpec } from "../../lib/spec.ts";
-import type { AdminContext } from "../admin/types.ts";
+import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
 import { ADMIN_PREFIX, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { realScheduler } from "../scheduler.ts";
@@ -65,6 +65,8 @@ export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
    * directly.
    */
   replication?: Replication;
+  /** Where the state file stands, for `GET /__admin/health` (the file itself is the server's: state-file.ts). */
+  stateFileStatus?: () => StateFileStatus | null;
   /**
    * Pages served in front of the API (the `/docs` page, which reads files the engine never reads): the
    * answer to a request for one of them, undefined for any other request. Their answers carry the API's
@@ -106,7 +108,7 @@ export interface Engine extends EngineTransportApi {
 }
 
 export function createEngine(input: EngineOptions = {}): Engine {
-  const { webhooks: webhooksOption, onError, replication, pages, httpGuard, ...rest } = input;
+  const { webhooks: webhooksOption, onError, replication, pages, httpGuard, stateFileStatus, ...rest } = input;
   const given = webhooksOption instanceof Webhooks ? webhooksOption : undefined;
   const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
   const options = withDefaults({ ...rest, ...delivery });
@@ -141,6 +143,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     reseed,
     workspaces,
     ...(replication ? { replication } : {}),
+    ...(stateFileStatus ? { stateFileStatus } : {}),
   };
   const admin = createAdminApi(ctx, httpGuard ? createAdminWriteCheck(httpGuard) : undefined);
   const latency = createLatencyStage(options.latency, random, scheduler);

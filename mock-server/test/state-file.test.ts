@@ -4,17 +4,32 @@
  * a state file loads it, writes after changes that succeeded (not after failures) and flushes on close.
  * The debounce runs on a manual scheduler: time moves when a test says so, never by sleeping.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { components } from "../../generated/admin-types.ts";
 import { stateJsonChunks } from "../admin/state-json.ts";
-import { buildMockServer } from "../app.ts";
+import { buildMockServer, type MockServer } from "../app.ts";
+import { createEngine } from "../engine/index.ts";
+import type { Change } from "../engine/replication-port.ts";
 import { DEFAULT_API_KEY, PUBLIC_PREFIX } from "../mock-options.ts";
+import { EntryClock } from "../replication/entry.ts";
 import { ManualScheduler } from "../scheduler.ts";
-import { readStateFile, STATE_WRITE_DELAY_MS, StateFileError, StateFileWriter, writeStateFile } from "../state-file.ts";
+import {
+  readStateFile,
+  STATE_MAX_WAIT_MS,
+  STATE_WRITE_DELAY_MS,
+  StateFileError,
+  StateFileWriter,
+  writeStateFile,
+} from "../state-file.ts";
+import { FOLD_EVERY_CHANGES, StateLog } from "../state-log.ts";
 import { seedState } from "../store/seed.ts";
 import type { StateSnapshot } from "../store/types.ts";
+
+type Health = components["schemas"]["Health"];
+
 import { SMALL } from "./admin-support.ts";
 
 /** Each test has a folder of its own. */
@@ -187,5 +202,263 @@ describe("an app with a state file", () => {
     await app.inject({ method: "POST", url: "/__admin/reset", payload: { seed: 9 } });
     await app.close();
     expect((await readStateFile(path))?.workspace).toEqual(seedState({ ...SMALL, seed: 9 }).workspace);
+  });
+});
+
+describe("a state file under steady traffic", () => {
+  it("is written at least once a second while a change comes every 100 ms for 4 s", async () => {
+    const scheduler = new ManualScheduler();
+    const written: number[] = [];
+    const writer = new StateFileWriter(
+      join(dir, "state.json"),
+      () => {
+        written.push(scheduler.now());
+        return small();
+      },
+      { scheduler },
+    );
+    const changes: number[] = [];
+    for (let t = 0; t < 4000; t += 100) {
+      changes.push(scheduler.now());
+      writer.changed();
+      scheduler.advance(100);
+      await writer.drain();
+    }
+    // Each change pushed the 200 ms delay back, yet each reached the file within the longest wait.
+    for (const change of changes) {
+      expect(written.find((at) => at >= change && at <= change + STATE_MAX_WAIT_MS)).toBeDefined();
+    }
+    expect(written).toEqual([1000, 2000, 3000, 4000]);
+  });
+
+  it("waits the short delay while the longest wait is further away, and only what is left of it after", async () => {
+    const scheduler = new ManualScheduler();
+    const writer = new StateFileWriter(join(dir, "state.json"), small, { scheduler, delayMs: 200, maxWaitMs: 1000 });
+    for (let t = 0; t <= 900; t += 150) {
+      writer.changed();
+      if (t < 900) scheduler.advance(150);
+    }
+    // The change at 900 ms: 100 ms are left of the longest wait of the first, not the full delay.
+    expect(scheduler.requested).toEqual([200, 200, 200, 200, 200, 200, 100]);
+    scheduler.advance(100);
+    await writer.idle();
+  });
+});
+
+describe("a write that fails", () => {
+  it("is reported once for a run of failures, shown in the status, and told when writes succeed again", async () => {
+    const errors: unknown[] = [];
+    const notices: string[] = [];
+    const folder = join(dir, "later");
+    const path = join(folder, "state.json");
+    const writer = new StateFileWriter(path, small, {
+      onError: (e) => errors.push(e),
+      onNotice: (line) => notices.push(line),
+      now: () => "2026-01-02T03:04:05.000Z",
+    });
+    expect(writer.status()).toEqual({ path, lastWrite: null, lastError: null });
+    for (let i = 0; i < 5; i++) await writer.flush();
+    expect(errors).toHaveLength(1);
+    expect(writer.status().lastError).toContain(path);
+
+    await mkdir(folder);
+    await writer.flush();
+    expect(writer.status()).toEqual({ path, lastWrite: "2026-01-02T03:04:05.000Z", lastError: null });
+    expect(notices).toEqual([`the state file ${path} is written again.`]);
+  });
+
+  it("makes GET /__admin/health degraded until a write succeeds again", async () => {
+    const folder = join(dir, "data");
+    await mkdir(folder);
+    const path = join(folder, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, now: () => "2026-01-02T03:04:05.000Z" });
+    const health = async (): Promise<Health> => (await app.inject({ method: "GET", url: "/__admin/health" })).json();
+    expect(await health()).toEqual({ status: "ok", stateFile: { path, lastWrite: null, lastError: null } });
+
+    await app.inject({ method: "POST", url: "/__admin/reset" });
+    await app.stateFile?.flush();
+    expect(await health()).toMatchObject({ status: "ok", stateFile: { lastWrite: "2026-01-02T03:04:05.000Z" } });
+
+    await rm(folder, { recursive: true });
+    await app.inject({ method: "POST", url: "/__admin/reset" });
+    await app.stateFile?.flush();
+    const degraded = await health();
+    expect(degraded.status).toBe("degraded");
+    expect(degraded.stateFile?.lastError).toContain(`Cannot write the state file ${path}`);
+
+    await mkdir(folder);
+    await app.close();
+    expect(await readStateFile(path)).toBeDefined();
+  });
+
+  it("answers GET /__admin/health ok with no state file", async () => {
+    const app = await buildMockServer({ seed: SMALL });
+    expect((await app.inject({ method: "GET", url: "/__admin/health" })).json()).toEqual({
+      status: "ok",
+      stateFile: null,
+    });
+    await app.close();
+  });
+});
+
+describe("a state file's folder", () => {
+  it.each([
+    ["does not exist", (d: string) => join(d, "missing", "state.json"), /its folder .*missing does not exist/],
+    ["is a file", (d: string) => join(d, "file", "state.json"), /is not a folder|not a directory/],
+  ])("stops the start when it %s, naming the path", async (_, pathIn, message) => {
+    await writeFile(join(dir, "file"), "");
+    const path = pathIn(dir);
+    const error = await buildMockServer({ seed: SMALL, stateFile: path }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("stops the start when it is not writable", async () => {
+    const folder = join(dir, "locked");
+    await mkdir(folder, { mode: 0o500 });
+    const error = await buildMockServer({ seed: SMALL, stateFile: join(folder, "state.json") }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(/is not writable/);
+  });
+});
+
+describe("--state-sync", () => {
+  const create = (app: MockServer, n: number) =>
+    app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: `Durable ${n}`, email: `durable-${n}@example.com` },
+    });
+
+  it("answers a change only once the log holding it is on disk, with no timer", async () => {
+    const path = join(dir, "state.json");
+    const scheduler = new ManualScheduler();
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, scheduler });
+    expect((await create(app, 1)).statusCode).toBe(200);
+    expect(scheduler.pending).toBe(0);
+    expect(await readFile(`${path}.log`, "utf8")).toContain("durable-1@example.com");
+    await app.close();
+  });
+
+  it("replays the log on a start after a crash: the change, its id and its time as they were answered", async () => {
+    const path = join(dir, "state.json");
+    const crashed = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const answered = (await create(crashed, 1)).json() as { guid: string };
+    // Not closed (the log is not folded into the state file): as after kill -9.
+    expect(await readFile(path, "utf8")).not.toContain("durable-1@example.com");
+
+    const restarted = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const contact = await restarted.inject({
+      method: "GET",
+      url: `${PUBLIC_PREFIX}/contact/${answered.guid}`,
+      headers: KEY,
+    });
+    expect(contact.json()).toEqual(answered);
+    // Folded at start: the state file holds it, the log holds nothing but its base.
+    expect(await readFile(path, "utf8")).toContain("durable-1@example.com");
+    expect((await readFile(`${path}.log`, "utf8")).trim().split("\n")).toHaveLength(1);
+    await restarted.close();
+    await crashed.close();
+  });
+
+  it("flushes the changes that arrive while a flush runs together, in the order they came", async () => {
+    const path = join(dir, "state.json");
+    const log = new StateLog(
+      path,
+      new EntryClock(
+        () => "2026-01-02T03:04:05.000Z",
+        () => crypto.randomUUID(),
+      ),
+      { onError: () => undefined },
+    );
+    const engine = createEngine({ seed: SMALL, now: log.clock.now, newId: log.clock.newId, replication: log });
+    await log.start(engine);
+    const change = (n: number): Change => ({
+      kind: "public",
+      op: "createContact",
+      path: {},
+      query: {},
+      body: { name: `Grouped ${n}`, email: `grouped-${n}@example.com` },
+    });
+    // The first starts a flush at once; the nine that come while it runs wait for, and share, the next.
+    const results = await Promise.all(Array.from({ length: 10 }, (_, n) => log.submit(change(n))));
+    expect(log.flushes).toBe(2);
+    expect(results.map((r) => (r as { email: string }).email)).toEqual(
+      Array.from({ length: 10 }, (_, n) => `grouped-${n}@example.com`),
+    );
+    const lines = (await readFile(`${path}.log`, "utf8")).trim().split("\n").slice(1);
+    expect(lines.map((line) => JSON.parse(line).change.body.email)).toEqual(
+      Array.from({ length: 10 }, (_, n) => `grouped-${n}@example.com`),
+    );
+    await log.close();
+
+    // A change the log cannot take (here: closed) is refused 503 and not made; the health says so.
+    const refused = await log.submit(change(10)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: "service_unavailable" });
+    expect(engine.store.snapshot().contacts.map((c) => c.email)).not.toContain("grouped-10@example.com");
+    expect(log.fileStatus().lastError).toContain(path);
+  });
+
+  it("sends no webhook event again for a change replayed at start", async () => {
+    const path = join(dir, "state.json");
+    const webhooks = { endpoints: [{ url: "http://127.0.0.1:9/hook", events: ["*"] }] };
+    const scheduler = new ManualScheduler();
+    const crashed = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, webhooks, scheduler });
+    await create(crashed, 1);
+    expect(crashed.webhooks.deliveries().data).toHaveLength(1);
+
+    const restarted = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true, webhooks, scheduler });
+    expect(JSON.stringify(restarted.store.snapshot())).toContain("durable-1@example.com");
+    expect(restarted.webhooks.deliveries().data).toEqual([]);
+    await restarted.close();
+    await crashed.close();
+  });
+
+  it("leaves out a line cut short by a crash, and a log that follows another state file", async () => {
+    const path = join(dir, "state.json");
+    const first = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    await create(first, 1);
+    const log = await readFile(`${path}.log`, "utf8");
+    await writeFile(`${path}.log`, `${log}{"change":{"kind":"pub`);
+    const second = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    const contacts = second.store.snapshot().contacts;
+    const durable = contacts.find((c) => c.email === "durable-1@example.com");
+    expect(durable).toBeDefined();
+    for (const contact of [durable, contacts[0]]) {
+      const url = `${PUBLIC_PREFIX}/contact/${contact?.guid}`;
+      expect((await second.inject({ method: "DELETE", url, headers: KEY })).statusCode).toBe(200);
+    }
+    await second.close();
+
+    // The first log again, whose base is not the state file now: its change (the contact deleted since)
+    // is already in the state file, and is not made again.
+    await writeFile(`${path}.log`, log);
+    const third = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    expect(third.store.snapshot().contacts.map((c) => c.email)).not.toContain("durable-1@example.com");
+    await third.close();
+    await first.close();
+  });
+
+  it("folds the log into the state file every so many changes", async () => {
+    const path = join(dir, "state.json");
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, stateSync: true });
+    for (let n = 0; n < FOLD_EVERY_CHANGES; n++) expect((await create(app, n)).statusCode).toBe(200);
+    expect(await readFile(path, "utf8")).toContain(`durable-${FOLD_EVERY_CHANGES - 1}@example.com`);
+    expect((await readFile(`${path}.log`, "utf8")).trim().split("\n")).toHaveLength(1);
+    await app.close();
+  });
+
+  it("needs a state file", async () => {
+    await expect(buildMockServer({ seed: SMALL, stateSync: true })).rejects.toThrow(/--state-sync needs a state file/);
   });
 });

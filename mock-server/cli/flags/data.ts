@@ -85,6 +85,16 @@ export const DATA_FLAGS: Flag[] = [
     },
   },
   {
+    kind: "switch",
+    name: "state-sync",
+    env: "MOCK_STATE_SYNC",
+    group: "Admin and state",
+    help: "With --state: answer a change only once it is in FILE.log and flushed to disk (nothing answered is lost to a crash).",
+    apply: (config, on) => {
+      if (on) config.options.stateSync = true;
+    },
+  },
+  {
     kind: "list",
     name: "webhook",
     env: "MOCK_WEBHOOK",

@@ -1,0 +1,95 @@
+/**
+ * The state file as a user of the command meets it, each run a real child process: a folder that cannot
+ * hold the file stops the start, SIGTERM writes what was answered, and with --state-sync nothing answered
+ * is lost to `kill -9`.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
+import { PUBLIC_PREFIX } from "../mock-options.ts";
+import { killCommands, runMockCommand } from "./mock-command.ts";
+
+const folders: string[] = [];
+afterEach(async () => {
+  killCommands();
+  for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
+});
+
+/** Runs the command with no MOCK_* variables of the test's environment. */
+function run(args: string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
+  const command = runMockCommand(["--port", "0", "--contacts", "5", "--chats", "2", "--quiet", ...args], env);
+  return {
+    ...command,
+    /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
+    listening: (): Promise<string> => originFromOutput(command.child, MOCK_LISTENING, 30_000),
+  };
+}
+
+async function stateFile(): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), "converseiq-state-cli-"));
+  folders.push(folder);
+  return join(folder, "state.json");
+}
+
+const HEADERS = { "x-api-key": "mock-api-key", "content-type": "application/json" };
+
+async function createContact(origin: string, n: number): Promise<void> {
+  const answer = await fetch(`${origin}${PUBLIC_PREFIX}/contact`, {
+    method: "POST",
+    headers: HEADERS,
+    body: JSON.stringify({ name: `Acknowledged ${n}`, email: `acknowledged-${n}@example.com` }),
+  });
+  expect(answer.status).toBe(200);
+  await answer.arrayBuffer();
+}
+
+describe("the state file of the converseiq-mock command", { timeout: 90_000 }, () => {
+  it("exits 2 naming the path when the state file's folder does not exist", async () => {
+    const path = join(await stateFile(), "..", "no-such-folder", "state.json");
+    const cli = run(["--state", path]);
+    expect(await cli.exited).toBe(2);
+    const { stdout, stderr } = cli.output();
+    expect(stdout).toBe("");
+    expect(stderr).toContain(path);
+    expect(stderr).toMatch(/does not exist/);
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "writes every answered change on %s, before the delay is over",
+    async (signal) => {
+      const path = await stateFile();
+      const cli = run(["--state", path]);
+      const origin = await cli.listening();
+      for (let n = 0; n < 3; n++) await createContact(origin, n);
+      cli.child.kill(signal);
+      expect(await cli.exited).toBe(0);
+      const saved = await readFile(path, "utf8");
+      for (let n = 0; n < 3; n++) expect(saved).toContain(`acknowledged-${n}@example.com`);
+    },
+  );
+
+  it("with --state-sync, keeps every answered change through kill -9", async () => {
+    const path = await stateFile();
+    const first = run(["--state", path, "--state-sync"]);
+    const origin = await first.listening();
+    const count = 25;
+    for (let n = 0; n < count; n++) await createContact(origin, n);
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    // Without --state-sync, the log would not be replayed: the start is refused rather than lose it.
+    const plain = run(["--state", path]);
+    expect(await plain.exited).toBe(2);
+    expect(plain.output().stderr).toMatch(/holds \d+ change\(s\) of a --state-sync run .* start with --state-sync/);
+
+    const second = run(["--state", path, "--state-sync"]);
+    const state = (await (await fetch(`${await second.listening()}/__admin/state`)).json()) as {
+      contacts: { email: string }[];
+    };
+    const emails = new Set(state.contacts.map((c) => c.email));
+    for (let n = 0; n < count; n++) expect(emails).toContain(`acknowledged-${n}@example.com`);
+  });
+});

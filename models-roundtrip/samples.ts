@@ -111,7 +111,8 @@ export async function collectSamples(): Promise<Sample[]> {
     const response = await app.inject({
       method: method as InjectOptions["method"],
       url,
-      headers: { "x-api-key": DEFAULT_API_KEY },
+      // Admin writes over HTTP go as JSON, even with no body (a page's no-preflight request is refused).
+      headers: { "x-api-key": DEFAULT_API_KEY, "content-type": "application/json" },
       ...(payload === undefined ? {} : { payload: payload as Json }),
     });
     const ok = status === undefined ? response.statusCode < 300 : response.statusCode === status;

@@ -5,7 +5,9 @@
  * `--port 0` can read the port), and on SIGINT/SIGTERM stops, writing the report with `--report FILE`.
  *
  * The key is taken from `--api-key` or, better (a flag shows in `ps`), `CONVERSEIQ_API_KEY`; it is never
- * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start, 2 a bad flag.
+ * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start (or the recording
+ * could not be written), 2 a bad flag. With `--record FILE`, the last line says what FILE holds
+ * (proxy/record-file.ts, `describeOutcome`).
  */
 import { parseArgs } from "node:util";
 import { PUBLIC_PREFIX } from "../mock-options.ts";
@@ -143,12 +145,17 @@ export async function runProxy(
   }
   const { options, quiet, record } = request.config;
   const { startProxy } = await import("../proxy/index.ts");
-  const { recordToFile } = await import("../proxy/record-file.ts");
+  const { describeOutcome, recordToFile } = await import("../proxy/record-file.ts");
+  const { describeLeftOut } = await import("../proxy/record.ts");
   const recording =
     record &&
     recordToFile(record.file, {
       ...(record.key === undefined ? {} : { seed: record.key }),
       onError: (error) => process.stderr.write(`${PROXY_NAME}: ${(error as Error).message}\n`),
+      onLeftOut: (out) =>
+        process.stderr.write(
+          `${PROXY_NAME}: left out of the recording, not matching the spec: ${describeLeftOut(out)}\n`,
+        ),
     });
   const log = (line: string) => {
     if (!quiet || line.startsWith("violation ")) process.stdout.write(`${line}\n`);
@@ -170,15 +177,14 @@ export async function runProxy(
     stopping = true;
     try {
       await proxy.close();
-      if (recording) {
-        await recording.flush();
-        process.stdout.write(`Recorded: ${record?.file}\n`);
-      }
       if (options.reportFile !== undefined) {
         const base = options.reportFile.replace(/\.(md|json)$/, "");
         process.stdout.write(`Report: ${base}.md, ${base}.json\n`);
       }
-      process.exit(0);
+      // The recording's outcome is the last line, as written: a file that could not be written exits 1.
+      const outcome = recording ? await recording.finish() : undefined;
+      if (outcome) process.stdout.write(`${describeOutcome(outcome)}\n`);
+      process.exit(outcome?.result === "failed" ? 1 : 0);
     } catch (error) {
       fail(1, `failed to close cleanly: ${(error as Error).message}`);
     }

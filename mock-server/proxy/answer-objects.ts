@@ -6,7 +6,8 @@
 import { type RecordedKind, schemaMarks } from "./schema-marks.ts";
 
 export interface AnswerPage {
-  data: { guid: string }[];
+  /** Every item of the page's `data`, as the answer gave it (the recorder checks each against the spec). */
+  data: unknown[];
   /** Where the page's first item is in the whole list; undefined when the answer does not say (a search). */
   offset: number | undefined;
 }
@@ -21,10 +22,9 @@ export function isRecord(value: unknown): value is { guid: string } {
 
 export function asPage(body: unknown): AnswerPage | undefined {
   if (!isObject(body) || !Array.isArray(body.data)) return undefined;
-  const data = body.data.filter(isRecord);
   const { page, limit } = body;
   const offset = typeof page === "number" && typeof limit === "number" && page >= 1 ? (page - 1) * limit : undefined;
-  return { data, offset };
+  return { data: body.data, offset };
 }
 
 /** The record without the properties its kind's schema does not document. */

@@ -6,16 +6,23 @@
 import type { OperationId } from "../../lib/spec.ts";
 import { asPage, isObject, isRecord } from "./answer-objects.ts";
 import type { ListedKind, Recording } from "./recording.ts";
+import type { RecordedKind } from "./schema-marks.ts";
 import type { Exchange } from "./types.ts";
 
+/**
+ * Whether an object of the answer may be recorded: it matches its kind's schema. One that does not is
+ * reported by the recorder, with `place`, its JSON pointer in the answer's body ("" for the body itself).
+ */
+export type Admit = (kind: RecordedKind, value: unknown, place: string) => boolean;
+
 /** Takes in one successful answer; says whether what is recorded changed. */
-export type RecordStep = (recording: Recording, exchange: Exchange) => boolean;
+export type RecordStep = (recording: Recording, exchange: Exchange, admit: Admit) => boolean;
 
 /** The one object of its kind (the workspace, its owner). */
 const single =
   (kind: "Workspace" | "User"): RecordStep =>
-  (recording, { body }) => {
-    if (!isObject(body)) return false;
+  (recording, { body }, admit) => {
+    if (!isObject(body) || !admit(kind, body, "")) return false;
     recording.setSingle(kind, body);
     return true;
   };
@@ -23,8 +30,8 @@ const single =
 /** One object, read, created or changed. */
 const one =
   (kind: ListedKind): RecordStep =>
-  (recording, { body }) => {
-    if (!isRecord(body)) return false;
+  (recording, { body }, admit) => {
+    if (!admit(kind, body, "") || !isRecord(body)) return false;
     recording.put(kind, body);
     return true;
   };
@@ -32,22 +39,31 @@ const one =
 /** A page of a plain list: its items, and where the page puts each. */
 const listed =
   (kind: ListedKind): RecordStep =>
-  (recording, { body }) => {
+  (recording, { body }, admit) => {
     const page = asPage(body);
     if (!page) return false;
-    for (const [i, item] of page.data.entries())
+    let changed = false;
+    for (const [i, item] of page.data.entries()) {
+      if (!admit(kind, item, `/data/${i}`) || !isRecord(item)) continue;
       recording.put(kind, item, page.offset === undefined ? undefined : page.offset + i);
-    return true;
+      changed = true;
+    }
+    return changed;
   };
 
 /** A page of search results: its items, which tell no place in the list. */
 const found =
   (kind: ListedKind): RecordStep =>
-  (recording, { body }) => {
+  (recording, { body }, admit) => {
     const page = asPage(body);
     if (!page) return false;
-    for (const item of page.data) recording.put(kind, item);
-    return true;
+    let changed = false;
+    for (const [i, item] of page.data.entries()) {
+      if (!admit(kind, item, `/data/${i}`) || !isRecord(item)) continue;
+      recording.put(kind, item);
+      changed = true;
+    }
+    return changed;
   };
 
 /** A delete: the object whose id ends the path. */

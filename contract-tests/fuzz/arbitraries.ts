@@ -147,6 +147,14 @@ export function createDeriver(options: { doc?: oas31.OpenAPIObject; pools?: Pool
     if (types.includes("object")) options.push(...invalidObjects(node));
     if (types.includes("array") && node.items)
       options.push(fc.array(invalidOf(node.items), { minLength: 1, maxLength: 2 }));
+    // A value that breaks one schema of an allOf breaks the whole.
+    for (const part of node.allOf ?? []) {
+      try {
+        options.push(invalidOf(part as Schema, name));
+      } catch {
+        // That part allows anything: another part may not.
+      }
+    }
     if (options.length === 0) throw new Error(`No invalid value can be derived for ${name ?? JSON.stringify(raw)}`);
     return fc.oneof(...options);
   };

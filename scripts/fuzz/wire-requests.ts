@@ -9,7 +9,7 @@ import type { oas31 } from "openapi3-ts";
 import { createDeriver, type Pools } from "../../contract-tests/fuzz/arbitraries.ts";
 import { type FuzzRequest, hasInput, requestArbitrary } from "../../contract-tests/fuzz/requests.ts";
 import { adminSpec, listOperations, type Operation, publicSpec, resolve } from "../../lib/spec.ts";
-import { PUBLIC_PREFIX } from "../../mock-server/mock-options.ts";
+import { ADMIN_PREFIX, PUBLIC_PREFIX } from "../../mock-server/mock-options.ts";
 
 export interface WireRequest {
   method: string;
@@ -60,14 +60,21 @@ function queryString(query: Record<string, string | number | undefined> | string
   return text === "" ? "" : `?${text}`;
 }
 
+/** Methods that never change the state: the mock asks no content type of them. */
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 function toWire(request: FuzzRequest, prefix: string, target: Target, label: string): WireRequest {
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  // An admin write goes as JSON even with no body, as a program sends it (the mock refuses the others: a
+  // web page can send them without asking); a public request names a content type only for its body.
+  const path = `${prefix}${request.path}`;
+  const json = body !== undefined || (path.startsWith(ADMIN_PREFIX) && !READS.has(request.method.toUpperCase()));
   return {
     method: request.method,
-    url: `${prefix}${request.path}${queryString(request.query)}`,
+    url: `${path}${queryString(request.query)}`,
     headers: {
       "x-api-key": target.apiKey,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(json ? { "content-type": "application/json" } : {}),
     },
     ...(body === undefined ? {} : { body }),
     label,

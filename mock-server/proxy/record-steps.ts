@@ -36,35 +36,26 @@ const one =
     return true;
   };
 
-/** A page of a plain list: its items, and where the page puts each. */
-const listed =
-  (kind: ListedKind): RecordStep =>
+/** A page's items; `placed`: the page tells where each stands in the whole list (a search's does not). */
+const paged =
+  (kind: ListedKind, placed: boolean): RecordStep =>
   (recording, { body }, admit) => {
     const page = asPage(body);
     if (!page) return false;
     let changed = false;
     for (const [i, item] of page.data.entries()) {
       if (!admit(kind, item, `/data/${i}`) || !isRecord(item)) continue;
-      recording.put(kind, item, page.offset === undefined ? undefined : page.offset + i);
+      recording.put(kind, item, placed && page.offset !== undefined ? page.offset + i : undefined);
       changed = true;
     }
     return changed;
   };
 
+/** A page of a plain list: its items, and where the page puts each. */
+const listed = (kind: ListedKind): RecordStep => paged(kind, true);
+
 /** A page of search results: its items, which tell no place in the list. */
-const found =
-  (kind: ListedKind): RecordStep =>
-  (recording, { body }, admit) => {
-    const page = asPage(body);
-    if (!page) return false;
-    let changed = false;
-    for (const [i, item] of page.data.entries()) {
-      if (!admit(kind, item, `/data/${i}`) || !isRecord(item)) continue;
-      recording.put(kind, item);
-      changed = true;
-    }
-    return changed;
-  };
+const found = (kind: ListedKind): RecordStep => paged(kind, false);
 
 /** A delete: the object whose id ends the path. */
 const removed =

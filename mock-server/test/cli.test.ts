@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
+import { MOCK_LISTENING } from "../../scripts/server-port.ts";
 import { banner, headline } from "../cli/banner.ts";
 import { DEFAULT_HOST, DEFAULT_PORT, FLAGS, parseCli, usage } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
 import { PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
-import { killCommands, runMockCommand } from "./mock-command.ts";
+import { killCommands, runIsolatedMock } from "./mock-command.ts";
 
 const config = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   const request = parseCli(argv, env);
@@ -203,16 +203,7 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
-/** Runs the command with no MOCK_* variables of the test's environment. */
-function run(args: string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
-  const command = runMockCommand(args, env);
-  return {
-    ...command,
-    /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
-    listening: (): Promise<string> => originFromOutput(command.child, MOCK_LISTENING, 30_000),
-  };
-}
+const run = (args: string[]) => runIsolatedMock(args);
 
 async function newFolder() {
   const folder = await mkdtemp(join(tmpdir(), "converseiq-cli-"));

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/converseiq-mock.js", import.meta.url));
 const started: ChildProcess[] = [];
@@ -31,6 +32,21 @@ export function runMockCommand(args: string[], env: NodeJS.ProcessEnv = process.
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+/** The test's environment without its MOCK_* variables (so that only a test's flags configure the mock), and `extra`. */
+export function envWithoutMockVariables(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_"))), ...extra };
+}
+
+/** Starts `converseiq-mock ARGS` with no MOCK_* variables of the test's environment but `extra`. */
+export function runIsolatedMock(args: string[], extra: NodeJS.ProcessEnv = {}) {
+  const command = runMockCommand(args, envWithoutMockVariables(extra));
+  return {
+    ...command,
+    /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
+    listening: (): Promise<string> => originFromOutput(command.child, MOCK_LISTENING, 30_000),
+  };
 }
 
 /** SIGKILLs every command started here that still runs. */

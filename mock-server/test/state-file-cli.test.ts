@@ -7,9 +7,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MOCK_LISTENING, originFromOutput } from "../../scripts/server-port.ts";
 import { PUBLIC_PREFIX } from "../mock-options.ts";
-import { killCommands, runMockCommand } from "./mock-command.ts";
+import { killCommands, runIsolatedMock } from "./mock-command.ts";
 
 const folders: string[] = [];
 afterEach(async () => {
@@ -17,16 +16,7 @@ afterEach(async () => {
   for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
 });
 
-/** Runs the command with no MOCK_* variables of the test's environment. */
-function run(args: string[]) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
-  const command = runMockCommand(["--port", "0", "--contacts", "5", "--chats", "2", "--quiet", ...args], env);
-  return {
-    ...command,
-    /** The origin the command prints once it listens (a generous limit: tsx on a busy machine is slow). */
-    listening: (): Promise<string> => originFromOutput(command.child, MOCK_LISTENING, 30_000),
-  };
-}
+const run = (args: string[]) => runIsolatedMock(["--port", "0", "--contacts", "5", "--chats", "2", "--quiet", ...args]);
 
 async function stateFile(): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), "converseiq-state-cli-"));

@@ -10,6 +10,7 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { fileURLToPath } from "node:url";
 import { REDIS_SERVER, type RedisServer, startRedisServer } from "../../../scripts/redis-server.ts";
 import { MOCK_LISTENING, originFromOutput } from "../../../scripts/server-port.ts";
+import { envWithoutMockVariables } from "../../test/mock-command.ts";
 
 /** Generous: the machine may be busy with other test files. */
 const START_TIMEOUT_MS = 60_000;
@@ -126,7 +127,7 @@ export async function startReplica(name: string, options: ReplicaOptions): Promi
     ...(options.args ?? []),
   ];
   // The test's own MOCK_* variables must not reach the replicas: only the flags above configure them.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("MOCK_")));
+  const env = envWithoutMockVariables();
   let stdout = "";
   let stderr = "";
   const crashes: { code: number | null; signal: NodeJS.Signals | null }[] = [];

@@ -15,7 +15,7 @@ import { UsageError } from "../../cli/values.ts";
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX } from "../../mock-options.ts";
 import { createMockFetch } from "../../transports/fetch.ts";
 import { createHandlers } from "../../transports/msw.ts";
-import { killCommands, runMockCommand } from "../mock-command.ts";
+import { killCommands, runIsolatedMock } from "../mock-command.ts";
 
 const EVIL = "https://evil.example";
 const SMALL = { seed: 7, contacts: 5, chats: 2, team: 2, channels: 3, bots: 1 };
@@ -303,11 +303,7 @@ describe("the flags of the guards", () => {
 });
 
 describe("listening beyond loopback (the command)", { timeout: 90_000 }, () => {
-  /** The command with no MOCK_* variables of the test's environment, and `extra` ones. */
-  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("MOCK_")));
-    return runMockCommand(args, { ...env, ...extra });
-  };
+  const run = runIsolatedMock;
 
   it("with no --admin-token exits 2 and says why, before it listens", async () => {
     const cli = run(["--host", "0.0.0.0", "--port", "0"]);

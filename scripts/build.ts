@@ -4,7 +4,8 @@
  *
  * 1. The entry points' JavaScript and `.d.ts` files, by `tsc -p tsconfig.build.json` (the files its `files`
  *    lists and what they import, tests never; `.ts` specifiers rewritten to `.js`; the generated specs
- *    copied as JSON), plus the files they read at run time by a path (the /docs page's init.js).
+ *    copied as JSON), plus the files they read at run time by a path (the /docs page's init.js) and the
+ *    files the package exports that nothing imports (the OpenAPI 3.0 rendition of the spec).
  * 2. The mock's command line as one JavaScript file, `dist/mock-server/cli.js`, so that it starts in plain
  *    `node` without a TypeScript loader (tsx's loader and the many small module files took most of a second).
  *
@@ -33,6 +34,11 @@ const EMITTED = ["client", "contract-tests", "generated", "lib", "mock-server"];
 const BUNDLE_FILES = new Set(["cli.js", "browser", "inputs.json"]);
 /** Files the compiled modules read by a path relative to their own, copied beside them. */
 const EMITTED_RUNTIME_FILES = ["mock-server/docs/browser/init.js"];
+/**
+ * Files the package exports that no module imports, so tsc does not copy them: the OpenAPI 3.0 rendition
+ * (`converseiq-kit/openapi-3.0.json`), read by client generators, not by code.
+ */
+const EXPORTED_FILES = ["generated/openapi-3.0.json"];
 
 export async function buildPackage(): Promise<void> {
   const dist = join(root, "dist");
@@ -52,7 +58,8 @@ export async function buildPackage(): Promise<void> {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
     throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`);
   }
-  for (const file of EMITTED_RUNTIME_FILES) await writeAtomically(join(dist, file), await readFile(join(root, file)));
+  for (const file of [...EMITTED_RUNTIME_FILES, ...EXPORTED_FILES])
+    await writeAtomically(join(dist, file), await readFile(join(root, file)));
   for (const folder of EMITTED) await rewriteDeclarationSpecifiers(join(dist, folder));
 }
 

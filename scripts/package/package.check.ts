@@ -145,6 +145,17 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
     expect(entries["./openapi.json"]).toEqual(["default"]);
+    expect(entries["./openapi-3.0.json"]).toEqual(["default"]);
+  });
+
+  it("ships both specs: OpenAPI 3.1, and its 3.0 rendition at the path the client-generator docs give", async () => {
+    const generated = join(consumer, "node_modules", manifest.name, "dist", "generated");
+    const spec31 = JSON.parse(await readFile(join(generated, "openapi.json"), "utf8")) as Record<string, unknown>;
+    const spec30 = JSON.parse(await readFile(join(generated, "openapi-3.0.json"), "utf8")) as Record<string, unknown>;
+    expect(spec31.openapi).toMatch(/^3\.1\./);
+    expect(spec30.openapi).toBe("3.0.3");
+    expect(Object.keys(spec30.paths as object)).toEqual(Object.keys(spec31.paths as object));
+    expect(Object.keys(spec30["x-webhooks"] as object)).toEqual(Object.keys(spec31.webhooks as object));
   });
 
   it("a consumer file type-checks under strict and exactOptionalPropertyTypes", async () => {

@@ -87,10 +87,16 @@ const TOP_FOLDERS = readdirSync(ROOT, { withFileTypes: true })
 const EXTENSIONS = /\.(ts|js|mjs|cjs|json|yaml|yml|md|html|css|png|sh|py|go|java)$/;
 /**
  * Named in backticks but not files of the repository, each for its reason: what the build makes (`dist/`),
- * what is installed (`node_modules/`), and what runs write and git ignores (the contract and live drift
- * reports, `reports/tmp/`).
+ * what is installed (`node_modules/`), what runs write and git ignores (the contract and live drift
+ * reports, `reports/tmp/`), and the package's own entry points as a consumer imports them
+ * (`converseiq-kit/openapi-3.0.json`).
  */
-const NOT_REPOSITORY_FILES = [/^dist\//, /^node_modules\//, /^reports\/(contract-drift|live-drift|tmp\/)/];
+const NOT_REPOSITORY_FILES = [
+  /^dist\//,
+  /^node_modules\//,
+  /^reports\/(contract-drift|live-drift|tmp\/)/,
+  /^converseiq-kit\//,
+];
 
 /** Backticked spans that look like a path of this repository: a top folder first, or a file's extension. */
 function namedPaths(markdown: string): string[] {

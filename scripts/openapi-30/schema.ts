@@ -48,7 +48,7 @@ const rules: Record<string, Rule> = {
   type: (value, at) => convertType(value, at),
   examples: (value, at) => {
     const list = asArray(value, at, "a schema's examples");
-    // An `example` already there wins; 3.0 has room for one.
+    // The first; an `example` written as such wins over it (convertSchema).
     return list.length === 0 ? [] : [["example", list[0]]];
   },
   exclusiveMinimum: (value, at) => exclusiveBound(value, at, "minimum"),

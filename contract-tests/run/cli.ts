@@ -57,8 +57,9 @@ export function parseContractArgs(
       ? ["--base-url", values["base-url"]]
       : ["CONVERSEIQ_BASE_URL", env.CONVERSEIQ_BASE_URL?.trim() || undefined];
   if (!baseUrl) throw new UsageError("--base-url is required (or CONVERSEIQ_BASE_URL)");
-  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol))
-    throw new UsageError(`${baseUrlSource} is not a URL: ${baseUrl}`);
+  if (!URL.canParse(baseUrl)) throw new UsageError(`${baseUrlSource} is not a URL: ${baseUrl}`);
+  if (!/^https?:$/.test(new URL(baseUrl).protocol))
+    throw new UsageError(`${baseUrlSource} must be an http or https URL: ${baseUrl}`);
   const apiKey = values["api-key"] ?? (env.CONVERSEIQ_API_KEY?.trim() || undefined);
   if (!apiKey) throw new UsageError("--api-key is required (or CONVERSEIQ_API_KEY)");
   const mode = values.mode;

@@ -13,12 +13,13 @@
  * only wants the client or the mock should not install it. It is imported only when a run starts, and a
  * missing vitest is a `ContractSetupError` that says how to install it.
  */
+
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomUUID } from "node:crypto";
-import { type Leftover, LEFTOVERS_VARIABLE, readLeftovers } from "../support/leftovers.ts";
+import { LEFTOVERS_VARIABLE, type Leftover, readLeftovers } from "../support/leftovers.ts";
 import { readSettings, type Settings } from "../support/settings.ts";
 import type { PreflightProblem } from "./preflight.ts";
 import { openRunScope, type RunScope } from "./scope.ts";
@@ -162,30 +163,32 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
 
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const exitCodeBefore = process.exitCode;
-  const vitest = await node.createVitest(
-    "test",
-    {
-      // Nothing of the caller's vitest config: this run is the suites and these settings only.
-      config: false,
-      root,
-      dir: root,
-      include: suites.map((name) => `suites/${name}.test.${extension}`),
-      globalSetup: [join(root, "support", `global-setup.${extension}`)],
-      env,
-      watch: false,
-      pool: "threads",
-      testTimeout: 20_000,
-      // One server shared by every file is run against one file at a time: the stateful suite and the page
-      // walks need the data to themselves (in process, each file has its own mock).
-      fileParallelism: settings.kind === "in-process",
-      reporters: junit ? ["default", ["junit", { outputFile: junit }]] : ["default"],
-    },
-    // Vite's cache would go under the root, inside node_modules when installed.
-    { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
-  ).catch(async (error: unknown) => {
-    await workspace?.remove();
-    throw error;
-  });
+  const vitest = await node
+    .createVitest(
+      "test",
+      {
+        // Nothing of the caller's vitest config: this run is the suites and these settings only.
+        config: false,
+        root,
+        dir: root,
+        include: suites.map((name) => `suites/${name}.test.${extension}`),
+        globalSetup: [join(root, "support", `global-setup.${extension}`)],
+        env,
+        watch: false,
+        pool: "threads",
+        testTimeout: 20_000,
+        // One server shared by every file is run against one file at a time: the stateful suite and the page
+        // walks need the data to themselves (in process, each file has its own mock).
+        fileParallelism: settings.kind === "in-process",
+        reporters: junit ? ["default", ["junit", { outputFile: junit }]] : ["default"],
+      },
+      // Vite's cache would go under the root, inside node_modules when installed.
+      { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
+    )
+    .catch(async (error: unknown) => {
+      await workspace?.remove();
+      throw error;
+    });
   try {
     const { testModules, unhandledErrors } = await vitest.start();
     const tests = { passed: 0, failed: 0, skipped: 0 };

@@ -54,7 +54,9 @@ export async function createRunWorkspace(
   const response = await call("POST", "/workspaces", {});
   const text = await response.text();
   if (!response.ok)
-    throw new Error(`the mock refused a workspace for the run (POST /__admin/workspaces answered ${response.status}: ${text})`);
+    throw new Error(
+      `the mock refused a workspace for the run (POST /__admin/workspaces answered ${response.status}: ${text})`,
+    );
   const { apiKey } = JSON.parse(text) as { apiKey: string };
   return {
     apiKey,

@@ -40,4 +40,3 @@ export function formatLeftovers(leftovers: readonly Leftover[]): string {
     ...leftovers.map((l) => `  ${l.kind} ${l.id}: ${l.why}`),
   ].join("\n");
 }
-

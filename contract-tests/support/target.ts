@@ -234,8 +234,11 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
           }
         } catch (error) {
           errors.push(error instanceof ContractViolation ? error.message : String(error));
-          const why = error instanceof ContractViolation ? "the DELETE's answer broke the spec" : String(error);
-          recordLeftover({ kind, id, why: why.split("\n")[0] ?? why });
+          const why =
+            error instanceof ContractViolation
+              ? `DELETE answered ${error.failure.response.split(" ")[0]}, breaking ${error.failure.problems.map((p) => p.rule).join(", ")}`
+              : String(error).split("\n")[0];
+          recordLeftover({ kind, id, why: why ?? "" });
         }
       }
       if (errors.length > 0) throw new Error(`Cleanup of what the test created failed:\n${errors.join("\n")}`);

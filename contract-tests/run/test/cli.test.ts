@@ -11,9 +11,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
+import { readSettings } from "../../support/settings.ts";
 import { parseContractArgs, UsageError } from "../cli.ts";
 import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
-import { readSettings } from "../../support/settings.ts";
 import { ContractSetupError, contractEnv, contractSettings, runContract } from "../runner.ts";
 
 const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;

@@ -130,11 +130,14 @@ describe("the preflight", { timeout: 60_000 }, () => {
     ["unreachable", () => dead, "Cannot reach"],
     ["answering HTML", () => html.url, "does not answer as the ConverseIQ API"],
     ["refusing the key", () => refusing.url, "refused the API key"],
-  ])("makes converseiq-contract against a target %s print one line and exit 2, running no suite", async (_, url, line) => {
-    const { code, output } = await contract(["--base-url", url(), "--api-key", KEY, "--suite", "contacts"]);
-    expect(code).toBe(2);
-    expect(output.trim().split("\n")).toHaveLength(1);
-    expect(output).toContain(line);
-    expect(output).not.toContain("Contract summary");
-  });
+  ])(
+    "makes converseiq-contract against a target %s print one line and exit 2, running no suite",
+    async (_, url, line) => {
+      const { code, output } = await contract(["--base-url", url(), "--api-key", KEY, "--suite", "contacts"]);
+      expect(code).toBe(2);
+      expect(output.trim().split("\n")).toHaveLength(1);
+      expect(output).toContain(line);
+      expect(output).not.toContain("Contract summary");
+    },
+  );
 });

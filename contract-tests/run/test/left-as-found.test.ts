@@ -5,6 +5,9 @@
  * with its kind, id and why.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,14 +19,14 @@ const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).path
 const KEY = "mock-api-key";
 
 /** Runs the command in a child process, without the variables of the vitest that runs this test. */
-function contract(args: string[]): Promise<{ code: number | null; output: string }> {
+function contract(args: string[], drift: string): Promise<{ code: number | null; output: string }> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_") && !name.startsWith("CONVERSEIQ_"),
     ),
   );
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, ...args, "--drift-report", drift], { env: { ...env, NO_COLOR: "1" } });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -70,21 +73,24 @@ describe("the target left as it was found", { timeout: 300_000 }, () => {
   let mock: MockServer;
   let origin: string;
   let broken: EditingProxy;
+  let dir: string;
   const state = async () => (await fetch(`${origin}/__admin/state`)).text();
   beforeAll(async () => {
     mock = await buildMockServer({ logger: false });
     origin = await mock.listen({ port: 0, host: "127.0.0.1" });
     broken = await startEditingProxy(origin, breakContacts);
+    dir = mkdtempSync(join(tmpdir(), "contract-left-as-found-"));
   });
   afterAll(async () => {
     broken?.server.close();
     await mock?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("leaves a mock's state as it was after a full run, which works in a workspace it then removes", async () => {
     const before = await state();
     const args = ["--base-url", `${origin}${API_BASE_PATH}`, "--api-key", KEY, "--fuzz-runs", "2", "--model-runs", "2"];
-    const { code, output } = await contract(args);
+    const { code, output } = await contract(args, join(dir, "drift"));
     expect(output).toContain("every check held");
     expect(code).toBe(0);
     expect(await state()).toBe(before);
@@ -94,7 +100,7 @@ describe("the target left as it was found", { timeout: 300_000 }, () => {
   it("leaves a mock's state as it was after a run that fails", async () => {
     const before = await state();
     const args = ["--base-url", `${broken.origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
-    const { code, output } = await contract(args);
+    const { code, output } = await contract(args, join(dir, "drift"));
     expect(output).toContain("FAILED");
     expect(code).toBe(1);
     expect(await state()).toBe(before);
@@ -105,7 +111,7 @@ describe("the target left as it was found", { timeout: 300_000 }, () => {
     const target = await undeletable(origin);
     try {
       const args = ["--base-url", `${target.origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
-      const { code, output } = await contract(args);
+      const { code, output } = await contract(args, join(dir, "drift"));
       expect(code).toBe(1);
       const listed = output.slice(output.indexOf("Left on the target"));
       expect(listed).toMatch(

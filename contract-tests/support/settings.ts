@@ -87,4 +87,14 @@ export function writesOffWarning(settings: Settings): string | undefined {
   );
 }
 
-export const settings = readSettings();
+let fromEnvironment: Settings | undefined;
+
+/**
+ * The settings of this process's environment, read once, at first use: not when the module is imported, so
+ * that a command importing the runner (which gets its settings as options) is not stopped by a variable of
+ * the environment that it does not use.
+ */
+export function environmentSettings(): Settings {
+  fromEnvironment ??= readSettings();
+  return fromEnvironment;
+}

@@ -21,7 +21,7 @@ import { type Checker, ContractViolation, createChecker } from "./checker.ts";
 import { recordLeftover } from "./leftovers.ts";
 import { adminControl, type Fixtures, type MockControl } from "./mock-control.ts";
 import { currentRun, saveFileResult } from "./results.ts";
-import { settings as envSettings, type Settings, writesOffWarning } from "./settings.ts";
+import { environmentSettings, type Settings, writesOffWarning } from "./settings.ts";
 import { type Fetch, fetchTransport, httpTransport, type Transport, toFetch } from "./transport.ts";
 
 /** Where the in-process mock is reached: a name that resolves nowhere (`.invalid`, RFC 2606). */
@@ -85,7 +85,7 @@ export interface Target {
 
 /** Opens the target for the calling test file, and registers its cleanup and its results. */
 export async function openTarget(file: string, options: TargetOptions = {}): Promise<Target> {
-  const settings = envSettings;
+  const settings = environmentSettings();
   const warning = writesOffWarning(settings);
   if (warning) console.warn(`${warning}  [${file}]`);
   const target = await createTarget(settings, options);

@@ -163,32 +163,32 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
 
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const exitCodeBefore = process.exitCode;
-  const vitest = await node
-    .createVitest(
-      "test",
-      {
-        // Nothing of the caller's vitest config: this run is the suites and these settings only.
-        config: false,
-        root,
-        dir: root,
-        include: suites.map((name) => `suites/${name}.test.${extension}`),
-        globalSetup: [join(root, "support", `global-setup.${extension}`)],
-        env,
-        watch: false,
-        pool: "threads",
-        testTimeout: 20_000,
-        // One server shared by every file is run against one file at a time: the stateful suite and the page
-        // walks need the data to themselves (in process, each file has its own mock).
-        fileParallelism: settings.kind === "in-process",
-        reporters: junit ? ["default", ["junit", { outputFile: junit }]] : ["default"],
-      },
-      // Vite's cache would go under the root, inside node_modules when installed.
-      { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
-    )
-    .catch(async (error: unknown) => {
-      await workspace?.remove();
-      throw error;
-    });
+  const creating = node.createVitest(
+    "test",
+    {
+      // Nothing of the caller's vitest config: this run is the suites and these settings only.
+      config: false,
+      root,
+      dir: root,
+      include: suites.map((name) => `suites/${name}.test.${extension}`),
+      globalSetup: [join(root, "support", `global-setup.${extension}`)],
+      env,
+      watch: false,
+      pool: "threads",
+      testTimeout: 20_000,
+      // One server shared by every file is run against one file at a time: the stateful suite and the page
+      // walks need the data to themselves (in process, each file has its own mock).
+      fileParallelism: settings.kind === "in-process",
+      reporters: junit ? ["default", ["junit", { outputFile: junit }]] : ["default"],
+    },
+    // Vite's cache would go under the root, inside node_modules when installed.
+    { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
+  );
+  // A run that never starts removes its workspace too.
+  const vitest = await creating.catch(async (error: unknown) => {
+    await workspace?.remove();
+    throw error;
+  });
   try {
     const { testModules, unhandledErrors } = await vitest.start();
     const tests = { passed: 0, failed: 0, skipped: 0 };

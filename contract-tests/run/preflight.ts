@@ -5,10 +5,12 @@
  *
  * The request is a GET of the spec's first list operation that needs nothing filled in (found by shape,
  * `support/lists.ts`), with the key where the spec's security scheme puts it. The answer decides:
- * - no answer (connection refused, unknown host, TLS, no answer within the time limit): `unreachable`;
+ * - no answer (connection refused, unknown host, TLS, no answer within the time limit), or a gateway's
+ *   502, 503 or 504 that is not JSON (the server behind it is down): `unreachable`;
  * - 401 or 403: `key-refused`;
  * - 404, or an answer that is not JSON (an HTML page, a login form): `not-this-api`;
- * - any other JSON answer: the run can be made (a wrong answer is for the suites to report).
+ * - any other JSON answer, and any other server error: the run can be made (a wrong answer, or a 500 of
+ *   the list itself, is a defect for the suites to report, not a reason to check nothing).
  * Each problem is one line saying what to fix.
  */
 import type { oas31 } from "openapi3-ts";
@@ -54,7 +56,16 @@ export async function preflight(target: {
     };
   }
   const type = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (response.status === 404 || !isJson(type, text)) {
+  const json = isJson(type, text);
+  if (!json && [502, 503, 504].includes(response.status)) {
+    return {
+      ok: false,
+      problem: "unreachable",
+      message: `Cannot reach the API at ${base} (${what} answered ${response.status} from a gateway): is the server behind it running?`,
+    };
+  }
+  if (!json && response.status >= 500) return { ok: true };
+  if (response.status === 404 || !json) {
     const answer = response.status === 404 ? "404 Not Found" : `${response.status} ${type || "with no content type"}`;
     return {
       ok: false,

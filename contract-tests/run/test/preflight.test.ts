@@ -98,6 +98,20 @@ describe("the preflight", { timeout: 60_000 }, () => {
     expect(await preflight({ baseUrl: origin, apiKey: KEY })).toMatchObject({ ok: false, problem: "not-this-api" });
   });
 
+  it("says a gateway whose server is down cannot reach it, and leaves a server error of the list to the suites", async () => {
+    const gateway = await serve({ status: 502, type: "text/html", body: "<h1>502 Bad Gateway</h1>" });
+    const failing = await serve({ status: 500, type: "text/plain", body: "oops" });
+    try {
+      const result = await preflight({ baseUrl: gateway.url, apiKey: KEY });
+      expect(result).toMatchObject({ ok: false, problem: "unreachable" });
+      expect(result.ok || result.message).toContain("502 from a gateway");
+      expect(await preflight({ baseUrl: failing.url, apiKey: KEY })).toEqual({ ok: true });
+    } finally {
+      gateway.server.close();
+      failing.server.close();
+    }
+  });
+
   it("says a refused key is refused, and that a missing one is missing, never printing the key", async () => {
     const wrong = await preflight({ baseUrl: mockUrl, apiKey: "not-the-key" });
     expect(wrong).toMatchObject({ ok: false, problem: "key-refused" });

@@ -160,6 +160,9 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
   const workspace = scope.ok ? scope.workspace : undefined;
   const leftoversFile = join(tmpdir(), `converseiq-contract-leftovers-${randomUUID()}.jsonl`);
   env[LEFTOVERS_VARIABLE] = leftoversFile;
+  // Filled in once the suites have run (in `finally`, so after the result is made): what the workers could
+  // not delete, and the run's workspace if it could not be removed.
+  const leftovers: Leftover[] = [];
 
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const exitCodeBefore = process.exitCode;
@@ -212,12 +215,13 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       driftReport: drift ? { markdown: `${drift}.md`, json: `${drift}.json` } : undefined,
       junit,
       problem: undefined,
-      leftovers: readLeftovers(leftoversFile),
+      leftovers,
     };
   } finally {
     await vitest.close();
+    leftovers.push(...readLeftovers(leftoversFile));
     const notRemoved = await workspace?.remove();
-    if (notRemoved) console.error(`converseiq-contract: the run's workspace on the mock is left: ${notRemoved}`);
+    if (workspace && notRemoved) leftovers.push({ kind: "workspace", id: workspace.apiKey, why: notRemoved });
     // vitest sets the exit code of the process it runs in; the caller decides it from the result.
     process.exitCode = exitCodeBefore;
   }

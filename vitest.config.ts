@@ -16,7 +16,7 @@ export default defineConfig({
     // stubs globals or mocks modules. Threads start faster than forks.
     pool: "threads",
     maxWorkers: Math.max(availableParallelism(), 2),
-    // One server shared by every file (CONTRACT_BASE_URL: the live API, a running mock, Prism) is run
+    // One server shared by every file (a base URL: the live API, a running mock, Prism) is run
     // against one file at a time: the stateful suite and the page walks need the data to themselves.
     fileParallelism: readSettings().kind === "in-process",
     isolate: false,

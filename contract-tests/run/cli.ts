@@ -1,17 +1,20 @@
 /**
  * `converseiq-contract`: the contract suites against a target, from the command line (a thin layer over
- * `runContract`, runner.ts). Exit 0 when every check holds, 1 when one fails, 2 on bad usage (with the
- * usage) or when the run cannot start (vitest missing).
+ * `runContract`, runner.ts). Exit 0 when every check holds, 1 when one fails, 2 when the run could not be
+ * made: bad usage (with the usage), vitest missing, or the preflight's one line (unreachable, not this
+ * API, key refused). The base URL and key come from the flags or from `CONVERSEIQ_BASE_URL` and
+ * `CONVERSEIQ_API_KEY`, the names every command of the kit reads; an error names the one the user gave.
  */
 import { parseArgs } from "node:util";
+import { formatLeftovers } from "../support/leftovers.ts";
 import { type ContractOptions, ContractSetupError, runContract, SUITES, type SuiteName } from "./runner.ts";
 
 export const USAGE = `Usage: converseiq-contract --base-url URL --api-key KEY [options]
 
 Runs the ConverseIQ contract suites against URL: every answer is checked against the spec.
 
-  --base-url URL        the API's base URL (…/public/v1)
-  --api-key KEY         its API key (or set CONTRACT_API_KEY)
+  --base-url URL        the API's base URL (…/public/v1; or set CONVERSEIQ_BASE_URL)
+  --api-key KEY         its API key (or set CONVERSEIQ_API_KEY, which keeps it out of the process list)
   --allow-writes        also send POST, PUT and DELETE to a non-local target (off: those tests are
                         skipped; local targets always allow them)
   --junit FILE          also write a JUnit XML report
@@ -23,7 +26,13 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
   --suite NAME          run only this suite (repeatable): ${SUITES.join(", ")}
   -h, --help            this text
 
-Exit code: 0 every check held, 1 a check failed, 2 bad usage.`;
+Before any suite, one request checks that the target is reachable, answers as this API and accepts the
+key; if not, one line says what to fix. Against a mock (its /__admin API answers) the run works in a
+workspace of its own and removes it at the end; against any other target what it creates is named
+ciq-contract-<run id> and deleted, and anything it could not delete is listed.
+
+Exit code: 0 every check held, 1 a check failed, 2 the run could not be made (bad usage, target
+unreachable, not this API, key refused).`;
 
 /** A command line that makes no run: its message is printed with the usage, exit 2. */
 export class UsageError extends Error {
@@ -42,10 +51,17 @@ export function parseContractArgs(
     throw new UsageError((error as Error).message);
   }
   if (values.help) return { help: true };
-  const baseUrl = values["base-url"];
-  if (!baseUrl) throw new UsageError("--base-url is required");
-  const apiKey = values["api-key"] ?? (env.CONTRACT_API_KEY || undefined);
-  if (!apiKey) throw new UsageError("--api-key is required (or CONTRACT_API_KEY)");
+  // Each setting from its flag, else its variable; an error names the one it came from.
+  const [baseUrlSource, baseUrl] =
+    values["base-url"] !== undefined
+      ? ["--base-url", values["base-url"]]
+      : ["CONVERSEIQ_BASE_URL", env.CONVERSEIQ_BASE_URL?.trim() || undefined];
+  if (!baseUrl) throw new UsageError("--base-url is required (or CONVERSEIQ_BASE_URL)");
+  if (!URL.canParse(baseUrl)) throw new UsageError(`${baseUrlSource} is not a URL: ${baseUrl}`);
+  if (!/^https?:$/.test(new URL(baseUrl).protocol))
+    throw new UsageError(`${baseUrlSource} must be an http or https URL: ${baseUrl}`);
+  const apiKey = values["api-key"] ?? (env.CONVERSEIQ_API_KEY?.trim() || undefined);
+  if (!apiKey) throw new UsageError("--api-key is required (or CONVERSEIQ_API_KEY)");
   const mode = values.mode;
   if (mode !== undefined && mode !== "strict" && mode !== "tolerant")
     throw new UsageError(`--mode must be strict or tolerant; got ${mode}`);
@@ -112,6 +128,11 @@ export async function main(args: string[]): Promise<number> {
   }
   try {
     const result = await runContract(parsed.options);
+    if (result.problem) {
+      console.error(`converseiq-contract: ${result.problem.message}`);
+      return result.exitCode;
+    }
+    if (result.leftovers.length > 0) console.log(`\n${formatLeftovers(result.leftovers)}`);
     const { passed, failed, skipped } = result.tests;
     console.log(
       `\nconverseiq-contract: ${result.ok ? "every check held" : "FAILED"} against ${parsed.options.baseUrl}` +

@@ -199,7 +199,7 @@ async function driftRun(mock: string): Promise<number> {
       ],
       {
         CONVERSEIQ_API_KEY: API_KEY,
-        CONTRACT_BASE_URL: `${proxy.origin}${API_BASE_PATH}`,
+        CONVERSEIQ_BASE_URL: `${proxy.origin}${API_BASE_PATH}`,
         CONTRACT_DRIFT_REPORT: report,
       },
     );

@@ -13,11 +13,16 @@
  * only wants the client or the mock should not install it. It is imported only when a run starts, and a
  * missing vitest is a `ContractSetupError` that says how to install it.
  */
+
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { LEFTOVERS_VARIABLE, type Leftover, readLeftovers } from "../support/leftovers.ts";
 import { readSettings, type Settings } from "../support/settings.ts";
+import type { PreflightProblem } from "./preflight.ts";
+import { openRunScope, type RunScope } from "./scope.ts";
 
 /** The suites, in the order they run (the quick ones first). */
 export const SUITES = ["pagination", "contacts", "chats", "workspace-team", "conformance", "fuzz", "stateful"] as const;
@@ -55,14 +60,21 @@ export interface ContractOptions {
 export interface ContractResult {
   /** Every check held: every test passed or was skipped, and nothing failed outside a test. */
   ok: boolean;
-  /** 0 when ok, else 1 (the exit code of `converseiq-contract`). */
-  exitCode: 0 | 1;
+  /**
+   * The exit code of `converseiq-contract`: 0 when ok, 1 when a check failed, 2 when the run could not be
+   * made (`problem` says why, and no suite ran).
+   */
+  exitCode: 0 | 1 | 2;
   tests: { passed: number; failed: number; skipped: number };
   /** Errors outside tests (a suite that failed to load, an unhandled rejection). */
   errors: number;
   /** The drift report's files, when one was asked for. */
   driftReport: { markdown: string; json: string } | undefined;
   junit: string | undefined;
+  /** Why the run could not be made (the preflight: unreachable, not this API, key refused), in one line. */
+  problem: { kind: PreflightProblem; message: string } | undefined;
+  /** What the run created on the target and could not delete (kind, id, why). */
+  leftovers: Leftover[];
 }
 
 /** Set up wrong: vitest missing, or options that make no run (a bad URL, an unknown suite). */
@@ -94,6 +106,8 @@ export function contractEnv(options: ContractOptions): Record<string, string> {
 
 /** The settings the run will have (throws a `ContractSetupError` for a bad URL or mode). */
 export function contractSettings(options: ContractOptions): Settings {
+  if (options.baseUrl !== undefined && !URL.canParse(options.baseUrl))
+    throw new ContractSetupError(`baseUrl is not a URL: ${options.baseUrl}`);
   try {
     return readSettings({ ...process.env, ...contractEnv(options) });
   } catch (error) {
@@ -132,9 +146,27 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
     );
   }
 
+  // Before any suite: can the run be made at all, and on a mock, a workspace of the run's own.
+  let scope: RunScope = { ok: true, apiKey: settings.apiKey, workspace: undefined };
+  if (settings.kind === "http") {
+    try {
+      scope = await openRunScope(settings, env.CONTRACT_ADMIN_TOKEN || process.env.CONTRACT_ADMIN_TOKEN);
+    } catch (error) {
+      throw new ContractSetupError((error as Error).message);
+    }
+    if (!scope.ok) return couldNotRun({ kind: scope.problem, message: scope.message });
+    env.CONTRACT_API_KEY = scope.apiKey ?? "";
+  }
+  const workspace = scope.ok ? scope.workspace : undefined;
+  const leftoversFile = join(tmpdir(), `converseiq-contract-leftovers-${randomUUID()}.jsonl`);
+  env[LEFTOVERS_VARIABLE] = leftoversFile;
+  // Filled in once the suites have run (in `finally`, so after the result is made): what the workers could
+  // not delete, and the run's workspace if it could not be removed.
+  const leftovers: Leftover[] = [];
+
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const exitCodeBefore = process.exitCode;
-  const vitest = await node.createVitest(
+  const creating = node.createVitest(
     "test",
     {
       // Nothing of the caller's vitest config: this run is the suites and these settings only.
@@ -155,6 +187,11 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
     // Vite's cache would go under the root, inside node_modules when installed.
     { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
   );
+  // A run that never starts removes its workspace too.
+  const vitest = await creating.catch(async (error: unknown) => {
+    await workspace?.remove();
+    throw error;
+  });
   try {
     const { testModules, unhandledErrors } = await vitest.start();
     const tests = { passed: 0, failed: 0, skipped: 0 };
@@ -177,10 +214,29 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       errors,
       driftReport: drift ? { markdown: `${drift}.md`, json: `${drift}.json` } : undefined,
       junit,
+      problem: undefined,
+      leftovers,
     };
   } finally {
     await vitest.close();
+    leftovers.push(...readLeftovers(leftoversFile));
+    const notRemoved = await workspace?.remove();
+    if (workspace && notRemoved) leftovers.push({ kind: "workspace", id: workspace.apiKey, why: notRemoved });
     // vitest sets the exit code of the process it runs in; the caller decides it from the result.
     process.exitCode = exitCodeBefore;
   }
+}
+
+/** The result of a run that could not be made: exit 2, the one line that says why, no suite run. */
+function couldNotRun(problem: { kind: PreflightProblem; message: string }): ContractResult {
+  return {
+    ok: false,
+    exitCode: 2,
+    tests: { passed: 0, failed: 0, skipped: 0 },
+    errors: 0,
+    driftReport: undefined,
+    junit: undefined,
+    problem,
+    leftovers: [],
+  };
 }

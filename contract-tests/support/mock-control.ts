@@ -26,13 +26,19 @@ export interface MockControl {
 /**
  * The admin API of a mock at `adminUrl`, or undefined when it has none (not a mock). Reached through
  * `fetch`: the global one over HTTP, or the in-process mock's fetch adapter, which answers `/__admin` too.
+ * With `workspaceKey`, the fixtures, state and its replacement are that workspace's (`POST /__admin/workspaces`).
  */
 export async function adminControl(
   adminUrl: string,
   token?: string,
   fetch: typeof globalThis.fetch = globalThis.fetch,
+  workspaceKey?: string,
 ): Promise<MockControl | undefined> {
-  const headers: Record<string, string> = token ? { "x-admin-token": token } : {};
+  // The workspace acted on is the one of the key in `x-api-key` (a mock's own key, or none: the default one).
+  const headers: Record<string, string> = {
+    ...(token ? { "x-admin-token": token } : {}),
+    ...(workspaceKey ? { "x-api-key": workspaceKey } : {}),
+  };
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const response = await fetch(`${adminUrl.replace(/\/$/, "")}/__admin${path}`, {
       method,

@@ -2,8 +2,11 @@
  * Which target the contract suites run against, read from the environment once and synchronously, so
  * that tests can decide at collection time what to skip (and say so).
  *
- * - No `CONTRACT_BASE_URL`: the mock in process (fresh state per test file, no socket).
- * - `CONTRACT_BASE_URL` (+ `CONTRACT_API_KEY`): any server over real HTTP.
+ * - No base URL: the mock in process (fresh state per test file, no socket).
+ * - `CONVERSEIQ_BASE_URL` (+ `CONVERSEIQ_API_KEY`): any server over real HTTP. These are the names a user
+ *   sets, as for every command of the kit; `runContract` hands its options to the workers as
+ *   `CONTRACT_BASE_URL` and `CONTRACT_API_KEY` instead, always set (empty when not given), so that what the
+ *   caller's environment holds never leaks into a run that was not asked for it.
  * - `CONTRACT_ALLOW_WRITES=1`: allow POST/PUT/DELETE against a non-local target (off by default).
  * - `CONTRACT_MODE=strict|tolerant`: how bodies are judged; strict for local targets, tolerant otherwise.
  * - `CONTRACT_ADMIN_URL`: where the mock's admin API is (default: the base URL's origin, local targets only).
@@ -29,7 +32,10 @@ export interface Settings {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const baseUrl = env.CONTRACT_BASE_URL?.trim() || undefined;
+  // The runner's internal name wins when set (even empty); else the user's.
+  const source = env.CONTRACT_BASE_URL !== undefined ? "CONTRACT_BASE_URL" : "CONVERSEIQ_BASE_URL";
+  const baseUrl = env[source]?.trim() || undefined;
+  const apiKey = (env.CONTRACT_API_KEY !== undefined ? env.CONTRACT_API_KEY : env.CONVERSEIQ_API_KEY) || undefined;
   const flag = (name: string) => env[name] === "1" || env[name] === "true";
   if (!baseUrl) {
     return {
@@ -48,16 +54,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new Error(`CONTRACT_BASE_URL is not a URL: ${baseUrl}`);
+    throw new Error(`${source} is not a URL: ${baseUrl}`);
   }
-  if (url.username || url.password) throw new Error("CONTRACT_BASE_URL must not hold credentials");
+  if (url.username || url.password) throw new Error(`${source} must not hold credentials`);
   const local = LOOPBACK.has(url.hostname);
   const viaPrism = flag("CONTRACT_VIA_PRISM");
   return {
     kind: "http",
     name: `${url.origin}${url.pathname.replace(/\/$/, "")}${viaPrism ? " (through Prism)" : ""}`,
     baseUrl: baseUrl.replace(/\/$/, ""),
-    apiKey: env.CONTRACT_API_KEY || undefined,
+    apiKey,
     local,
     writesAllowed: local || flag("CONTRACT_ALLOW_WRITES"),
     mode: modeOf(env.CONTRACT_MODE, local ? "strict" : "tolerant"),
@@ -81,4 +87,14 @@ export function writesOffWarning(settings: Settings): string | undefined {
   );
 }
 
-export const settings = readSettings();
+let fromEnvironment: Settings | undefined;
+
+/**
+ * The settings of this process's environment, read once, at first use: not when the module is imported, so
+ * that a command importing the runner (which gets its settings as options) is not stopped by a variable of
+ * the environment that it does not use.
+ */
+export function environmentSettings(): Settings {
+  fromEnvironment ??= readSettings();
+  return fromEnvironment;
+}

@@ -18,9 +18,10 @@ import { DEFAULT_SEED, type SeedSizes } from "../../mock-server/store/seed.ts";
 import type { StateSnapshot } from "../../mock-server/store/types.ts";
 import { createMockFetch } from "../../mock-server/transports/fetch.ts";
 import { type Checker, ContractViolation, createChecker } from "./checker.ts";
+import { recordLeftover } from "./leftovers.ts";
 import { adminControl, type Fixtures, type MockControl } from "./mock-control.ts";
 import { currentRun, saveFileResult } from "./results.ts";
-import { settings as envSettings, type Settings, writesOffWarning } from "./settings.ts";
+import { environmentSettings, type Settings, writesOffWarning } from "./settings.ts";
 import { type Fetch, fetchTransport, httpTransport, type Transport, toFetch } from "./transport.ts";
 
 /** Where the in-process mock is reached: a name that resolves nowhere (`.invalid`, RFC 2606). */
@@ -84,7 +85,7 @@ export interface Target {
 
 /** Opens the target for the calling test file, and registers its cleanup and its results. */
 export async function openTarget(file: string, options: TargetOptions = {}): Promise<Target> {
-  const settings = envSettings;
+  const settings = environmentSettings();
   const warning = writesOffWarning(settings);
   if (warning) console.warn(`${warning}  [${file}]`);
   const target = await createTarget(settings, options);
@@ -137,10 +138,14 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
   } else {
     baseUrl = settings.baseUrl as string;
     transport = httpTransport();
-    control = settings.adminUrl ? await adminControl(settings.adminUrl, process.env.CONTRACT_ADMIN_TOKEN) : undefined;
+    // With the run's key, so a run in a workspace of its own (runContract against a mock) reads and resets
+    // that workspace only.
+    control = settings.adminUrl
+      ? await adminControl(settings.adminUrl, process.env.CONTRACT_ADMIN_TOKEN, undefined, settings.apiKey)
+      : undefined;
     // A mock tells its keys; anything else must be given one.
     apiKey = settings.apiKey ?? (control ? DEFAULT_API_KEY : "");
-    if (!apiKey) throw new Error(`CONTRACT_API_KEY is not set: ${settings.name} is not a mock, it needs a key`);
+    if (!apiKey) throw new Error(`no API key: ${settings.name} is not a mock, it needs one (CONVERSEIQ_API_KEY)`);
   }
   if (options.wrapTransport) transport = options.wrapTransport(transport);
 
@@ -223,9 +228,17 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
       for (const { kind, id } of todo) {
         try {
           const { status } = await request({ method: "DELETE", path: `/${kind}/${encodeURIComponent(id)}` });
-          if (status !== 200 && status !== 404) errors.push(`DELETE /${kind}/${id} answered ${status}`);
+          if (status !== 200 && status !== 404) {
+            errors.push(`DELETE /${kind}/${id} answered ${status}`);
+            recordLeftover({ kind, id, why: `DELETE answered ${status}` });
+          }
         } catch (error) {
           errors.push(error instanceof ContractViolation ? error.message : String(error));
+          const why =
+            error instanceof ContractViolation
+              ? `DELETE answered ${error.failure.response.split(" ")[0]}, breaking ${error.failure.problems.map((p) => p.rule).join(", ")}`
+              : String(error).split("\n")[0];
+          recordLeftover({ kind, id, why: why ?? "" });
         }
       }
       if (errors.length > 0) throw new Error(`Cleanup of what the test created failed:\n${errors.join("\n")}`);

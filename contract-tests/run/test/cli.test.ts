@@ -11,9 +11,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
+import { readSettings } from "../../support/settings.ts";
 import { parseContractArgs, UsageError } from "../cli.ts";
 import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
-import { contractEnv, contractSettings } from "../runner.ts";
+import { ContractSetupError, contractEnv, contractSettings, runContract } from "../runner.ts";
 
 const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 const KEY = "mock-api-key";
@@ -21,7 +22,9 @@ const KEY = "mock-api-key";
 /** Runs the command in a child process, without the variables of the vitest that runs this test. */
 function contract(args: string[]): Promise<{ code: number | null; output: string }> {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_")),
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_") && !name.startsWith("CONVERSEIQ_"),
+    ),
   );
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
@@ -39,9 +42,9 @@ describe("converseiq-contract's command line", () => {
       expect(code).toBe(2);
       expect(output).toContain("Usage: converseiq-contract --base-url URL --api-key KEY");
     }
-    const bad = await contract(["--base-url", "not a url", "--api-key", KEY]);
+    const bad = await contract(["--base-url", "notaurl", "--api-key", KEY]);
     expect(bad.code).toBe(2);
-    expect(bad.output).toContain("CONTRACT_BASE_URL is not a URL");
+    expect(bad.output).toContain("--base-url is not a URL: notaurl");
   }, 60_000);
 
   it.each([
@@ -50,6 +53,7 @@ describe("converseiq-contract's command line", () => {
     [["--mode", "lenient"], "--mode must be strict or tolerant"],
     [["--suite", "contact"], "unknown suite contact"],
     [["--base-url", "x", "extra"], "Unexpected argument 'extra'"],
+    [["--base-url", "ftp://example.com/public/v1"], "--base-url must be an http or https URL: ftp://"],
   ])("refuses %j: %s", (args, message) => {
     const all = ["--base-url", "http://127.0.0.1:1/public/v1", "--api-key", KEY, ...args];
     expect(() => parseContractArgs(all, {})).toThrow(UsageError);
@@ -60,10 +64,33 @@ describe("converseiq-contract's command line", () => {
     expect(parseContractArgs(["--help"], {})).toEqual({ help: true });
   });
 
-  it("maps the flags to runContract's options, the key from CONTRACT_API_KEY when not given", () => {
+  it("names the flag or the variable the user gave when the base URL is not a URL", () => {
+    expect(() => parseContractArgs(["--base-url", "notaurl", "--api-key", KEY], {})).toThrow(
+      "--base-url is not a URL: notaurl",
+    );
+    expect(() => parseContractArgs(["--api-key", KEY], { CONVERSEIQ_BASE_URL: "notaurl" })).toThrow(
+      "CONVERSEIQ_BASE_URL is not a URL: notaurl",
+    );
+    expect(() => parseContractArgs([], { CONVERSEIQ_BASE_URL: "http://127.0.0.1:1/public/v1" })).toThrow(
+      "--api-key is required (or CONVERSEIQ_API_KEY)",
+    );
+  });
+
+  it("takes the base URL and key from CONVERSEIQ_BASE_URL and CONVERSEIQ_API_KEY, the flags first", () => {
+    const env = { CONVERSEIQ_BASE_URL: "https://env.example/public/v1", CONVERSEIQ_API_KEY: "from-env" };
+    expect(parseContractArgs([], env)).toMatchObject({
+      options: { baseUrl: "https://env.example/public/v1", apiKey: "from-env" },
+    });
+    const flags = ["--base-url", "https://flag.example/public/v1", "--api-key", "from-flag"];
+    expect(parseContractArgs(flags, env)).toMatchObject({
+      options: { baseUrl: "https://flag.example/public/v1", apiKey: "from-flag" },
+    });
+  });
+
+  it("maps the flags to runContract's options, the key from CONVERSEIQ_API_KEY when not given", () => {
     const parsed = parseContractArgs(
       ["--base-url", "https://api.example.com/public/v1", "--allow-writes", "--fuzz-runs", "5", "--seed", "7"],
-      { CONTRACT_API_KEY: "from-env" },
+      { CONVERSEIQ_API_KEY: "from-env" },
     );
     expect(parsed).toMatchObject({
       help: false,
@@ -96,6 +123,22 @@ describe("runContract's settings", () => {
       if (saved === undefined) delete process.env.CONTRACT_ALLOW_WRITES;
       else process.env.CONTRACT_ALLOW_WRITES = saved;
     }
+  });
+
+  it("reads CONVERSEIQ_BASE_URL and CONVERSEIQ_API_KEY in a run of the suites without the runner, naming them", () => {
+    const user = { CONVERSEIQ_BASE_URL: "http://127.0.0.1:4010/public/v1", CONVERSEIQ_API_KEY: "k" };
+    expect(readSettings(user)).toMatchObject({ kind: "http", baseUrl: user.CONVERSEIQ_BASE_URL, apiKey: "k" });
+    expect(() => readSettings({ CONVERSEIQ_BASE_URL: "notaurl" })).toThrow("CONVERSEIQ_BASE_URL is not a URL: notaurl");
+    // The runner's own variables, always set, keep what the caller's environment holds out of its run.
+    expect(readSettings({ ...user, CONTRACT_BASE_URL: "", CONTRACT_API_KEY: "" })).toMatchObject({
+      kind: "in-process",
+    });
+  });
+
+  it("refuses a baseUrl that is not a URL, naming the option", async () => {
+    await expect(runContract({ baseUrl: "notaurl" })).rejects.toThrow(
+      new ContractSetupError("baseUrl is not a URL: notaurl"),
+    );
   });
 
   it("hands the fuzzing runs and seed to the suites as the variables they read", () => {

@@ -3,7 +3,7 @@
  * `runContract`, runner.ts). Exit 0 when every check holds, 1 when one fails, 2 on bad usage (with the
  * usage) or when the run cannot start (vitest missing).
  */
-import { parseArgs } from "node:util";
+import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { type ContractOptions, ContractSetupError, runContract, SUITES, type SuiteName } from "./runner.ts";
 
 export const USAGE = `Usage: converseiq-contract --base-url URL --api-key KEY [options]
@@ -22,26 +22,32 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
   --seed S              the seed of the fuzzing and the sequences (printed by every run; replays one)
   --suite NAME          run only this suite (repeatable): ${SUITES.join(", ")}
   -h, --help            this text
+  -v, --version         the version
 
-Exit code: 0 every check held, 1 a check failed, 2 bad usage.`;
+Exit code: 0 every check held (or --help, --version), 1 a check failed, 2 bad usage.`;
 
 /** A command line that makes no run: its message is printed with the usage, exit 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** The options of a command line, or a `UsageError`; `help` when the usage was asked for. */
+/**
+ * The options of a command line, or a `UsageError`; `help` when the usage was asked for (with `version`, the
+ * version).
+ */
 export function parseContractArgs(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { help: true } | { help: false; options: ContractOptions } {
+): { help: true; version?: true } | { help: false; options: ContractOptions } {
   let values: ReturnType<typeof parse>["values"];
   try {
     values = parse(args).values;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
   if (values.help) return { help: true };
+  if (values.version) return { help: true, version: true };
   const baseUrl = values["base-url"];
   if (!baseUrl) throw new UsageError("--base-url is required");
   const apiKey = values["api-key"] ?? (env.CONTRACT_API_KEY || undefined);
@@ -70,23 +76,19 @@ export function parseContractArgs(
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
-      "allow-writes": { type: "boolean" },
-      junit: { type: "string" },
-      "drift-report": { type: "string" },
-      mode: { type: "string" },
-      "fuzz-runs": { type: "string" },
-      "model-runs": { type: "string" },
-      seed: { type: "string" },
-      suite: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    },
+  return readCommandLine(args, {
+    "base-url": { type: "string" },
+    "api-key": { type: "string" },
+    "allow-writes": { type: "boolean" },
+    junit: { type: "string" },
+    "drift-report": { type: "string" },
+    mode: { type: "string" },
+    "fuzz-runs": { type: "string" },
+    "model-runs": { type: "string" },
+    seed: { type: "string" },
+    suite: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "v" },
   });
 }
 
@@ -107,7 +109,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (parsed.help) {
-    console.log(USAGE);
+    console.log(parsed.version ? packageVersion() : USAGE);
     return 0;
   }
   try {

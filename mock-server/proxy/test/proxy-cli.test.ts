@@ -49,8 +49,11 @@ describe("reading the proxy's flags", () => {
     [[], "--upstream URL is required"],
     [["--upstream", "http://x", "--max-upstream-body", "0"], "expected a number from 1"],
     [["--upstream", "nope"], 'expected a URL, got "nope"'],
-    [["--upstream", "http://x", "--port", "http"], "expected a whole number"],
-    [["--upstream", "http://x", "--record-nothing"], "Unknown option"],
+    [["--upstream", "http://x", "--port", "http"], '--port: expected a whole number, got "http"'],
+    [["--upstream", "http://x", "--port", "-1"], "--port: expected a number from 0 to 65535, got -1"],
+    [["--upstream", "http://x", "--timeout"], "--timeout needs a value"],
+    [["--upstream", "--port", "0"], "--upstream needs a value"],
+    [["--upstream", "http://x", "--record-nothing"], "unknown flag --record-nothing"],
   ])("refuses %j: %s", (argv, message) => {
     expect(() => parseProxyCli(argv, {})).toThrow(UsageError);
     expect(() => parseProxyCli(argv, {})).toThrow(message);

@@ -12,6 +12,7 @@
 import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { PUBLIC_PREFIX } from "../mock-options.ts";
 import type { ProxyOptions } from "../proxy/types.ts";
+import { parseUpstream, UpstreamError } from "../proxy/upstream.ts";
 import { parseInteger, UsageError } from "./values.ts";
 
 export const PROXY_NAME = "converseiq-mock proxy";
@@ -26,7 +27,11 @@ interface ProxyFlag {
 }
 
 export const PROXY_FLAGS: ProxyFlag[] = [
-  { name: "upstream", value: "URL", help: "The live API's origin (required); each request's path is appended." },
+  {
+    name: "upstream",
+    value: "URL",
+    help: "The API's base URL as documented (.../public/v1), or its origin alone (required).",
+  },
   { name: "port", value: "N", help: `Port to listen on (default ${DEFAULT_PROXY_PORT}; 0 picks a free one).` },
   { name: "host", value: "HOST", help: "Address to listen on (default 127.0.0.1)." },
   {
@@ -81,13 +86,12 @@ export function parseProxyCli(argv: string[], env: NodeJS.ProcessEnv): ProxyCliR
   if (values.version) return { help: true, version: true };
   const upstream = values.upstream as string | undefined;
   if (upstream === undefined) throw new UsageError("--upstream URL is required");
-  let url: URL;
   try {
-    url = new URL(upstream);
-  } catch {
-    throw new UsageError(`--upstream: expected a URL, got "${upstream}"`);
+    parseUpstream(upstream);
+  } catch (error) {
+    if (error instanceof UpstreamError) throw new UsageError(`--upstream: ${error.message}`);
+    throw error;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--upstream: expected http(s)");
   const apiKey = (values["api-key"] as string | undefined) ?? env.CONVERSEIQ_API_KEY?.trim();
   // Named in the message, as the mock's flags are: `--port: expected a number from 0 to 65535, got -1`.
   const integer = (name: string, min: number, max: number) => {
@@ -176,9 +180,7 @@ export async function runProxy(
     if (code === "EADDRINUSE") fail(1, `port ${options.port} is in use: pick another with --port.`);
     throw error;
   }
-  process.stdout.write(
-    `ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${new URL(options.upstream).origin}\n`,
-  );
+  process.stdout.write(`ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${proxy.upstream.base}\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) process.exit(1);

@@ -91,4 +91,15 @@ describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
     ]);
     for (const text of [output(), markdown, json]) expect(text).not.toContain(KEY);
   });
+
+  it("takes the base URL the mock prints as --upstream, and its banner shows the full upstream", async () => {
+    const base = `${upstream}${PUBLIC_PREFIX}`;
+    const env = { ...process.env, CONVERSEIQ_API_KEY: KEY };
+    const { child, exited, output } = runMockCommand(["proxy", "--upstream", base, "--port", "0", "--quiet"], env);
+    const origin = await originFromOutput(child, PROXY_LISTENING, 30_000);
+    expect(output().stdout).toContain(`ConverseIQ validating proxy: ${origin}${PUBLIC_PREFIX} -> ${base}\n`);
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=1`)).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
 });

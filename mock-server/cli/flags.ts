@@ -97,6 +97,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
     const given = NEEDS_REDIS.find((name) => sourceOf.has(name)) as string;
     throw new UsageError(`${sourceOf.get(given)}: needs --redis (the Redis the replicas share)`);
   }
+  if (config.options.stateReadOnly && config.options.stateFile === undefined) {
+    throw new UsageError(`${sourceOf.get("read-only")}: needs --state FILE, the file to serve`);
+  }
+  if (config.options.stateReadOnly && config.options.stateSync) {
+    throw new UsageError(
+      `${sourceOf.get("read-only")} and ${sourceOf.get("state-sync")}: cannot be used together (--state-sync writes every change to FILE.log)`,
+    );
+  }
   if (redis !== undefined && config.options.stateFile !== undefined) {
     throw new UsageError(`${sourceOf.get("state")}: cannot be used with --redis, where Redis holds the state`);
   }

@@ -133,6 +133,19 @@ describe("reading flags and environment variables", () => {
     expect(usageError(argv)).toMatch(message);
   });
 
+  it("reads --read-only with --state, from the flag or MOCK_STATE_READ_ONLY, and refuses it without --state or with --state-sync", () => {
+    expect(config(["--state", "s.json", "--read-only"]).options).toMatchObject({
+      stateFile: "s.json",
+      stateReadOnly: true,
+    });
+    expect(config([], { MOCK_STATE_FILE: "s.json", MOCK_STATE_READ_ONLY: "1" }).options.stateReadOnly).toBe(true);
+    expect(usageError(["--read-only"])).toBe("--read-only: needs --state FILE, the file to serve");
+    expect(usageError([], { MOCK_STATE_READ_ONLY: "1" })).toMatch(/^MOCK_STATE_READ_ONLY: needs --state FILE/);
+    expect(usageError(["--state", "s.json", "--read-only", "--state-sync"])).toMatch(
+      /^--read-only and --state-sync: cannot be used together/,
+    );
+  });
+
   it("names the environment variable when its value is bad", () => {
     expect(usageError([], { MOCK_PORT: "x" })).toMatch(/^MOCK_PORT: /);
     expect(usageError([], { MOCK_CONTACTS: "-1" })).toMatch(/^MOCK_CONTACTS: must be >= 0$/);

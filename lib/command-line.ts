@@ -32,8 +32,8 @@ export function readCommandLine<const T extends Options>(args: string[], options
   }
 }
 
-/** A flag, as opposed to a value: `--name`, `--name=x`, `--`, or a dash and a letter (`-h`). */
-const isFlag = (arg: string) => arg.startsWith("--") || /^-[A-Za-z]/.test(arg);
+/** A flag, as opposed to a value: `--name`, `--name=x`, `--`, or a dash and one letter (`-h`). */
+const isFlag = (arg: string) => arg.startsWith("--") || /^-[A-Za-z]$/.test(arg);
 
 /**
  * Each `--name VALUE` of a flag that takes a value, where VALUE starts with a dash but is no flag, as

@@ -5,9 +5,9 @@
  *
  * `converseiq-mock proxy ...` runs the validating proxy instead (cli/proxy.ts).
  *
- * Exit codes: 0 stopped by a signal, or --help or --version; 1 could not start (port in use, ...), failed to close, or
- * a status of --coverage-require was never answered; 2 a bad flag, environment variable or state file (a
- * message, no stack trace).
+ * Exit codes: 0 stopped by a signal, or --help or --version; 1 could not start (port in use, ...), failed
+ * to close, or a status of --coverage-require was never answered; 2 a bad flag, environment variable or
+ * state file (a message, no stack trace).
  */
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";

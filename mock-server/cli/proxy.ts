@@ -5,8 +5,8 @@
  * `--port 0` can read the port), and on SIGINT/SIGTERM stops, writing the report with `--report FILE`.
  *
  * The key is taken from `--api-key` or, better (a flag shows in `ps`), `CONVERSEIQ_API_KEY`; it is never
- * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start (or the recording
- * could not be written), 2 a bad flag. With `--record FILE`, the last line says what FILE holds
+ * printed. Exit codes as the mock's: 0 stopped by a signal, --help or --version, 1 could not start (or the
+ * recording could not be written), 2 a bad flag. With `--record FILE`, the last line says what FILE holds
  * (proxy/record-file.ts, `describeOutcome`).
  */
 import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";

@@ -5,12 +5,13 @@
  *
  * `converseiq-mock proxy ...` runs the validating proxy instead (cli/proxy.ts).
  *
- * Exit codes: 0 stopped by a signal, or --help; 1 could not start (port in use, ...), failed to close, or
- * a status of --coverage-require was never answered; 2 a bad flag, environment variable or state file (a
- * message, no stack trace).
+ * Exit codes: 0 stopped by a signal, or --help or --version; 1 could not start (port in use, ...), failed
+ * to close, or a status of --coverage-require was never answered; 2 a bad flag, environment variable or
+ * state file (a message, no stack trace).
  */
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { packageVersion } from "../lib/command-line.ts";
 import type { MockServer } from "./app.ts";
 import { banner, headline } from "./cli/banner.ts";
 import { type CliConfig, isLoopback, parseCli, usage } from "./cli/flags.ts";
@@ -113,7 +114,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     throw error;
   }
   if (request.help) {
-    process.stdout.write(usage());
+    process.stdout.write(request.version ? `${packageVersion()}\n` : usage());
     return;
   }
   stopOnSignals(await start(request.config), request.config);

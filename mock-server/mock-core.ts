@@ -12,7 +12,7 @@ import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest }
 import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
 import { EntryClock } from "./replication/entry.ts";
 import type { Replica } from "./replication/replica.ts";
-import { attachStateFile, type StateFileWriter } from "./state-file.ts";
+import { attachStateFile, replayStateFile, type StateFileWriter } from "./state-file.ts";
 import { refuseUnfoldedLog, StateLog } from "./state-log.ts";
 import type { Store } from "./store/store.ts";
 import { Webhooks } from "./webhooks/index.ts";
@@ -51,6 +51,12 @@ export async function createMockCore(
   }
   if (options.stateSync && options.stateFile === undefined) {
     throw new RangeError("--state-sync needs a state file (--state FILE) to write to");
+  }
+  if (options.stateReadOnly && options.stateFile === undefined) {
+    throw new RangeError("--read-only needs a state file (--state FILE) to serve");
+  }
+  if (options.stateReadOnly && options.stateSync) {
+    throw new RangeError("--read-only and --state-sync cannot be used together: --state-sync writes every change");
   }
   // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
   // Loaded only with --redis: a mock of its own does not load the Redis client.
@@ -126,7 +132,10 @@ export async function createMockCore(
   try {
     // Loads the file now (a bad one throws before anything is served), then keeps it up to date.
     if (stateLog) await stateLog.start(engine);
-    else if (options.stateFile !== undefined) {
+    else if (options.stateFile !== undefined && options.stateReadOnly) {
+      await refuseUnfoldedLog(options.stateFile);
+      await replayStateFile(store, options.stateFile);
+    } else if (options.stateFile !== undefined) {
       await refuseUnfoldedLog(options.stateFile);
       stateFile = await attachStateFile(store, options.stateFile, {
         ...(options.scheduler ? { scheduler: options.scheduler } : {}),

@@ -44,6 +44,11 @@ export interface MockOptions extends BehaviourOptions {
    * the state file, flushed to disk (state-log.ts). Needs `stateFile`.
    */
   stateSync?: boolean;
+  /**
+   * `--read-only`: the state file is loaded and never written; changes are served from memory only
+   * (state-file.ts, `replayStateFile`). Needs `stateFile`; not with `stateSync`.
+   */
+  stateReadOnly?: boolean;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
   /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/webhook-options.ts. */
@@ -97,6 +102,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.adminCors !== undefined ? { adminCors: options.adminCors } : {}),
     ...(options.stateFile !== undefined ? { stateFile: options.stateFile } : {}),
     ...(options.stateSync ? { stateSync: true } : {}),
+    ...(options.stateReadOnly ? { stateReadOnly: true } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.newId ? { newId: options.newId } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),

@@ -7,7 +7,7 @@
  * reasons, before serving; so is a folder that is missing or not writable.
  *
  * `--state-sync` keeps a log of changes beside the file instead (state-log.ts), and uses the reading and
- * atomic writing here.
+ * atomic writing here. `--read-only` loads the file and never writes it (`replayStateFile`).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
@@ -291,15 +291,31 @@ export async function attachStateFile(
   options: StateFileWriterOptions = {},
 ): Promise<StateFileWriter> {
   await checkStateFolder(path);
-  const loaded = await readStateFile(path);
-  if (loaded) {
-    try {
-      store.replace(loaded);
-    } catch (error) {
-      throw asFileError(path, error);
-    }
-  }
+  await loadStateFile(store, path);
   return new StateFileWriter(path, () => store.snapshot(), options);
+}
+
+/**
+ * `--state FILE --read-only`: loads FILE into the store and never writes it; the changes of requests are
+ * served from memory and gone when the server stops, so a recording can be replayed any number of times and
+ * stays byte for byte as it was. A missing file is refused (there is nothing to replay), as is a bad one.
+ */
+export async function replayStateFile(store: Store, path: string): Promise<void> {
+  if (!(await loadStateFile(store, path))) {
+    throw new StateFileError(`Cannot serve the state file ${path} read-only: there is no such file`);
+  }
+}
+
+/** Loads `path` into the store when the file exists (false when it does not); a bad file changes nothing. */
+async function loadStateFile(store: Store, path: string): Promise<boolean> {
+  const loaded = await readStateFile(path);
+  if (!loaded) return false;
+  try {
+    store.replace(loaded);
+  } catch (error) {
+    throw asFileError(path, error);
+  }
+  return true;
 }
 
 export function asFileError(path: string, error: unknown): Error {

@@ -5,7 +5,7 @@
  * API, key refused). The base URL and key come from the flags or from `CONVERSEIQ_BASE_URL` and
  * `CONVERSEIQ_API_KEY`, the names every command of the kit reads; an error names the one the user gave.
  */
-import { parseArgs } from "node:util";
+import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { formatLeftovers } from "../support/leftovers.ts";
 import { type ContractOptions, ContractSetupError, runContract, SUITES, type SuiteName } from "./runner.ts";
 
@@ -25,13 +25,14 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
   --seed S              the seed of the fuzzing and the sequences (printed by every run; replays one)
   --suite NAME          run only this suite (repeatable): ${SUITES.join(", ")}
   -h, --help            this text
+  -v, --version         the version
 
 Before any suite, one request checks that the target is reachable, answers as this API and accepts the
 key; if not, one line says what to fix. Against a mock (its /__admin API answers) the run works in a
 workspace of its own and removes it at the end; against any other target what it creates is named
 ciq-contract-<run id> and deleted, and anything it could not delete is listed.
 
-Exit code: 0 every check held, 1 a check failed, 2 the run could not be made (bad usage, target
+Exit code: 0 every check held (or --help, --version), 1 a check failed, 2 the run could not be made (bad usage, target
 unreachable, not this API, key refused).`;
 
 /** A command line that makes no run: its message is printed with the usage, exit 2. */
@@ -39,18 +40,23 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** The options of a command line, or a `UsageError`; `help` when the usage was asked for. */
+/**
+ * The options of a command line, or a `UsageError`; `help` when the usage was asked for (with `version`, the
+ * version).
+ */
 export function parseContractArgs(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
-): { help: true } | { help: false; options: ContractOptions } {
+): { help: true; version?: true } | { help: false; options: ContractOptions } {
   let values: ReturnType<typeof parse>["values"];
   try {
     values = parse(args).values;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
   if (values.help) return { help: true };
+  if (values.version) return { help: true, version: true };
   // Each setting from its flag, else its variable; an error names the one it came from.
   const [baseUrlSource, baseUrl] =
     values["base-url"] !== undefined
@@ -86,23 +92,19 @@ export function parseContractArgs(
 }
 
 function parse(args: string[]) {
-  return parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
-      "allow-writes": { type: "boolean" },
-      junit: { type: "string" },
-      "drift-report": { type: "string" },
-      mode: { type: "string" },
-      "fuzz-runs": { type: "string" },
-      "model-runs": { type: "string" },
-      seed: { type: "string" },
-      suite: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-    },
+  return readCommandLine(args, {
+    "base-url": { type: "string" },
+    "api-key": { type: "string" },
+    "allow-writes": { type: "boolean" },
+    junit: { type: "string" },
+    "drift-report": { type: "string" },
+    mode: { type: "string" },
+    "fuzz-runs": { type: "string" },
+    "model-runs": { type: "string" },
+    seed: { type: "string" },
+    suite: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+    version: { type: "boolean", short: "v" },
   });
 }
 
@@ -123,7 +125,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (parsed.help) {
-    console.log(USAGE);
+    console.log(parsed.version ? packageVersion() : USAGE);
     return 0;
   }
   try {

@@ -45,7 +45,9 @@ export function banner({ origin, options, stateLoaded, adminOpen = false }: Bann
   ];
   if (options.stateFile !== undefined) {
     lines.push(
-      `  State file  ${options.stateFile} (${stateLoaded ? "loaded; " : "new; "}saved after changes and on exit)`,
+      options.stateReadOnly
+        ? `  State file  ${options.stateFile} (read-only: changes are served from memory, the file is never written)`
+        : `  State file  ${options.stateFile} (${stateLoaded ? "loaded; " : "new; "}saved after changes and on exit)`,
     );
   }
   if (options.redis !== undefined) {

@@ -7,7 +7,7 @@
  * joins them in the order `--help` shows them. To add a flag, add a row to its module: the parser
  * (node:util `parseArgs`), the environment variable and `--help` follow from it.
  */
-import { parseArgs } from "node:util";
+import { CommandLineError, readCommandLine } from "../../lib/command-line.ts";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/behaviour-options.ts";
 import { InvalidInputError } from "../invalid-input.ts";
@@ -34,24 +34,25 @@ const GROUPS: Group[] = ["Server", "Data", "Admin and state", "Replicas", "Webho
  * the flag (or variable) and what is wrong with its value.
  */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliRequest {
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof readCommandLine>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(
-          FLAGS.map((f) => [f.name, { type: f.kind === "switch" ? "boolean" : "string", multiple: f.kind === "list" }]),
-        ),
-      },
+    parsed = readCommandLine(argv, {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      ...Object.fromEntries(
+        FLAGS.map((f) => [
+          f.name,
+          { type: f.kind === "switch" ? ("boolean" as const) : ("string" as const), multiple: f.kind === "list" },
+        ]),
+      ),
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) return { help: true };
+  if (values.version) return { help: true, version: true };
 
   const config: CliConfig = {
     port: DEFAULT_PORT,
@@ -95,6 +96,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
   if (redis !== undefined && redis.url === "") {
     const given = NEEDS_REDIS.find((name) => sourceOf.has(name)) as string;
     throw new UsageError(`${sourceOf.get(given)}: needs --redis (the Redis the replicas share)`);
+  }
+  if (config.options.stateReadOnly && config.options.stateFile === undefined) {
+    throw new UsageError(`${sourceOf.get("read-only")}: needs --state FILE, the file to serve`);
+  }
+  if (config.options.stateReadOnly && config.options.stateSync) {
+    throw new UsageError(
+      `${sourceOf.get("read-only")} and ${sourceOf.get("state-sync")}: cannot be used together (--state-sync writes every change to FILE.log)`,
+    );
   }
   if (redis !== undefined && config.options.stateFile !== undefined) {
     throw new UsageError(`${sourceOf.get("state")}: cannot be used with --redis, where Redis holds the state`);
@@ -142,13 +151,18 @@ function wrap(text: string, width: number): string[] {
 /** The `--help` text: every flag, its environment variable and default, by group. */
 export function usage(): string {
   const label = (f: Flag) => `--${f.name}${f.kind === "switch" ? "" : ` ${f.value}`}`;
-  const width = Math.max(...FLAGS.map((f) => label(f).length), "-h, --help".length) + 2;
+  const width = Math.max(...FLAGS.map((f) => label(f).length), "-v, --version".length) + 2;
   const lines = [
     "Usage: converseiq-mock [options]      (or: npm start -- [options])",
+    "       converseiq-mock proxy --upstream URL [options]",
     "",
     `The ConverseIQ mock server: every operation of the public API under ${PUBLIC_PREFIX}, on seeded in-memory`,
     "data, and the mock's admin API under /__admin (fixtures, reset, state, request journal, webhooks).",
     "Each flag can also be set by the environment variable shown; a flag wins over its variable.",
+    "",
+    "Commands:",
+    "  proxy    The validating proxy in front of the live API: forwards each request, checks request and",
+    "           answer against the spec, and records what it sees (converseiq-mock proxy --help).",
   ];
   for (const group of GROUPS) {
     lines.push("", `${group}:`);
@@ -162,10 +176,11 @@ export function usage(): string {
     }
   }
   lines.push("", `  ${"-h, --help".padEnd(width)}Show this text and exit.`);
+  lines.push(`  ${"-v, --version".padEnd(width)}Print the version and exit.`);
   lines.push(
     "",
-    "Exit codes: 0 stopped by SIGINT/SIGTERM (Ctrl+C) or --help; 1 could not start or failed, or a status of",
-    "--coverage-require was never answered; 2 bad flag, variable or state file.",
+    "Exit codes: 0 stopped by SIGINT/SIGTERM (Ctrl+C), --help or --version; 1 could not start or failed, or a",
+    "status of --coverage-require was never answered; 2 bad flag, variable or state file.",
   );
   return `${lines.join("\n")}\n`;
 }

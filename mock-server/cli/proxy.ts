@@ -5,13 +5,14 @@
  * `--port 0` can read the port), and on SIGINT/SIGTERM stops, writing the report with `--report FILE`.
  *
  * The key is taken from `--api-key` or, better (a flag shows in `ps`), `CONVERSEIQ_API_KEY`; it is never
- * printed. Exit codes as the mock's: 0 stopped by a signal or --help, 1 could not start (or the recording
- * could not be written), 2 a bad flag. With `--record FILE`, the last line says what FILE holds
+ * printed. Exit codes as the mock's: 0 stopped by a signal, --help or --version, 1 could not start (or the
+ * recording could not be written), 2 a bad flag. With `--record FILE`, the last line says what FILE holds
  * (proxy/record-file.ts, `describeOutcome`).
  */
-import { parseArgs } from "node:util";
+import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { PUBLIC_PREFIX } from "../mock-options.ts";
 import type { ProxyOptions } from "../proxy/types.ts";
+import { parseUpstream, UpstreamError } from "../proxy/upstream.ts";
 import { parseInteger, UsageError } from "./values.ts";
 
 export const PROXY_NAME = "converseiq-mock proxy";
@@ -26,7 +27,11 @@ interface ProxyFlag {
 }
 
 export const PROXY_FLAGS: ProxyFlag[] = [
-  { name: "upstream", value: "URL", help: "The live API's origin (required); each request's path is appended." },
+  {
+    name: "upstream",
+    value: "URL",
+    help: "The API's base URL as documented (.../public/v1), or its origin alone (required).",
+  },
   { name: "port", value: "N", help: `Port to listen on (default ${DEFAULT_PROXY_PORT}; 0 picks a free one).` },
   { name: "host", value: "HOST", help: "Address to listen on (default 127.0.0.1)." },
   {
@@ -62,44 +67,50 @@ export interface ProxyCliConfig {
   quiet: boolean;
 }
 
-export type ProxyCliRequest = { help: true } | { help: false; config: ProxyCliConfig };
+/** `help`: nothing to start, only text to print: the usage, or with `version` the package's version. */
+export type ProxyCliRequest = { help: true; version?: true } | { help: false; config: ProxyCliConfig };
 
 export function parseProxyCli(argv: string[], env: NodeJS.ProcessEnv): ProxyCliRequest {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(PROXY_FLAGS.map((f) => [f.name, { type: f.value ? "string" : "boolean" } as const])),
-      },
+    ({ values } = readCommandLine(argv, {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      ...Object.fromEntries(PROXY_FLAGS.map((f) => [f.name, { type: f.value ? "string" : "boolean" } as const])),
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    if (error instanceof CommandLineError) throw new UsageError(error.message);
+    throw error;
   }
   if (values.help) return { help: true };
+  if (values.version) return { help: true, version: true };
   const upstream = values.upstream as string | undefined;
   if (upstream === undefined) throw new UsageError("--upstream URL is required");
-  let url: URL;
   try {
-    url = new URL(upstream);
-  } catch {
-    throw new UsageError(`--upstream: expected a URL, got "${upstream}"`);
+    parseUpstream(upstream);
+  } catch (error) {
+    if (error instanceof UpstreamError) throw new UsageError(`--upstream: ${error.message}`);
+    throw error;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--upstream: expected http(s)");
   const apiKey = (values["api-key"] as string | undefined) ?? env.CONVERSEIQ_API_KEY?.trim();
+  // Named in the message, as the mock's flags are: `--port: expected a number from 0 to 65535, got -1`.
+  const integer = (name: string, min: number, max: number) => {
+    try {
+      return parseInteger(values[name] as string, min, max);
+    } catch (error) {
+      throw new UsageError(`--${name}: ${(error as Error).message}`);
+    }
+  };
   const options: ProxyOptions = {
     upstream,
-    port: values.port === undefined ? DEFAULT_PROXY_PORT : parseInteger(values.port as string, 0, 65535),
+    port: values.port === undefined ? DEFAULT_PROXY_PORT : integer("port", 0, 65535),
     host: (values.host as string | undefined) ?? "127.0.0.1",
     allowWrites: values["allow-writes"] === true,
     ...(apiKey ? { apiKey } : {}),
-    ...(values.timeout === undefined ? {} : { timeoutMs: parseInteger(values.timeout as string, 1, 3_600_000) }),
+    ...(values.timeout === undefined ? {} : { timeoutMs: integer("timeout", 1, 3_600_000) }),
     ...(values["max-upstream-body"] === undefined
       ? {}
-      : { maxUpstreamBody: parseInteger(values["max-upstream-body"] as string, 1, Number.MAX_SAFE_INTEGER) }),
+      : { maxUpstreamBody: integer("max-upstream-body", 1, Number.MAX_SAFE_INTEGER) }),
     ...(values.report === undefined ? {} : { reportFile: values.report as string }),
   };
   const recordKey = (values["record-key"] as string | undefined) ?? env.CONVERSEIQ_RECORD_KEY?.trim();
@@ -122,6 +133,7 @@ export function proxyUsage(): string {
     "",
     ...PROXY_FLAGS.map((f) => `  ${label(f).padEnd(width)}${f.help}`),
     `  ${"-h, --help".padEnd(width)}Show this text and exit.`,
+    `  ${"-v, --version".padEnd(width)}Print the version and exit.`,
     "",
   ].join("\n");
 }
@@ -140,7 +152,7 @@ export async function runProxy(
     throw error;
   }
   if (request.help) {
-    process.stdout.write(proxyUsage());
+    process.stdout.write(request.version ? `${packageVersion()}\n` : proxyUsage());
     return;
   }
   const { options, quiet, record } = request.config;
@@ -168,9 +180,7 @@ export async function runProxy(
     if (code === "EADDRINUSE") fail(1, `port ${options.port} is in use: pick another with --port.`);
     throw error;
   }
-  process.stdout.write(
-    `ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${new URL(options.upstream).origin}\n`,
-  );
+  process.stdout.write(`ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${proxy.upstream.base}\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) process.exit(1);

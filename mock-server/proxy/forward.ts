@@ -9,6 +9,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { STATUS_BY_CODE } from "../../generated/rules.ts";
 import { errorBody } from "../http-error.ts";
+import { type UpstreamBase, upstreamUrl } from "./upstream.ts";
 
 /** What the upstream answered, or the proxy's own answer in its place. */
 export interface Upstream {
@@ -72,7 +73,7 @@ export interface ForwardRequest {
 }
 
 export async function forward(
-  upstream: string,
+  upstream: UpstreamBase,
   request: ForwardRequest,
   apiKey: string | undefined,
   timeoutMs: number,
@@ -86,7 +87,7 @@ export async function forward(
   if (!headers.has("x-api-key") && apiKey !== undefined) headers.set("x-api-key", apiKey);
   // fetch decompresses and would hand back bytes that no longer match the upstream's content-encoding.
   headers.set("accept-encoding", "identity");
-  const target = `${upstream.replace(/\/+$/, "")}${request.url}`;
+  const target = upstreamUrl(upstream, request.url);
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(target, {
@@ -119,7 +120,7 @@ export async function forward(
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
-    return own("upstream_unreachable", `The upstream ${new URL(upstream).origin} could not be reached (${why}).`);
+    return own("upstream_unreachable", `The upstream ${upstream.origin} could not be reached (${why}).`);
   }
 }
 

@@ -17,6 +17,7 @@ import { createChecker } from "./check.ts";
 import { forward, own, type Upstream } from "./forward.ts";
 import { buildProxyReport, type ProxyReport, writeProxyReport } from "./report.ts";
 import type { ProxyOptions } from "./types.ts";
+import { parseUpstream, type UpstreamBase } from "./upstream.ts";
 import { createJournal, type Violation } from "./violations.ts";
 
 export type { ProxyReport } from "./report.ts";
@@ -31,6 +32,8 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export interface ValidatingProxy {
   /** `http://127.0.0.1:PORT`, the port the one it listens on (useful with port 0). */
   origin: string;
+  /** The API's base URL requests go to (`https://api.example/public/v1`), and the upstream's origin. */
+  upstream: UpstreamBase;
   server: Server;
   /** The violations found so far, oldest first. */
   violations(): Violation[];
@@ -43,7 +46,7 @@ export interface ValidatingProxy {
 }
 
 export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy> {
-  const upstream = new URL(options.upstream);
+  const upstream = parseUpstream(options.upstream);
   // The report names the upstream by its origin only: no path, no user or password.
   const target = upstream.origin;
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROXY_TIMEOUT_MS;
@@ -84,7 +87,7 @@ export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy
     const callerKey = request.headers["x-api-key"];
     if (typeof callerKey === "string" && callerKey !== "") keys.add(callerKey);
     const answer = await forward(
-      options.upstream,
+      upstream,
       { method, url, headers: request.headers, body },
       options.apiKey,
       timeoutMs,
@@ -159,6 +162,7 @@ export async function startProxy(options: ProxyOptions): Promise<ValidatingProxy
   };
   return {
     origin: `http://${host}:${address.port}`,
+    upstream,
     server,
     violations: journal.violations,
     report,

@@ -19,7 +19,11 @@ export interface Exchange {
 }
 
 export interface ProxyOptions {
-  /** The live API's origin (`https://api.example.com`); each request's path and query are appended. */
+  /**
+   * The live API's base URL (`https://api.converseiq.com.au/public/v1`), or its origin alone
+   * (`https://api.example.com`, the API then under `/public/v1`). A request for `/public/v1/contact` goes to
+   * the base URL plus `/contact` (upstream.ts).
+   */
   upstream: string;
   /** Default 0: any free port (the URL line printed, and `proxy.origin`, say which). */
   port?: number;

@@ -98,15 +98,25 @@ describe("reading flags and environment variables", () => {
     expect(usageError(["--coverage-require", "four"])).toMatch(/^--coverage-require: expected a status \(404\)/);
   });
 
-  it("asks for help with --help or -h", () => {
+  it("asks for help with --help or -h, and for the version with --version or -v", () => {
     expect(parseCli(["--help"])).toEqual({ help: true });
     expect(parseCli(["-h", "--port", "nope"])).toEqual({ help: true });
+    expect(parseCli(["--version"])).toEqual({ help: true, version: true });
+    expect(parseCli(["-v"])).toEqual({ help: true, version: true });
+  });
+
+  it("takes a value that starts with a dash as the flag's value", () => {
+    expect(config(["--seed", "-3"]).options.seed.seed).toBe(-3);
   });
 
   it.each([
     [["--port", "http"], /^--port: expected a whole number, got "http"$/],
     [["--port", "70000"], /^--port: expected a number from 0 to 65535, got 70000$/],
-    [["--port"], /argument missing/],
+    [["--port"], /^--port needs a value$/],
+    [["--port", "-1"], /^--port: expected a number from 0 to 65535, got -1$/],
+    [["--seed", "--port", "0"], /^--seed needs a value$/],
+    [["--seed", "-v"], /^--seed needs a value$/],
+    [["--quiet=yes"], /^--quiet takes no value$/],
     [["--contacts", "3000000"], /^--contacts: must be <= 2000000$/],
     [["--team", "0"], /^--team: must be >= 1$/],
     [["--body-timeout", "0"], /^--body-timeout: expected a number from 1 to 3600000, got 0$/],
@@ -117,10 +127,23 @@ describe("reading flags and environment variables", () => {
     [["--error-rate", "2"], /^--error-rate: expected a share from 0 to 1/],
     [["--rate-limit", "10/fortnight"], /^--rate-limit: expected N\/s, N\/min or N\/hour/],
     [["--cors", "localhost:3000"], /^--cors: "localhost:3000" is not an origin/],
-    [["--colour", "red"], /Unknown option '--colour'/],
-    [["serve"], /Unexpected argument 'serve'/],
+    [["--colour", "red"], /^unknown flag --colour$/],
+    [["serve"], /^unexpected argument serve: this command takes flags only$/],
   ])("refuses %j with a message naming the flag", (argv, message) => {
     expect(usageError(argv)).toMatch(message);
+  });
+
+  it("reads --read-only with --state, from the flag or MOCK_STATE_READ_ONLY, and refuses it without --state or with --state-sync", () => {
+    expect(config(["--state", "s.json", "--read-only"]).options).toMatchObject({
+      stateFile: "s.json",
+      stateReadOnly: true,
+    });
+    expect(config([], { MOCK_STATE_FILE: "s.json", MOCK_STATE_READ_ONLY: "1" }).options.stateReadOnly).toBe(true);
+    expect(usageError(["--read-only"])).toBe("--read-only: needs --state FILE, the file to serve");
+    expect(usageError([], { MOCK_STATE_READ_ONLY: "1" })).toMatch(/^MOCK_STATE_READ_ONLY: needs --state FILE/);
+    expect(usageError(["--state", "s.json", "--read-only", "--state-sync"])).toMatch(
+      /^--read-only and --state-sync: cannot be used together/,
+    );
   });
 
   it("names the environment variable when its value is bad", () => {
@@ -129,8 +152,10 @@ describe("reading flags and environment variables", () => {
     expect(usageError([], { MOCK_QUIET: "maybe" })).toMatch(/^MOCK_QUIET: expected 1\/true or 0\/false/);
   });
 
-  it("documents every flag and its environment variable in --help", () => {
+  it("documents every flag and its environment variable in --help, and the proxy command", () => {
     const text = usage();
+    expect(text).toMatch(/^Commands:\n {2}proxy /m);
+    expect(text).toContain("--version");
     for (const flag of FLAGS) {
       expect(text).toContain(`--${flag.name}`);
       expect(text).toContain(flag.env);
@@ -218,6 +243,31 @@ describe("the converseiq-mock command", { timeout: 90_000 }, () => {
     const cli = run(["--help"]);
     expect(await cli.exited).toBe(0);
     expect(cli.output().stdout).toMatch(/^Usage: converseiq-mock \[options\]/);
+  });
+
+  it("prints the package's version and exits 0 on --version and -v, the proxy command too", async () => {
+    const { version } = JSON.parse(
+      await readFile(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"),
+    );
+    for (const args of [["--version"], ["-v"], ["proxy", "--version"]]) {
+      const cli = run(args);
+      expect(await cli.exited, args.join(" ")).toBe(0);
+      expect(cli.output().stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it("gives the proxy its own help with proxy --help", async () => {
+    const cli = run(["proxy", "--help"]);
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toMatch(/^Usage: converseiq-mock proxy --upstream URL/);
+  });
+
+  it("exits 2 on a negative --port with the message of any bad value, not parseArgs' own", async () => {
+    const cli = run(["--port", "-1"]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toBe(
+      "converseiq-mock: --port: expected a number from 0 to 65535, got -1\nRun converseiq-mock --help for the flags.\n",
+    );
   });
 
   it("exits 2 on a bad flag value, with a message and no stack trace", async () => {

@@ -3,7 +3,7 @@
  * hold the file stops the start, SIGTERM writes what was answered, and with --state-sync nothing answered
  * is lost to `kill -9`.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -37,6 +37,34 @@ async function createContact(origin: string, n: number): Promise<void> {
 }
 
 describe("the state file of the converseiq-mock command", { timeout: 90_000 }, () => {
+  it("with --read-only, serves a recording's changes from memory and leaves the file untouched on SIGTERM", async () => {
+    const path = await stateFile();
+    const writer = run(["--state", path]);
+    await writer.listening();
+    writer.child.kill("SIGTERM");
+    expect(await writer.exited).toBe(0);
+    const before = { bytes: await readFile(path), mtimeMs: (await stat(path)).mtimeMs };
+
+    const cli = run(["--state", path, "--read-only"]);
+    const origin = await cli.listening();
+    await createContact(origin, 1);
+    const listed = await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=100`, { headers: HEADERS });
+    expect(await listed.text()).toContain("acknowledged-1@example.com");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+    expect(await readFile(path)).toEqual(before.bytes);
+    expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it.each([
+    [["--read-only"], "--read-only: needs --state FILE"],
+    [["--state", "s.json", "--state-sync", "--read-only"], "--read-only and --state-sync: cannot be used together"],
+  ])("exits 2 on %j, naming the flags", async (args, message) => {
+    const cli = run(args);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toContain(message);
+  });
+
   it("exits 2 naming the path when the state file's folder does not exist", async () => {
     const path = join(await stateFile(), "..", "no-such-folder", "state.json");
     const cli = run(["--state", path]);

@@ -4,7 +4,7 @@
  * a state file loads it, writes after changes that succeeded (not after failures) and flushes on close.
  * The debounce runs on a manual scheduler: time moves when a test says so, never by sleeping.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -202,6 +202,62 @@ describe("an app with a state file", () => {
     await app.inject({ method: "POST", url: "/__admin/reset", payload: { seed: 9 } });
     await app.close();
     expect((await readStateFile(path))?.workspace).toEqual(seedState({ ...SMALL, seed: 9 }).workspace);
+  });
+});
+
+describe("a state file served read-only (--read-only)", () => {
+  it("serves the file's state and the changes of requests from memory, and leaves the file byte for byte, mtime and all", async () => {
+    const path = join(dir, "state.json");
+    await writeStateFile(path, small());
+    const before = { bytes: await readFile(path), mtimeMs: (await stat(path)).mtimeMs };
+    const scheduler = new ManualScheduler();
+    const app = await buildMockServer({ seed: SMALL, stateFile: path, stateReadOnly: true, scheduler });
+    expect(app.store.snapshot()).toEqual(small());
+    const created = await app.inject({
+      method: "POST",
+      url: `${PUBLIC_PREFIX}/contact`,
+      headers: KEY,
+      payload: { name: "Replayed", email: "replayed@example.com" },
+    });
+    expect(created.statusCode).toBe(200);
+    const read = await app.inject({
+      method: "GET",
+      url: `${PUBLIC_PREFIX}/contact/${created.json<{ guid: string }>().guid}`,
+      headers: KEY,
+    });
+    expect(read.json()).toMatchObject({ email: "replayed@example.com" });
+    await app.inject({ method: "POST", url: "/__admin/reset", payload: { seed: 9 } });
+    // No write is waiting, however far time moves, and none is made on close.
+    expect(scheduler.pending).toBe(0);
+    expect(app.stateFile).toBeUndefined();
+    await app.close();
+    expect(await readFile(path)).toEqual(before.bytes);
+    expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
+    expect(await readdir(dir)).toEqual(["state.json"]);
+  });
+
+  it.each([
+    ["there is no such file", undefined, /Cannot serve the state file .* read-only: there is no such file/],
+    ["the file is not a state", '{"workspace": {}}', /\/owner: is required/],
+  ])("refuses to start when %s", async (_, text, message) => {
+    const path = join(dir, "state.json");
+    if (text !== undefined) await writeFile(path, text);
+    const error = await buildMockServer({ seed: SMALL, stateFile: path, stateReadOnly: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StateFileError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each([
+    [{ stateReadOnly: true }, "--read-only needs a state file (--state FILE)"],
+    [
+      { stateReadOnly: true, stateSync: true, stateFile: "s.json" },
+      "--read-only and --state-sync cannot be used together",
+    ],
+  ])("refuses the options %j", async (options, message) => {
+    await expect(buildMockServer({ seed: SMALL, ...options })).rejects.toThrow(message);
   });
 });
 

@@ -4,13 +4,15 @@
  * with no network (`npm ci --offline` over a lock file made from this repository's, consumer-lock.ts), and
  * in it: plain Node ESM imports every entry point of `exports`; tsc checks a consumer file under `strict`
  * and `exactOptionalPropertyTypes` (and no skipLibCheck, so the shipped .d.ts files are checked too); the
- * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there.
+ * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there; both bins
+ * answer --help and --version; the proxy takes the base URL the mock prints as its upstream; the LICENSE
+ * ships, and every dependency installed is under a licence that allows redistribution.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, type SpawnOptions, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +29,7 @@ interface Manifest {
   version: string;
   exports: Record<string, string | { types: string; default: string }>;
   bin: Record<string, string>;
+  license?: string;
   dependencies?: Record<string, string>;
 }
 
@@ -106,6 +109,12 @@ describe("the packed tarball", () => {
     expect(files.filter((file) => /\.test(-d)?\.(js|d\.ts)$/.test(file) && !file.includes("/suites/"))).toEqual([]);
     expect(files).toContain("package/dist/mock-server/cli.js");
     expect(files).not.toContain("package/dist/mock-server/inputs.json");
+  });
+
+  it("ships the MIT licence, and says so in package.json", async () => {
+    const { output } = await run("tar", ["-tzf", tarball], work);
+    expect(output.trim().split("\n")).toContain("package/LICENSE");
+    expect(manifest.license).toBe("MIT");
   });
 });
 
@@ -226,6 +235,63 @@ await mock.close();
     const { code, output } = await run(process.execPath, [TSC, "-p", "."], consumer);
     expect(output).toBe("");
     expect(code).toBe(0);
+  });
+
+  it("has the MIT LICENSE beside its package.json", async () => {
+    const text = await readFile(join(consumer, "node_modules", manifest.name, "LICENSE"), "utf8");
+    expect(text).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} converseiq-kit contributors\n/);
+  });
+
+  it("installs for its dependencies only packages whose licences allow redistribution", async () => {
+    const installed = await dependencyTree(join(consumer, "node_modules", manifest.name), consumer);
+    console.log(
+      `Runtime dependencies (${installed.length}):\n${installed.map((p) => `  ${p.name} ${p.version} ${p.license}`).join("\n")}`,
+    );
+    const names = new Set(installed.map((p) => p.name));
+    expect(Object.keys(manifest.dependencies ?? {}).filter((name) => !names.has(name))).toEqual([]);
+    expect(installed.filter((p) => !allowsRedistribution(p.license))).toEqual([]);
+  });
+
+  it.each([
+    ["converseiq-mock", ["--help"], /^Usage: converseiq-mock \[options\][\s\S]*\n {2}proxy /],
+    ["converseiq-mock", ["proxy", "--help"], /^Usage: converseiq-mock proxy --upstream URL/],
+    ["converseiq-contract", ["--help"], /^Usage: converseiq-contract --base-url URL/],
+  ])("%s %j prints its usage and exits 0", async (bin, args, usage) => {
+    const { code, output } = await run(process.execPath, [join("node_modules", ".bin", bin), ...args], consumer);
+    expect(output).toMatch(usage);
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ["converseiq-mock", ["--version"]],
+    ["converseiq-mock", ["-v"]],
+    ["converseiq-mock", ["proxy", "--version"]],
+    ["converseiq-contract", ["--version"]],
+  ])("%s %j prints the package's version and exits 0", async (bin, args) => {
+    const { code, output } = await run(process.execPath, [join("node_modules", ".bin", bin), ...args], consumer);
+    expect(output).toBe(`${manifest.version}\n`);
+    expect(code).toBe(0);
+  });
+
+  it("converseiq-mock proxy forwards to the base URL the mock prints, and says so in its first line", async () => {
+    const bin = join("node_modules", ".bin", "converseiq-mock");
+    const options: SpawnOptions = { cwd: consumer, stdio: ["ignore", "pipe", "pipe"], detached: true };
+    const mock = spawn(process.execPath, [bin, "--port", "0", "--quiet"], options);
+    let proxy: ChildProcess | undefined;
+    try {
+      const baseUrl = await listeningUrl(mock);
+      proxy = spawn(process.execPath, [bin, "proxy", "--upstream", baseUrl, "--port", "0", "--quiet"], options);
+      const line = await printed(proxy, /ConverseIQ validating proxy: .*\n/, "the proxy");
+      const proxied = line.split(" ")[3] as string;
+      expect(proxied).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/public\/v1$/);
+      expect(line).toBe(`ConverseIQ validating proxy: ${proxied} -> ${baseUrl}\n`);
+      const response = await fetch(`${proxied}/contact?limit=1`, { headers: { "x-api-key": "mock-api-key" } });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
+    } finally {
+      if (proxy) await stopGroup(proxy);
+      await stopGroup(mock);
+    }
   });
 
   // Two ways in, each timed from the spawn to the first answer: npx (its own start is part of the time)
@@ -351,23 +417,102 @@ async function contractAgainst(kind: "sound" | "broken", extra: string[]): Promi
 }
 
 /** The base URL the mock prints when it listens (`ConverseIQ mock server: http://127.0.0.1:PORT/public/v1`). */
-function listeningUrl(child: ChildProcess): Promise<string> {
+async function listeningUrl(child: ChildProcess): Promise<string> {
+  const line = await printed(child, /ConverseIQ mock server: (http:\/\/\S+)/, "the mock");
+  return (/ConverseIQ mock server: (http:\/\/\S+)/.exec(line) as RegExpExecArray)[1] as string;
+}
+
+/** The first match of `pattern` in what `child` prints (stdout or stderr), within 30 s. */
+function printed(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`the mock did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${output}`)), 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /ConverseIQ mock server: (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
+      const match = pattern.exec(output);
+      if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[0]);
       }
     };
     child.stdout?.on("data", read);
     child.stderr?.on("data", read);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`the mock exited (${code}):\n${output}`));
+      reject(new Error(`${what} exited (${code}):\n${output}`));
     });
   });
+}
+
+/**
+ * Licences that allow the package, and so its dependencies, to be redistributed: permissive ones only (no
+ * copyleft a consumer would have to think about). A dependency under another one fails the check, so a new
+ * one is looked at before it ships.
+ */
+const ALLOWED_LICENCES = new Set([
+  "MIT",
+  "ISC",
+  "Apache-2.0",
+  "BSD-2-Clause",
+  "BSD-3-Clause",
+  "0BSD",
+  "BlueOak-1.0.0",
+  "Python-2.0",
+  "CC0-1.0",
+  "Unlicense",
+]);
+
+/** An SPDX expression that allows redistribution: one of its OR alternatives all of whose AND parts do. */
+function allowsRedistribution(expression: string): boolean {
+  return expression
+    .replace(/[()]/g, "")
+    .split(/\s+OR\s+/)
+    .some((alternative) => alternative.split(/\s+AND\s+/).every((id) => ALLOWED_LICENCES.has(id.trim())));
+}
+
+interface InstalledPackage {
+  name: string;
+  version: string;
+  license: string;
+}
+
+/**
+ * Every package installed for the dependencies of the package in `folder`, and theirs (optional ones when
+ * installed), found as Node finds them: in `node_modules` of the folder, then of each folder above, up to `top`.
+ */
+async function dependencyTree(folder: string, top: string): Promise<InstalledPackage[]> {
+  const found = new Map<string, InstalledPackage>();
+  const visit = async (from: string) => {
+    const manifest = JSON.parse(await readFile(join(from, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      const at = locate(from, name, top);
+      if (at === undefined || found.has(at)) continue;
+      const pkg = JSON.parse(await readFile(join(at, "package.json"), "utf8")) as {
+        version: string;
+        license?: string | { type: string };
+        licenses?: { type: string }[];
+      };
+      const license =
+        typeof pkg.license === "string"
+          ? pkg.license
+          : (pkg.license?.type ?? pkg.licenses?.map((l) => l.type).join(" OR ") ?? "(none)");
+      found.set(at, { name, version: pkg.version, license });
+      await visit(at);
+    }
+  };
+  await visit(folder);
+  // One line per name and version, however many copies of it were installed.
+  const unique = new Map([...found.values()].map((p) => [`${p.name}@${p.version}`, p]));
+  return [...unique.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+}
+
+function locate(from: string, name: string, top: string): string | undefined {
+  for (let folder = from; ; folder = dirname(folder)) {
+    const candidate = join(folder, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+    if (folder === top || dirname(folder) === folder) return undefined;
+  }
 }

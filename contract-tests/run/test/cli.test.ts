@@ -52,17 +52,29 @@ describe("converseiq-contract's command line", () => {
     [["--fuzz-runs", "1.5"], "--fuzz-runs must be a whole number"],
     [["--mode", "lenient"], "--mode must be strict or tolerant"],
     [["--suite", "contact"], "unknown suite contact"],
-    [["--base-url", "x", "extra"], "Unexpected argument 'extra'"],
+    [["--base-url", "x", "extra"], "unexpected argument extra"],
     [["--base-url", "ftp://example.com/public/v1"], "--base-url must be an http or https URL: ftp://"],
+    [["--fuzz-runs", "-1"], "--fuzz-runs must be a whole number; got -1"],
+    [["--seed", "--mode", "strict"], "--seed needs a value"],
+    [["--seed"], "--seed needs a value"],
   ])("refuses %j: %s", (args, message) => {
     const all = ["--base-url", "http://127.0.0.1:1/public/v1", "--api-key", KEY, ...args];
     expect(() => parseContractArgs(all, {})).toThrow(UsageError);
     expect(() => parseContractArgs(all, {})).toThrow(message);
   });
 
-  it("asks for nothing else with --help", () => {
+  it("asks for nothing else with --help, or with --version and -v", () => {
     expect(parseContractArgs(["--help"], {})).toEqual({ help: true });
+    expect(parseContractArgs(["--version"], {})).toEqual({ help: true, version: true });
+    expect(parseContractArgs(["-v"], {})).toEqual({ help: true, version: true });
   });
+
+  it("prints the package's version and exits 0 on --version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
+    const { code, output } = await contract(["--version"]);
+    expect(code).toBe(0);
+    expect(output).toBe(`${version}\n`);
+  }, 60_000);
 
   it("names the flag or the variable the user gave when the base URL is not a URL", () => {
     expect(() => parseContractArgs(["--base-url", "notaurl", "--api-key", KEY], {})).toThrow(

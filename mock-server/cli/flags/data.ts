@@ -95,6 +95,16 @@ export const DATA_FLAGS: Flag[] = [
     },
   },
   {
+    kind: "switch",
+    name: "read-only",
+    env: "MOCK_STATE_READ_ONLY",
+    group: "Admin and state",
+    help: "With --state: serve FILE and never write it; changes live in memory until the mock stops (replay a recording as often as you like).",
+    apply: (config, on) => {
+      if (on) config.options.stateReadOnly = true;
+    },
+  },
+  {
     kind: "list",
     name: "webhook",
     env: "MOCK_WEBHOOK",

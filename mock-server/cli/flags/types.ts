@@ -21,7 +21,8 @@ export interface CliConfig {
   options: Partial<MockOptions> & { seed: SeedSizes; logFormat?: LogFormat };
 }
 
-export type CliRequest = { help: true } | { help: false; config: CliConfig };
+/** `help`: nothing to serve, only text to print: the usage, or with `version` the package's version. */
+export type CliRequest = { help: true; version?: true } | { help: false; config: CliConfig };
 
 export type Group = "Server" | "Data" | "Admin and state" | "Replicas" | "Webhooks" | "Behaviour switches" | "Output";
 

@@ -49,8 +49,11 @@ describe("reading the proxy's flags", () => {
     [[], "--upstream URL is required"],
     [["--upstream", "http://x", "--max-upstream-body", "0"], "expected a number from 1"],
     [["--upstream", "nope"], 'expected a URL, got "nope"'],
-    [["--upstream", "http://x", "--port", "http"], "expected a whole number"],
-    [["--upstream", "http://x", "--record-nothing"], "Unknown option"],
+    [["--upstream", "http://x", "--port", "http"], '--port: expected a whole number, got "http"'],
+    [["--upstream", "http://x", "--port", "-1"], "--port: expected a number from 0 to 65535, got -1"],
+    [["--upstream", "http://x", "--timeout"], "--timeout needs a value"],
+    [["--upstream", "--port", "0"], "--upstream needs a value"],
+    [["--upstream", "http://x", "--record-nothing"], "unknown flag --record-nothing"],
   ])("refuses %j: %s", (argv, message) => {
     expect(() => parseProxyCli(argv, {})).toThrow(UsageError);
     expect(() => parseProxyCli(argv, {})).toThrow(message);
@@ -87,5 +90,16 @@ describe("the converseiq-mock proxy command", { timeout: 90_000 }, () => {
       "listContacts",
     ]);
     for (const text of [output(), markdown, json]) expect(text).not.toContain(KEY);
+  });
+
+  it("takes the base URL the mock prints as --upstream, and its banner shows the full upstream", async () => {
+    const base = `${upstream}${PUBLIC_PREFIX}`;
+    const env = { ...process.env, CONVERSEIQ_API_KEY: KEY };
+    const { child, exited, output } = runMockCommand(["proxy", "--upstream", base, "--port", "0", "--quiet"], env);
+    const origin = await originFromOutput(child, PROXY_LISTENING, 30_000);
+    expect(output().stdout).toContain(`ConverseIQ validating proxy: ${origin}${PUBLIC_PREFIX} -> ${base}\n`);
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact?limit=1`)).status).toBe(200);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 });

@@ -43,6 +43,48 @@ async function proxyTo(target: string, options: Partial<Parameters<typeof startP
 
 const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
+describe("the upstream, as the API's base URL or its origin", () => {
+  it("forwards /public/v1/... to the base URL given with its path, as the mock prints it, as to the bare origin", async () => {
+    const direct = await fetch(`${upstream}${PUBLIC_PREFIX}/contact?limit=2`, { headers: { "x-api-key": KEY } });
+    const expected = await direct.json();
+    for (const target of [`${upstream}${PUBLIC_PREFIX}`, `${upstream}${PUBLIC_PREFIX}/`, upstream]) {
+      const { proxy } = await proxyTo(target);
+      const answer = await fetch(`${proxy.origin}${PUBLIC_PREFIX}/contact?limit=2`);
+      expect(answer.status, target).toBe(200);
+      expect(await answer.json(), target).toEqual(expected);
+      expect(proxy.upstream.base).toBe(`${upstream}${PUBLIC_PREFIX}`);
+    }
+  });
+
+  it("forwards to a base URL whose path is not /public/v1: the base URL plus the rest of the path", async () => {
+    // An API gateway that serves the API under /api/x (the mock behind it).
+    const seen: string[] = [];
+    const gateway = createServer(async (request, response) => {
+      const url = request.url as string;
+      seen.push(url);
+      if (!url.startsWith("/api/x/")) {
+        response.writeHead(404).end();
+        return;
+      }
+      const answer = await fetch(`${upstream}${PUBLIC_PREFIX}${url.slice("/api/x".length)}`, {
+        headers: { "x-api-key": String(request.headers["x-api-key"]) },
+      });
+      response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "" });
+      response.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = gateway.address() as AddressInfo;
+      const { proxy } = await proxyTo(`http://127.0.0.1:${port}/api/x`);
+      const answer = await fetch(`${proxy.origin}${PUBLIC_PREFIX}/workspace`);
+      expect(answer.status).toBe(200);
+      expect(seen).toEqual(["/api/x/workspace"]);
+      expect(proxy.violations()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => gateway.close(resolve));
+    }
+  });
+});
 describe("the validating proxy", () => {
   it("passes a GET's answer through byte for byte, with the --api-key when the caller sends none", async () => {
     const { proxy } = await proxyTo(upstream);

@@ -1,6 +1,6 @@
 /**
- * What the READMEs state as facts of the repository, held to it: the root README's dependency table says
- * of each package what package.json says, and every file path a README names in backticks exists.
+ * What the READMEs state as facts of the repository, held to it: the dependency table (docs/dependencies.md)
+ * says of each package what package.json says, and every file path a README names in backticks exists.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", ".git", "scratch"]);
+/** Where the table of every dependency and why it is one lives (the root README is for users). */
+const DEPENDENCIES_PAGE = "docs/dependencies.md";
 
 interface PackageJson {
   dependencies?: Record<string, string>;
@@ -38,9 +40,9 @@ function groupsOf(pkg: PackageJson): Map<string, string[]> {
 }
 
 /** The rows of the table under `heading`: each row's backticked package names and its kind cell. */
-function dependencyTable(readme: string, heading: string): { names: string[]; kind: string }[] {
-  const section = readme.split(heading)[1]?.split(/\n## /)[0];
-  if (section === undefined) throw new Error(`no "${heading}" section in README.md`);
+function dependencyTable(page: string, heading: string): { names: string[]; kind: string }[] {
+  const section = page.split(heading)[1]?.split(/\n## /)[0];
+  if (section === undefined) throw new Error(`no "${heading}" section in ${DEPENDENCIES_PAGE}`);
   const rows = section.split("\n").filter((line) => line.startsWith("|"));
   const [header, , ...body] = rows.map((row) => row.split("|").map((cell) => cell.trim()));
   const kindColumn = header?.indexOf("kind") ?? -1;
@@ -51,9 +53,9 @@ function dependencyTable(readme: string, heading: string): { names: string[]; ki
   }));
 }
 
-describe("the root README's dependency table", () => {
+describe(`the dependency table of ${DEPENDENCIES_PAGE}`, () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
-  const rows = dependencyTable(readFileSync(join(ROOT, "README.md"), "utf8"), "## Dependencies, and why each");
+  const rows = dependencyTable(readFileSync(join(ROOT, DEPENDENCIES_PAGE), "utf8"), "## Dependencies, and why each");
 
   it("names every package of package.json once, and none that it lacks", () => {
     const named = rows.flatMap((row) => row.names);

@@ -1,6 +1,8 @@
 /**
- * `npm run build` (also run by `prepare` after `npm ci`/`npm install` and by `npm pack`; `prestart` runs it
- * with `--mock-only`) makes what the package ships in `dist/`:
+ * `npm run build` (also run by `prepack`, before `npm pack` and `npm publish`; `prestart` and `pretest` run
+ * it with `--mock-only`) makes what the package ships in `dist/`. Not by `prepare`: a published package that
+ * carries `prepare` is named by npm's install-script warning in every project that installs it.
+ * It makes:
  *
  * 1. The entry points' JavaScript and `.d.ts` files, by `tsc -p tsconfig.build.json` (the files its `files`
  *    lists and what they import, tests never; `.ts` specifiers rewritten to `.js`; the generated specs
@@ -100,7 +102,8 @@ export async function buildMock(): Promise<{ outfile: string; inputs: string[] }
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
   for (const file of RUNTIME_FILES)
     await writeAtomically(join(OUT_DIR, file.to), await readFile(join(root, file.from)));
-  // Our own files only: a change in node_modules comes with `npm ci`, which builds again (`prepare`).
+  // Our own files only: a change in node_modules comes with `npm ci`, and `npm start` and `npm test` build
+  // again before they run (`prestart`, `pretest`).
   const inputs = [
     ...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules/")),
     ...RUNTIME_FILES.map((file) => file.from),

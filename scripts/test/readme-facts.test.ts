@@ -1,6 +1,7 @@
 /**
  * What the READMEs state as facts of the repository, held to it: the dependency table (docs/dependencies.md)
- * says of each package what package.json says, and every file path a README names in backticks exists.
+ * says of each package what package.json says, and every file path a README or a docs page names in
+ * backticks exists.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
@@ -73,12 +74,14 @@ describe(`the dependency table of ${DEPENDENCIES_PAGE}`, () => {
   });
 });
 
-/** Every README.md of the repository, as a path from the root. */
+/** Every README.md of the repository and every page of `docs/`, as a path from the root. */
 function readmes(folder = ROOT): string[] {
   const found: string[] = [];
+  const docs = join(ROOT, "docs");
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) found.push(...readmes(join(folder, entry.name)));
-    else if (entry.name === "README.md") found.push(relative(ROOT, join(folder, entry.name)));
+    else if (entry.name === "README.md" || (folder === docs && entry.name.endsWith(".md")))
+      found.push(relative(ROOT, join(folder, entry.name)));
   }
   return found;
 }
@@ -89,10 +92,16 @@ const TOP_FOLDERS = readdirSync(ROOT, { withFileTypes: true })
 const EXTENSIONS = /\.(ts|js|mjs|cjs|json|yaml|yml|md|html|css|png|sh|py|go|java)$/;
 /**
  * Named in backticks but not files of the repository, each for its reason: what the build makes (`dist/`),
- * what is installed (`node_modules/`), and what runs write and git ignores (the contract and live drift
- * reports, `reports/tmp/`).
+ * what is installed (`node_modules/`), what runs write and git ignores (the contract and live drift
+ * reports, `reports/tmp/`), and the package's own import specifiers (`converseiq-kit/openapi.json` names an
+ * export of package.json, not a file).
  */
-const NOT_REPOSITORY_FILES = [/^dist\//, /^node_modules\//, /^reports\/(contract-drift|live-drift|tmp\/)/];
+const NOT_REPOSITORY_FILES = [
+  /^dist\//,
+  /^node_modules\//,
+  /^reports\/(contract-drift|live-drift|tmp\/)/,
+  /^converseiq-kit\//,
+];
 
 /** Backticked spans that look like a path of this repository: a top folder first, or a file's extension. */
 function namedPaths(markdown: string): string[] {

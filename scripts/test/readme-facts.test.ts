@@ -1,12 +1,13 @@
 /**
  * What the READMEs state as facts of the repository, held to it: the dependency table (docs/dependencies.md)
- * says of each package what package.json says, and every file path a README or a docs page names in
- * backticks exists.
+ * says of each package what package.json says, every file path a README or a docs page names in
+ * backticks exists, and every relative link of one leads to a file (and a heading) of the repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { brokenLinks } from "../package/markdown-links.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", ".git", "scratch"]);
@@ -156,6 +157,10 @@ describe("the file paths the READMEs name", () => {
       expect(missing.filter((path) => !exists(folder, path))).toEqual([]);
     });
   }
+
+  it("are linked, where a README or a docs page links them, to files and headings that exist", () => {
+    expect(readmes().flatMap((readme) => brokenLinks(join(ROOT, readme), ROOT))).toEqual([]);
+  });
 
   it("are recognised in a README at all (a test that finds no path checks nothing)", () => {
     expect(namedPaths(readFileSync(join(ROOT, "mock-server", "README.md"), "utf8"))).toContain("app.ts");

@@ -2,7 +2,7 @@
  * `converseiq-kit/mock`, the package's entry point for the mock: `startMock` (the HTTP mock on a free
  * loopback port, for a consumer's tests), `createMockFetch` (the mock in process, as a fetch, no socket)
  * and `startProxy` (the validating proxy in front of the live API). The package's `exports` map it; see
- * the README's "Use it in your project".
+ * the README's "In your tests".
  */
 
 export {

@@ -1,6 +1,8 @@
 /**
- * `npm run build` (also run by `prepare` after `npm ci`/`npm install` and by `npm pack`; `prestart` runs it
- * with `--mock-only`) makes what the package ships in `dist/`:
+ * `npm run build` (also run by `prepack`, before `npm pack` and `npm publish`; `prestart` and `pretest` run
+ * it with `--mock-only`) makes what the package ships in `dist/`. Not by `prepare`: a published package that
+ * carries `prepare` is named by npm's install-script warning in every project that installs it.
+ * It makes:
  *
  * 1. The entry points' JavaScript and `.d.ts` files, by `tsc -p tsconfig.build.json` (the files its `files`
  *    lists and what they import, tests never; `.ts` specifiers rewritten to `.js`; the generated specs
@@ -17,7 +19,7 @@
 import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
@@ -25,15 +27,35 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const OUT_DIR = join(root, "dist", "mock-server");
 
+/**
+ * Swagger UI's files the /docs page serves, with its licence and notice (Apache-2.0 asks for both beside
+ * what is redistributed). Copied into `dist/` rather than installed: `swagger-ui-dist` is a dev dependency,
+ * because it depends on `@scarf/scarf`, whose install script reports each install to Scarf and is named by
+ * npm's install-script warning in every project that installs the kit.
+ */
+const SWAGGER_UI = createRequire(import.meta.url)
+  .resolve("swagger-ui-dist/package.json")
+  .replace(/package\.json$/, "");
+const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"];
+
 /** Files the mock reads beside its own module at run time, copied to the same place beside the bundle. */
-const RUNTIME_FILES = [{ from: "mock-server/docs/browser/init.js", to: "browser/init.js" }];
+const RUNTIME_FILES = [
+  { from: "mock-server/docs/browser/init.js", to: "browser/init.js" },
+  ...SWAGGER_UI_FILES.map((name) => ({ from: `${SWAGGER_UI}${name}`, to: `browser/swagger-ui/${name}` })),
+];
 
 /** Top folders of `dist/` that tsc writes; emptied first, so that a source gone leaves nothing behind. */
 const EMITTED = ["client", "contract-tests", "generated", "lib", "mock-server"];
 /** What the mock bundle writes in `dist/mock-server/`, kept when the tsc output is cleared. */
 const BUNDLE_FILES = new Set(["cli.js", "browser", "inputs.json"]);
-/** Files the compiled modules read by a path relative to their own, copied beside them. */
-const EMITTED_RUNTIME_FILES = ["mock-server/docs/browser/init.js"];
+/** Files the compiled modules read by a path relative to their own, copied beside them (from, to). */
+const EMITTED_RUNTIME_FILES = [
+  { from: "mock-server/docs/browser/init.js", to: "mock-server/docs/browser/init.js" },
+  ...SWAGGER_UI_FILES.map((name) => ({
+    from: `${SWAGGER_UI}${name}`,
+    to: `mock-server/docs/browser/swagger-ui/${name}`,
+  })),
+];
 /**
  * Files the package exports that no module imports, so tsc does not copy them: the OpenAPI 3.0 rendition
  * (`converseiq-kit/openapi-3.0.json`), read by client generators, not by code.
@@ -58,8 +80,9 @@ export async function buildPackage(): Promise<void> {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
     throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}${stderr}`);
   }
-  for (const file of [...EMITTED_RUNTIME_FILES, ...EXPORTED_FILES])
-    await writeAtomically(join(dist, file), await readFile(join(root, file)));
+  for (const file of EMITTED_RUNTIME_FILES)
+    await writeAtomically(join(dist, file.to), await readFile(resolve(root, file.from)));
+  for (const file of EXPORTED_FILES) await writeAtomically(join(dist, file), await readFile(join(root, file)));
   for (const folder of EMITTED) await rewriteDeclarationSpecifiers(join(dist, folder));
 }
 
@@ -106,11 +129,12 @@ export async function buildMock(): Promise<{ outfile: string; inputs: string[] }
   // a second build) sees the old file or the new one, never half of one.
   for (const file of result.outputFiles) await writeAtomically(file.path, file.contents);
   for (const file of RUNTIME_FILES)
-    await writeAtomically(join(OUT_DIR, file.to), await readFile(join(root, file.from)));
-  // Our own files only: a change in node_modules comes with `npm ci`, which builds again (`prepare`).
+    await writeAtomically(join(OUT_DIR, file.to), await readFile(resolve(root, file.from)));
+  // Our own files only: a change in node_modules comes with `npm ci`, and `npm start` and `npm test` build
+  // again before they run (`prestart`, `pretest`).
   const inputs = [
     ...Object.keys(result.metafile.inputs).filter((path) => !path.includes("node_modules/")),
-    ...RUNTIME_FILES.map((file) => file.from),
+    ...RUNTIME_FILES.map((file) => file.from).filter((path) => !path.includes("node_modules/")),
   ].sort();
   await writeAtomically(join(OUT_DIR, "inputs.json"), `${JSON.stringify(inputs, null, 2)}\n`);
   return { outfile, inputs };

@@ -3,6 +3,7 @@
  * around it and the asset files it loads. The mock serves it at `/docs` (routes.ts); `npm run docs` writes
  * it as static files (scripts/docs.ts). No framework here, and nothing on the page loads from another host.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -20,7 +21,14 @@ export const assetFiles: Record<string, { path: string; type: string }> = {
   },
 };
 
+/**
+ * A file of Swagger UI: in the built package, the copy the build put beside this module (`browser/swagger-ui/`),
+ * since `swagger-ui-dist` is a dev dependency (it brings `@scarf/scarf`, whose install script reports each
+ * install: a warning in every project that installs the kit); in this repository, `swagger-ui-dist` itself.
+ */
 function swaggerUiFile(name: string): string {
+  const copied = fileURLToPath(new URL(`browser/swagger-ui/${name}`, import.meta.url));
+  if (existsSync(copied)) return copied;
   // The package has no `exports`; its own `index.js` would load the whole bundle into Node, so resolve a file.
   return join(dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json")), name);
 }

@@ -87,7 +87,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(cells[0] ?? []), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
 }
 
-/** The same table as Markdown (for the README). */
+/** The same table as Markdown (for `docs/performance.md`). */
 export function markdownTable(header: string[], rows: (string | number)[][]): string {
   const cell = (c: string | number) => (typeof c === "number" ? fmt(c) : c);
   return [

@@ -408,7 +408,7 @@ export function printSideBySide(report: SideBySideReport, log: (line: string) =>
   printTargets(report, log);
 }
 
-/** The load table and start-up times as Markdown, for the README's performance section. */
+/** The load table and start-up times as Markdown, for `docs/performance.md`. */
 export function markdownSideBySide(report: SideBySideReport): string {
   return [
     markdownTable(LOAD_HEADER, report.load.map(loadCells)),

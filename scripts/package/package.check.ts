@@ -1,15 +1,17 @@
 /**
- * The package from outside: `npm pack` (which builds: `prepare`), publint and "are the types wrong" on the
+ * The package from outside: `npm pack` (which builds: `prepack`), publint and "are the types wrong" on the
  * tarball, then a fresh consumer project in a temporary folder that installs the tarball from npm's cache
  * with no network (`npm ci --offline` over a lock file made from this repository's, consumer-lock.ts), and
  * in it: plain Node ESM imports every entry point of `exports`; tsc checks a consumer file under `strict`
  * and `exactOptionalPropertyTypes` (and no skipLibCheck, so the shipped .d.ts files are checked too); the
  * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there; both bins
  * answer --help and --version; the proxy takes the base URL the mock prints as its upstream; the LICENSE
- * ships, and every dependency installed is under a licence that allows redistribution.
+ * ships, and every dependency installed is under a licence that allows redistribution; the installed
+ * README's links all lead to files and headings of the installed package, the CI recipe it tells users to
+ * copy is there, and installing the tarball prints no warning that names the package.
  */
 import { type ChildProcess, execFile, type SpawnOptions, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -17,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerLock } from "./consumer-lock.ts";
+import { brokenLinks, relativeLinks } from "./markdown-links.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -31,17 +34,35 @@ interface Manifest {
   bin: Record<string, string>;
   license?: string;
   dependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
 }
+
+/**
+ * The scripts npm runs when a project installs a package (`prepare` for a tarball, a folder or git):
+ * npm 11 names a package that has one in a warning at the end of every install.
+ */
+const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall", "prepare"];
 
 const exec = promisify(execFile);
 let manifest: Manifest;
 let work: string;
 let consumer: string;
 let tarball: string;
+/** What `npm install` of the tarball printed, in the consumer that has it already (see beforeAll). */
+let installOutput: string;
 
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await exec(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -53,7 +74,7 @@ beforeAll(async () => {
   manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as Manifest;
   work = await mkdtemp(join(tmpdir(), "converseiq-kit-package-"));
   consumer = join(work, "consumer");
-  // npm pack runs `prepare`: dist/ is built from the sources now (tsc and the mock's bundle).
+  // npm pack runs `prepack`: dist/ is built from the sources now (tsc and the mock's bundle).
   const packed = await run("npm", ["pack", "--pack-destination", work, "--silent"], ROOT);
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
   const file = `${manifest.name}-${manifest.version}.tgz`;
@@ -76,6 +97,14 @@ beforeAll(async () => {
   await writeFile(join(consumer, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
   const installed = await run("npm", ["ci", "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], consumer);
   if (installed.code !== 0) throw new Error(`npm ci --offline in the consumer failed:\n${installed.output}`);
+  // The kit installed again as a user installs a tarball (`npm install FILE`), with the scripts' check on
+  // (--ignore-scripts hides npm's install-script warning): everything else is in place and locked, so it
+  // needs no network, and nothing is new to run. Scarf's opt-out, in case an older npm would run it.
+  const again = await run("npm", ["install", `./${file}`, "--offline", "--no-audit", "--no-fund"], consumer, {
+    SCARF_ANALYTICS: "false",
+  });
+  if (again.code !== 0) throw new Error(`npm install ./${file} --offline in the consumer failed:\n${again.output}`);
+  installOutput = `${installed.output}\n${again.output}`;
 });
 
 afterAll(async () => {
@@ -119,8 +148,38 @@ describe("the packed tarball", () => {
 });
 
 describe("installed in a fresh consumer project (offline, from npm's cache)", () => {
+  it("prints no warning that names the package, and its manifest runs nothing at install", async () => {
+    const warnings = installOutput.split("\n").filter((line) => /\bwarn\b/i.test(line) && line.includes(manifest.name));
+    expect(warnings, installOutput).toEqual([]);
+    const installed = JSON.parse(
+      await readFile(join(consumer, "node_modules", manifest.name, "package.json"), "utf8"),
+    ) as Manifest;
+    expect(INSTALL_SCRIPTS.filter((name) => installed.scripts?.[name] !== undefined)).toEqual([]);
+  });
+
+  it("has a README whose every relative link leads to a file, and heading, of the installed package", () => {
+    const installed = join(consumer, "node_modules", manifest.name);
+    const readme = join(installed, "README.md");
+    // A README with no relative link checks nothing: the README links its docs pages and the CI recipe.
+    expect(relativeLinks(readFileSync(readme, "utf8")).length).toBeGreaterThan(5);
+    expect(brokenLinks(readme, installed)).toEqual([]);
+  });
+
+  it("has the CI recipe the README tells users to copy", () => {
+    const installed = join(consumer, "node_modules", manifest.name);
+    expect(readFileSync(join(installed, "README.md"), "utf8")).toContain("examples/github-actions/consumer.yml");
+    expect(readFileSync(join(installed, "examples", "github-actions", "consumer.yml"), "utf8")).toContain("jobs:");
+  });
+
   it("has no TypeScript loader or compiler among what it installed", () => {
     for (const name of ["tsx", "typescript"])
+      expect(existsSync(join(consumer, "node_modules", name)), name).toBe(false);
+  });
+
+  // swagger-ui-dist depends on @scarf/scarf, whose install script reports each install and which npm names
+  // in its warning: the kit ships Swagger UI's files instead (scripts/build.ts).
+  it("brings no package that reports its installs (@scarf/scarf, through swagger-ui-dist)", () => {
+    for (const name of ["@scarf/scarf", "swagger-ui-dist"])
       expect(existsSync(join(consumer, "node_modules", name)), name).toBe(false);
   });
 
@@ -315,6 +374,10 @@ await mock.close();
       expect(response.status).toBe(200);
       const body = (await response.json()) as { data: unknown[] };
       expect(body.data).toHaveLength(1);
+      // The reference page's Swagger UI files come with the package (swagger-ui-dist is not installed).
+      const asset = await fetch(`${new URL(baseUrl).origin}/docs/assets/swagger-ui-bundle.js`);
+      expect(asset.status).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
       const verdict = ms <= FIRST_ANSWER_TARGET_MS ? "PASS" : "MISS";
       console.log(
         `${label} (installed): first answer ${Math.round(ms)} ms after the start ` +

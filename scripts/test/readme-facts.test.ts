@@ -1,14 +1,18 @@
 /**
- * What the READMEs state as facts of the repository, held to it: the root README's dependency table says
- * of each package what package.json says, and every file path a README names in backticks exists.
+ * What the READMEs state as facts of the repository, held to it: the dependency table (docs/dependencies.md)
+ * says of each package what package.json says, every file path a README or a docs page names in
+ * backticks exists, and every relative link of one leads to a file (and a heading) of the repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { brokenLinks } from "../package/markdown-links.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SKIPPED_FOLDERS = new Set(["node_modules", "dist", ".git", "scratch"]);
+/** Where the table of every dependency and why it is one lives (the root README is for users). */
+const DEPENDENCIES_PAGE = "docs/dependencies.md";
 
 interface PackageJson {
   dependencies?: Record<string, string>;
@@ -38,9 +42,9 @@ function groupsOf(pkg: PackageJson): Map<string, string[]> {
 }
 
 /** The rows of the table under `heading`: each row's backticked package names and its kind cell. */
-function dependencyTable(readme: string, heading: string): { names: string[]; kind: string }[] {
-  const section = readme.split(heading)[1]?.split(/\n## /)[0];
-  if (section === undefined) throw new Error(`no "${heading}" section in README.md`);
+function dependencyTable(page: string, heading: string): { names: string[]; kind: string }[] {
+  const section = page.split(heading)[1]?.split(/\n## /)[0];
+  if (section === undefined) throw new Error(`no "${heading}" section in ${DEPENDENCIES_PAGE}`);
   const rows = section.split("\n").filter((line) => line.startsWith("|"));
   const [header, , ...body] = rows.map((row) => row.split("|").map((cell) => cell.trim()));
   const kindColumn = header?.indexOf("kind") ?? -1;
@@ -51,9 +55,9 @@ function dependencyTable(readme: string, heading: string): { names: string[]; ki
   }));
 }
 
-describe("the root README's dependency table", () => {
+describe(`the dependency table of ${DEPENDENCIES_PAGE}`, () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
-  const rows = dependencyTable(readFileSync(join(ROOT, "README.md"), "utf8"), "## Dependencies, and why each");
+  const rows = dependencyTable(readFileSync(join(ROOT, DEPENDENCIES_PAGE), "utf8"), "## Dependencies, and why each");
 
   it("names every package of package.json once, and none that it lacks", () => {
     const named = rows.flatMap((row) => row.names);
@@ -71,12 +75,14 @@ describe("the root README's dependency table", () => {
   });
 });
 
-/** Every README.md of the repository, as a path from the root. */
+/** Every README.md of the repository and every page of `docs/`, as a path from the root. */
 function readmes(folder = ROOT): string[] {
   const found: string[] = [];
+  const docs = join(ROOT, "docs");
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) found.push(...readmes(join(folder, entry.name)));
-    else if (entry.name === "README.md") found.push(relative(ROOT, join(folder, entry.name)));
+    else if (entry.name === "README.md" || (folder === docs && entry.name.endsWith(".md")))
+      found.push(relative(ROOT, join(folder, entry.name)));
   }
   return found;
 }
@@ -88,8 +94,8 @@ const EXTENSIONS = /\.(ts|js|mjs|cjs|json|yaml|yml|md|html|css|png|sh|py|go|java
 /**
  * Named in backticks but not files of the repository, each for its reason: what the build makes (`dist/`),
  * what is installed (`node_modules/`), what runs write and git ignores (the contract and live drift
- * reports, `reports/tmp/`), and the package's own entry points as a consumer imports them
- * (`converseiq-kit/openapi-3.0.json`).
+ * reports, `reports/tmp/`), and the package's own import specifiers (`converseiq-kit/openapi.json`,
+ * `converseiq-kit/openapi-3.0.json` name exports of package.json, not files).
  */
 const NOT_REPOSITORY_FILES = [
   /^dist\//,
@@ -151,6 +157,10 @@ describe("the file paths the READMEs name", () => {
       expect(missing.filter((path) => !exists(folder, path))).toEqual([]);
     });
   }
+
+  it("are linked, where a README or a docs page links them, to files and headings that exist", () => {
+    expect(readmes().flatMap((readme) => brokenLinks(join(ROOT, readme), ROOT))).toEqual([]);
+  });
 
   it("are recognised in a README at all (a test that finds no path checks nothing)", () => {
     expect(namedPaths(readFileSync(join(ROOT, "mock-server", "README.md"), "utf8"))).toContain("app.ts");

@@ -155,6 +155,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mock's clock
+         * @description The time the mock stamps new records and webhook events with, and whether it stands still. Each replica (`--redis`) has a clock of its own: this is the one of the replica that answers.
+         */
+        get: operations["getClock"];
+        put?: never;
+        /**
+         * Set, advance or release the mock's clock
+         * @description Moves the one clock that new records' timestamps, webhook events, the journal, rate-limit windows (and so `Retry-After`), latency, `Prefer: delay` and webhook deliveries and retries all read. `set` jumps to a date and freezes the clock there: time stands still until `advance`. `advance` moves time on by that many milliseconds, running every wait that falls due on the way in order (a webhook's retries included) before it answers. `real` goes back to real time. Given together, they apply in that order: `real`, `set`, then `advance`. An empty body changes nothing. Each replica (`--redis`) has a clock of its own: this moves the one of the replica that answers.
+         */
+        post: operations["moveClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/replication": {
         parameters: {
             query?: never;
@@ -466,6 +490,31 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description Where the mock's clock stands. */
+        ClockState: {
+            /**
+             * Format: date-time
+             * @description The clock's time.
+             */
+            now: string;
+            /** @description True after `set` (time stands still until `advance`); false in real time. */
+            frozen: boolean;
+        };
+        /** @description How to move the clock; given together, `real` applies first, then `set`, then `advance`. */
+        ClockChange: {
+            /**
+             * Format: date-time
+             * @description Jump to this time and stand still there until `advance`.
+             */
+            set?: string;
+            /** @description Move time on by this many milliseconds (at most a year), running the waits due on the way. */
+            advance?: number;
+            /**
+             * @description Go back to real time.
+             * @constant
+             */
+            real?: true;
         };
         /** @description Whether this mock keeps what it is told. */
         Health: {
@@ -1326,6 +1375,56 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the clock stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    moveClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClockChange"];
+            };
+        };
+        responses: {
+            /** @description Where the clock stands after the change, its waits due by then run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
         };
     };
     getReplication: {

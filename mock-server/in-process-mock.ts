@@ -8,6 +8,7 @@
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { createEventLog, type EventLog } from "./engine/events.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine/index.ts";
+import { dateOf } from "./mock-options.ts";
 import type { Store } from "./store/store.ts";
 
 export type { Engine, EngineOptions } from "./engine/index.ts";
@@ -38,9 +39,9 @@ export function createInProcessMock(options: InProcessOptions = {}): InProcessMo
   const { onEvent, eventCapacity, ...engineOptions } = options;
   const engine = createEngine(engineOptions);
   const { store, webhooks } = engine;
-  const { now, apiKeys } = engine.options;
+  const { apiKeys } = engine.options;
   const events = createEventLog(store, {
-    ...(now ? { now } : {}),
+    now: dateOf(engine.options),
     ...(onEvent ? { onEvent } : {}),
     ...(eventCapacity !== undefined ? { capacity: eventCapacity } : {}),
     ...(options.onError ? { onError: options.onError } : {}),

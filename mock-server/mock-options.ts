@@ -1,12 +1,13 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
+import { Clock } from "./clock.ts";
 import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
 import type { WebhookOptions } from "./webhooks/webhook-options.ts";
 
-/** The behaviour switches (latency, errorRate, rateLimit, cors, random, clock) are in behaviour/behaviour-options.ts. */
+/** The behaviour switches (latency, errorRate, rateLimit, cors, random) are in behaviour/behaviour-options.ts. */
 export interface MockOptions extends BehaviourOptions {
   /** API keys accepted in `x-api-key`. */
   apiKeys: string[];
@@ -16,12 +17,19 @@ export interface MockOptions extends BehaviourOptions {
   logger: boolean;
   /** How the request log is written (`--log-format`): a human line (`pretty`, the default) or pino's JSON lines. */
   logFormat?: "pretty" | "json";
-  /** Clock and id source of new objects; tests fix them. */
+  /**
+   * The mock's clock (clock.ts): the date of new objects and events, and the timers of everything that
+   * waits, unless `now` or `scheduler` stand in for its parts. A real-time one of its own by default; a test
+   * moves it with `set`, `advance` and `real` (or `POST /__admin/clock`).
+   */
+  clock: Clock;
+  /** The date of new objects, in place of the clock's (tests of the mock fix it). */
   now?: () => string;
   newId?: () => string;
   /**
-   * Timers and clock of everything that waits: state-file writes, webhook deliveries and retries, rate-limit
-   * windows, `Prefer: delay`, latency. The runtime's own by default; tests pass a `ManualScheduler`.
+   * Timers and clock of everything that waits, in place of the clock's: webhook deliveries and retries,
+   * rate-limit windows, `Prefer: delay`, latency, and the state file's writes (which otherwise use the
+   * runtime's timers: a frozen clock must not stop the state being saved). Tests pass a `ManualScheduler`.
    */
   scheduler?: Scheduler;
   /** When set, `/__admin` answers only requests whose `x-admin-token` header holds it. */
@@ -87,6 +95,7 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
   return {
     apiKeys: options.apiKeys && options.apiKeys.length > 0 ? options.apiKeys : [DEFAULT_API_KEY],
     seed: { ...DEFAULT_SEED, ...options.seed },
+    clock: options.clock ?? new Clock(),
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
@@ -114,4 +123,9 @@ function checkBodyTimeout(ms: number): number {
     throw new RangeError(`bodyTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_BODY_TIMEOUT_MS}`);
   }
   return ms;
+}
+
+/** The date of new objects and events: `now` when a test fixed it, else the clock's. */
+export function dateOf(options: Pick<MockOptions, "clock" | "now">): () => string {
+  return options.now ?? options.clock.iso;
 }

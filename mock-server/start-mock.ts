@@ -12,7 +12,7 @@ import type { WebhookPayload } from "../lib/webhooks.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin/token.ts";
 import { buildMockServer } from "./app.ts";
 import { createEventLog } from "./engine/events.ts";
-import { type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
+import { dateOf, type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
 import { DEFAULT_SEED } from "./store/seed.ts";
 
 type AdminSchemas = components["schemas"];
@@ -117,7 +117,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     await server.close();
     throw error;
   }
-  const { apiKeys, adminToken, now } = server.mockOptions;
+  const { apiKeys, adminToken } = server.mockOptions;
   const apiKey = apiKeys[0] as string;
   const url = `${origin}${PUBLIC_PREFIX}`;
   const admin = createFetchClient<adminPaths>({
@@ -130,7 +130,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   });
   // On the store itself, which stays the same object through a reset or a restore.
   const events = createEventLog(server.store, {
-    ...(now ? { now } : {}),
+    now: dateOf(server.mockOptions),
     ...(onEvent ? { onEvent } : {}),
     ...(eventCapacity !== undefined ? { capacity: eventCapacity } : {}),
   });

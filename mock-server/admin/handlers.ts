@@ -45,6 +45,9 @@ export const PER_REPLICA: ReadonlySet<AdminOperationId> = new Set<AdminOperation
   "clearWebhookDeliveries",
   "getReplication",
   "getHealth",
+  // Each replica has a clock of its own: a change is stamped by the replica that accepts it.
+  "getClock",
+  "moveClock",
 ]);
 
 const fixtures = (ctx: AdminContext) => fixturesOf(ctx.store().state, ctx.options.apiKeys);
@@ -98,6 +101,14 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   },
   clearCoverage: (ctx) => {
     ctx.coverage.clear();
+  },
+  getClock: (ctx) => ctx.options.clock.state(),
+  // A promise when it advances: answered once the waits that fell due have run.
+  moveClock: (ctx, body) => {
+    const { clock } = ctx.options;
+    if (body?.real) clock.real();
+    if (body?.set !== undefined) clock.set(body.set);
+    return body?.advance !== undefined ? clock.advance(body.advance) : clock.state();
   },
   ...webhookHandlers,
   ...triggerHandlers,

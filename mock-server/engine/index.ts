@@ -12,8 +12,8 @@
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
-import { ADMIN_PREFIX, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
-import { realScheduler } from "../scheduler.ts";
+import type { Clock } from "../clock.ts";
+import { ADMIN_PREFIX, dateOf, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/webhook-options.ts";
@@ -98,6 +98,8 @@ export interface Engine extends EngineTransportApi {
    * changes). A public request with a workspace's key reaches that workspace's store only.
    */
   readonly workspaces: Workspaces;
+  /** The mock's clock (clock.ts): `set`, `advance` and `real` move every date and wait of the mock. */
+  readonly clock: Clock;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
   reseed(seed: number): void;
   /**
@@ -113,14 +115,17 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
   const options = withDefaults({ ...rest, ...delivery });
   const report = onError ?? (() => undefined);
-  const scheduler = options.scheduler ?? realScheduler;
+  const { clock } = options;
+  // The clock is the one source of time; a test of the mock may stand in for its timers or its date.
+  const scheduler = options.scheduler ?? clock;
+  const now = dateOf(options);
   const storeOptions = {
-    ...(options.now ? { now: options.now } : {}),
+    now,
     ...(options.newId ? { newId: options.newId } : {}),
   };
   const store = Store.seeded(options.seed, storeOptions);
   const workspaces = new Workspaces({ defaultKeys: options.apiKeys, seed: options.seed, store: storeOptions });
-  const webhooks = given ?? new Webhooks(options.webhooks, { now: options.now, scheduler });
+  const webhooks = given ?? new Webhooks(options.webhooks, { now, scheduler });
   const journal = new Journal(options.journalCapacity);
   const coverage = new CoverageCounter();
 
@@ -133,7 +138,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
 
   const operations = listOperations(publicSpec);
   const cors = corsStage(options.cors ?? true, httpGuard, operations);
-  const record = createJournalStage(journal, scheduler);
+  const record = createJournalStage(journal, scheduler, () => clock.epochMs());
   const ctx: AdminContext = {
     store: () => store,
     journal,
@@ -212,6 +217,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     options,
     webhooks,
     workspaces,
+    clock,
     reseed,
     apply,
   };

@@ -155,6 +155,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook events of the latest changes
+         * @description The latest webhook events of the workspace's changes, oldest first: each the body the public spec's webhooks describe (`{event, id, ts, data}`), kept whether or not an endpoint is subscribed, so a test reads what would have been sent without a receiver. The default workspace's, or a workspace's when its key is in `x-api-key`. Each replica (`--redis`) keeps those of the changes it applied.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget the events kept
+         * @description Empties the workspace's list of events (the default workspace's, or that of the key in `x-api-key`).
+         */
+        delete: operations["clearEvents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/clock": {
         parameters: {
             query?: never;
@@ -490,6 +514,17 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description The latest webhook events of a workspace, oldest first. */
+        EventList: {
+            data: {
+                event: string;
+                id: string;
+                ts: number;
+                data: Record<string, never>;
+            }[];
+            /** @description How many events are kept; older ones are dropped. */
+            capacity: number;
         };
         /** @description Where the mock's clock stands. */
         ClockState: {
@@ -1375,6 +1410,56 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    clearEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
         };
     };
     getClock: {

@@ -164,6 +164,7 @@ export async function createMockCore(
     replica,
     shutdown: async () => {
       stopSending();
+      engine.close();
       await Promise.all([stateFile?.flush(), stateLog?.close(), webhooks.close(), replica?.close()]);
     },
   };

@@ -1,5 +1,6 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
+import type { WebhookPayload } from "../lib/webhooks.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
 import { Clock } from "./clock.ts";
 import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
@@ -54,6 +55,13 @@ export interface MockOptions extends BehaviourOptions {
   stateSync?: boolean;
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
+  /**
+   * How many of the latest webhook events each workspace keeps for `GET /__admin/events` (and a control's
+   * `events()`), whether or not an endpoint is subscribed; 0 keeps none. Default 1000.
+   */
+  eventCapacity: number;
+  /** Told each webhook event of the default workspace (`{event, id, ts, data}`) as the change is made. */
+  onEvent?: (event: WebhookPayload) => void;
   /** Endpoints subscribed at start (`--webhook`) and the delivery policy; see webhooks/webhook-options.ts. */
   webhooks?: Partial<WebhookOptions>;
   /**
@@ -79,6 +87,8 @@ export const PUBLIC_PREFIX: string = API_BASE_PATH;
 /** Where the mock's own admin API lives (not part of ConverseIQ's API). */
 export const ADMIN_PREFIX = "/__admin";
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
+/** The events kept by default: the latest 1000, as many as the journal keeps. */
+export const DEFAULT_EVENT_CAPACITY = 1000;
 /** The largest request body accepted (the spec's `x-max-body-bytes`); larger ones answer 413. */
 export const BODY_LIMIT: number = MAX_BODY_BYTES;
 
@@ -98,6 +108,8 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     clock: options.clock ?? new Clock(),
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
+    eventCapacity: options.eventCapacity ?? DEFAULT_EVENT_CAPACITY,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
     bodyTotalTimeoutMs: checkBodyTimeout(options.bodyTotalTimeoutMs ?? DEFAULT_BODY_TOTAL_TIMEOUT_MS),
     ...(options.logFormat !== undefined ? { logFormat: options.logFormat } : {}),

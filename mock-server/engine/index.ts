@@ -10,6 +10,7 @@
  * sending webhooks (they subscribe to `engine.store.onChange`).
  */
 import { listOperations, publicSpec } from "../../lib/spec.ts";
+import type { WebhookPayload } from "../../lib/webhooks.ts";
 import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
 import type { Clock } from "../clock.ts";
@@ -19,6 +20,7 @@ import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 import { createAdminApi } from "./admin-operations.ts";
 import { CoverageCounter } from "./coverage.ts";
+import { createEventLog, type EventLog } from "./events.ts";
 import type { EngineOperation } from "./operation.ts";
 import { createPipeline } from "./pipeline.ts";
 import { createPublicOperations } from "./public-operations.ts";
@@ -98,6 +100,10 @@ export interface Engine extends EngineTransportApi {
    * changes). A public request with a workspace's key reaches that workspace's store only.
    */
   readonly workspaces: Workspaces;
+  /** The default workspace's webhook events, kept as the store tells them (`GET /__admin/events`). */
+  readonly events: EventLog;
+  /** Stops keeping events (the logs stop listening to the stores). */
+  close(): void;
   /** The mock's clock (clock.ts): `set`, `advance` and `real` move every date and wait of the mock. */
   readonly clock: Clock;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
@@ -126,6 +132,21 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const store = Store.seeded(options.seed, storeOptions);
   const workspaces = new Workspaces({ defaultKeys: options.apiKeys, seed: options.seed, store: storeOptions });
   const webhooks = given ?? new Webhooks(options.webhooks, { now, scheduler });
+  // The webhook events of each workspace, kept as its store tells them (`GET /__admin/events`); only the
+  // default workspace's are told to `onEvent`.
+  const eventLog = (of: Store, onEvent?: (event: WebhookPayload) => void) =>
+    createEventLog(of, {
+      now,
+      capacity: options.eventCapacity,
+      ...(onEvent ? { onEvent } : {}),
+      ...(onError ? { onError } : {}),
+    });
+  const events = eventLog(store, options.onEvent);
+  const workspaceEvents = new Map<string, EventLog>();
+  workspaces.onCreate((workspace) => {
+    workspaceEvents.get(workspace.apiKey)?.close();
+    workspaceEvents.set(workspace.apiKey, eventLog(workspace.store));
+  });
   const journal = new Journal(options.journalCapacity);
   const coverage = new CoverageCounter();
 
@@ -147,6 +168,8 @@ export function createEngine(input: EngineOptions = {}): Engine {
     webhooks,
     reseed,
     workspaces,
+    events: () => events,
+    workspaceEvents: (apiKey) => workspaceEvents.get(apiKey),
     ...(replication ? { replication } : {}),
     ...(stateFileStatus ? { stateFileStatus } : {}),
   };
@@ -217,6 +240,11 @@ export function createEngine(input: EngineOptions = {}): Engine {
     options,
     webhooks,
     workspaces,
+    events,
+    close: () => {
+      events.close();
+      for (const log of workspaceEvents.values()) log.close();
+    },
     clock,
     reseed,
     apply,

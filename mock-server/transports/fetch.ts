@@ -6,7 +6,9 @@
  *
  * No Node API: it runs in a browser too (the MSW handlers, msw.ts, are built on it).
  */
+import { createClient } from "../../client/index.ts";
 import { API_BASE_URL } from "../../generated/rules.ts";
+import { createControl, engineAdmin, type MockControl } from "../control.ts";
 import { createInProcessMock, type InProcessMock, type InProcessOptions } from "../in-process-mock.ts";
 import { engineRequestFromInit } from "./fetch-init.ts";
 import { answer, answerRequest, parseBaseUrl } from "./web.ts";
@@ -21,7 +23,8 @@ export interface MockFetchOptions extends InProcessOptions {
   baseUrl?: string;
 }
 
-export interface MockFetch extends InProcessMock {
+/** The mock as a fetch, with its `MockControl` (../control.ts), answered by the engine in process. */
+export interface MockFetch extends InProcessMock, MockControl {
   /** A standard fetch answered by the engine. A path (`/public/v1/contact`) is read against `baseUrl`'s origin. */
   fetch: typeof globalThis.fetch;
   /** The base URL requests go to, without a trailing slash. */
@@ -52,5 +55,10 @@ export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
     }
   };
 
-  return { ...mock, fetch: fetch as typeof globalThis.fetch, baseUrl: base.href };
+  const typedFetch = fetch as typeof globalThis.fetch;
+  // The control's calls go to the engine as any admin request (no socket), so they mean what they mean over HTTP.
+  const control = createControl(engineAdmin(engine.handle, engine.options.adminToken), (apiKey) =>
+    createClient({ apiKey, baseUrl: base.href, fetch: typedFetch }),
+  );
+  return { ...mock, ...control, fetch: typedFetch, baseUrl: base.href };
 }

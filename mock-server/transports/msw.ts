@@ -7,7 +7,7 @@
  * ```ts
  * const mock = createHandlers({ seed: { seed: 7 } });
  * const server = setupServer(...mock.handlers);
- * mock.store; mock.events.list(); // the state and the webhook events, in process
+ * await mock.reset(); await mock.clock.set("2030-01-01"); // its MockControl, as startMock's (../control.ts)
  * ```
  *
  * `msw` is an optional peer dependency: only this file imports it.

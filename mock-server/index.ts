@@ -7,14 +7,6 @@
  */
 
 export {
-  type Exchange,
-  type ProxyOptions,
-  type ProxyReport,
-  startProxy,
-  type ValidatingProxy,
-  type Violation,
-} from "./proxy/index.ts";
-export {
   type ConnectedMock,
   type ConnectMockOptions,
   connectMock,
@@ -22,6 +14,14 @@ export {
   type MockClockState,
   type MockControl,
 } from "./control.ts";
+export {
+  type Exchange,
+  type ProxyOptions,
+  type ProxyReport,
+  startProxy,
+  type ValidatingProxy,
+  type Violation,
+} from "./proxy/index.ts";
 export type { Consistency, RedisOptions } from "./replication/redis-options.ts";
 export {
   MockAdminError,

@@ -9,7 +9,14 @@ import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
 import type { HttpGuardOptions } from "./engine/stages/http-guard.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
-import { DEFAULT_API_KEY, dateOf, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import {
+  DEFAULT_API_KEY,
+  dateOf,
+  type MockOptions,
+  type MockOptionsInput,
+  PUBLIC_PREFIX,
+  withDefaults,
+} from "./mock-options.ts";
 import { EntryClock } from "./replication/entry.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, type StateFileWriter } from "./state-file.ts";
@@ -38,10 +45,7 @@ export interface CoreTransport {
   httpGuard?: HttpGuardOptions;
 }
 
-export async function createMockCore(
-  partial: Partial<MockOptions> = {},
-  transport: CoreTransport = {},
-): Promise<MockCore> {
+export async function createMockCore(partial: MockOptionsInput = {}, transport: CoreTransport = {}): Promise<MockCore> {
   const options = withDefaults(partial);
   const reportError = options.logger
     ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)

@@ -5,11 +5,9 @@
  * API over HTTP, so they behave as `curl` against `converseiq-mock` would.
  */
 import { type ConverseIQClient, createClient } from "../client/index.ts";
-import type { WebhookPayload } from "../lib/webhooks.ts";
 import { buildMockServer } from "./app.ts";
-import { createControl, httpAdmin, type MockControl, type MockSeedOptions } from "./control.ts";
-import { type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
-import { DEFAULT_SEED } from "./store/seed.ts";
+import { createControl, httpAdmin, type MockControl } from "./control.ts";
+import { checkOptionsInput, type MockOptionsInput, PUBLIC_PREFIX } from "./mock-options.ts";
 
 export {
   MockAdminError,
@@ -25,15 +23,12 @@ export {
   type MockWorkspaceOptions,
 } from "./control.ts";
 
-/** The CLI's options (`MockOptions`: keys, seed and sizes, faults, latency, webhooks, state file, ...). */
-export interface StartMockOptions extends Omit<Partial<MockOptions>, "seed"> {
-  /** The seed and sizes of the seeded data; each left out is the CLI's default (seed 42, 50 contacts, ...). */
-  seed?: MockSeedOptions;
-  /** Told each webhook event (`{event, id, ts, data}`) as the change is made, before its request is answered. */
-  onEvent?: (event: WebhookPayload) => void;
-  /** How many of the latest events `events()` keeps (default 1000; 0 keeps none). */
-  eventCapacity?: number;
-}
+/**
+ * The CLI's options (mock-options.ts: keys, seed and sizes, faults, latency, webhooks, state file, ...), the
+ * same as `createMockFetch` and `createHandlers` take: each optional, the seed partial (`{ contacts: 200 }`)
+ * or the seed alone (`seed: 7`). From plain JavaScript they are checked at run time.
+ */
+export interface StartMockOptions extends MockOptionsInput {}
 
 /**
  * The running mock: its URL, key and typed client, and the `MockControl` (control.ts) over its admin API:
@@ -55,8 +50,7 @@ export interface RunningMock extends MockControl, AsyncDisposable {
 }
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const { seed, ...mockOptions } = options;
-  const server = await buildMockServer({ ...mockOptions, seed: { ...DEFAULT_SEED, ...seed } });
+  const server = await buildMockServer(checkOptionsInput("startMock", options));
   let origin: string;
   try {
     origin = await server.listen({ port: 0, host: "127.0.0.1" });

@@ -14,7 +14,14 @@ import type { WebhookPayload } from "../../lib/webhooks.ts";
 import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
 import type { Clock } from "../clock.ts";
-import { ADMIN_PREFIX, dateOf, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
+import {
+  ADMIN_PREFIX,
+  dateOf,
+  type MockOptions,
+  type MockOptionsInput,
+  PUBLIC_PREFIX,
+  withDefaults,
+} from "../mock-options.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/webhook-options.ts";
@@ -52,7 +59,7 @@ export type {
 } from "./types.ts";
 export type { Workspace, WorkspaceCreate, Workspaces } from "./workspaces.ts";
 
-export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
+export interface EngineOptions extends Omit<MockOptionsInput, "webhooks"> {
   /**
    * The webhook subscriptions and delivery log the admin API shows: a `Webhooks` to share one with a
    * sender, or its options to have the engine make one (it then sends nothing until someone subscribes it

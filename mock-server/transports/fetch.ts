@@ -10,6 +10,7 @@ import { createClient } from "../../client/index.ts";
 import { API_BASE_URL } from "../../generated/rules.ts";
 import { createControl, engineAdmin, type MockControl } from "../control.ts";
 import { createInProcessMock, type InProcessMock, type InProcessOptions } from "../in-process-mock.ts";
+import { checkOptionsInput, type ExtraChecks } from "../mock-options.ts";
 import { engineRequestFromInit } from "./fetch-init.ts";
 import { answer, answerRequest, parseBaseUrl } from "./web.ts";
 
@@ -24,6 +25,12 @@ export interface MockFetchOptions extends InProcessOptions {
 }
 
 /** The mock as a fetch, with its `MockControl` (../control.ts), answered by the engine in process. */
+/** The options of the in-process transports beside the shared ones, checked at run time. */
+const FETCH_OPTIONS: ExtraChecks = {
+  baseUrl: (value) => (typeof value === "string" ? undefined : "must be a URL (a string)"),
+  onError: (value) => (typeof value === "function" ? undefined : "must be a function"),
+};
+
 export interface MockFetch extends InProcessMock, MockControl {
   /** A standard fetch answered by the engine. A path (`/public/v1/contact`) is read against `baseUrl`'s origin. */
   fetch: typeof globalThis.fetch;
@@ -31,8 +38,8 @@ export interface MockFetch extends InProcessMock, MockControl {
   baseUrl: string;
 }
 
-export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
-  const { baseUrl = API_BASE_URL, ...mockOptions } = options;
+export function createMockFetch(options: MockFetchOptions = {}, caller = "createMockFetch"): MockFetch {
+  const { baseUrl = API_BASE_URL, ...mockOptions } = checkOptionsInput(caller, options, FETCH_OPTIONS);
   const base = parseBaseUrl(baseUrl);
   const mock = createInProcessMock(mockOptions);
   const { engine } = mock;

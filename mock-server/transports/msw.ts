@@ -24,7 +24,7 @@ export interface MockHandlers extends Omit<MockFetch, "fetch"> {
 }
 
 export function createHandlers(options: MockFetchOptions = {}): MockHandlers {
-  const mock = createMockFetch(options);
+  const mock = createMockFetch(options, "createHandlers");
   const { origin } = new URL(mock.baseUrl);
   // MSW hands the resolver a Request of its own; the engine answers it as any other.
   const resolver = async ({ request }: { request: Request }) => withoutEmptyLength(await mock.fetch(request));

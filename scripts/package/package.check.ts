@@ -4,17 +4,19 @@
  * with no network (`npm ci --offline` over a lock file made from this repository's, consumer-lock.ts), and
  * in it: plain Node ESM imports every entry point of `exports`; tsc checks a consumer file under `strict`
  * and `exactOptionalPropertyTypes` (and no skipLibCheck, so the shipped .d.ts files are checked too); the
- * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there.
+ * installed `converseiq-mock` command starts from node_modules and answers, with no tsx there; and every
+ * `ts` block of the README type-checks under the same settings, and runs unless it says why not.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerLock } from "./consumer-lock.ts";
+import { readmeBlocks } from "./readme-blocks.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -139,8 +141,12 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(code, output).toBe(0);
     const entries = JSON.parse(output) as Record<string, string[]>;
     expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
-    expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock", "startProxy"]));
-    expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
+    expect(entries["./mock"]).toEqual(
+      expect.arrayContaining(["createMockFetch", "startMock", "startProxy", "connectMock"]),
+    );
+    expect(entries["./vitest"]).toEqual(
+      expect.arrayContaining(["default", "converseiqMockSetup", "useConverseiqMock"]),
+    );
     expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
@@ -151,7 +157,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     await writeFile(
       join(consumer, "consumer.ts"),
       `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
-import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
+import { createMockFetch, type MockClockState, type RunningMock, startMock } from "converseiq-kit/mock";
 import { type ContractResult, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
 import { converseiqMock } from "converseiq-kit/fastify";
@@ -160,7 +166,10 @@ import type {} from "converseiq-kit/vitest";
 import type { components, paths } from "converseiq-kit/types";
 import spec from "converseiq-kit/openapi.json" with { type: "json" };
 
-const mock = createMockFetch();
+const mock = createMockFetch({ seed: 7 });
+await mock.clock.set(new Date("2030-01-01T00:00:00Z"));
+const clockState: MockClockState = await mock.clock.advance(1000);
+console.log(clockState.now, (await createHandlers({ seed: { seed: 7 } }).clock.now()).frozen);
 const client = createClient({ apiKey: mock.apiKey, baseUrl: mock.baseUrl, fetch: mock.fetch });
 const page = await client.GET("/contact", { params: { query: { limit: 5 } } });
 const first: components["schemas"]["Contact"] | undefined = page.data?.data[0];
@@ -181,6 +190,8 @@ const contacts = await running.client.GET("/contact", { params: { query: { limit
 const snapshot = await running.snapshot();
 await running.reset();
 await running.restore(snapshot);
+await running.clock.set("2030-01-01T00:00:00Z");
+await running.clock.real();
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
@@ -215,6 +226,33 @@ await mock.close();
     const { code, output } = await run(process.execPath, [TSC, "-p", "."], consumer);
     expect(output).toBe("");
     expect(code).toBe(0);
+  });
+
+  it("every ts block of the README type-checks under strict, and each not marked 'not run' runs", async () => {
+    const blocks = readmeBlocks(await readFile(join(ROOT, "README.md"), "utf8"));
+    expect(blocks.length).toBeGreaterThan(0);
+    await mkdir(join(consumer, "readme"), { recursive: true });
+    // One file per block, named by its line in the README: a failure names the block.
+    const file = (line: number) => `readme-line-${line}`;
+    for (const block of blocks) await writeFile(join(consumer, "readme", `${file(block.line)}.ts`), `${block.code}\n`);
+    // The consumer's strict settings, emitting what Node runs (`await using` compiled for Node 20).
+    const tsconfig = JSON.parse(await readFile(join(consumer, "tsconfig.json"), "utf8")) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    await writeFile(
+      join(consumer, "tsconfig.readme.json"),
+      JSON.stringify({
+        compilerOptions: { ...tsconfig.compilerOptions, noEmit: false, rootDir: "readme", outDir: "readme-out" },
+        include: ["readme/*.ts"],
+      }),
+    );
+    const checked = await run(process.execPath, [TSC, "-p", "tsconfig.readme.json"], consumer);
+    expect(checked.output).toBe("");
+    expect(checked.code).toBe(0);
+    for (const block of blocks.filter((b) => b.notRun === undefined)) {
+      const ran = await run(process.execPath, [join("readme-out", `${file(block.line)}.js`)], consumer);
+      expect(ran.code, `README.md line ${block.line}:\n${ran.output}`).toBe(0);
+    }
   });
 
   // Two ways in, each timed from the spawn to the first answer: npx (its own start is part of the time)

@@ -4,6 +4,7 @@ import { adminSpec } from "../lib/spec.ts";
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
 import { Clock } from "./clock.ts";
+import { DEFAULT_EVENT_CAPACITY } from "./engine/events.ts";
 import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
@@ -88,8 +89,6 @@ export const PUBLIC_PREFIX: string = API_BASE_PATH;
 /** Where the mock's own admin API lives (not part of ConverseIQ's API). */
 export const ADMIN_PREFIX = "/__admin";
 export const DEFAULT_JOURNAL_CAPACITY = 1000;
-/** The events kept by default: the latest 1000, as many as the journal keeps. */
-export const DEFAULT_EVENT_CAPACITY = 1000;
 /** The largest request body accepted (the spec's `x-max-body-bytes`); larger ones answer 413. */
 export const BODY_LIMIT: number = MAX_BODY_BYTES;
 

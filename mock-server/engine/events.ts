@@ -7,9 +7,11 @@
  * (`Store.replace` swaps the state, not the store), so events keep coming after either.
  */
 import type { WebhookPayload } from "../../lib/webhooks.ts";
-import { DEFAULT_EVENT_CAPACITY } from "../mock-options.ts";
 import { stampChange } from "../store/events.ts";
 import type { Store } from "../store/store.ts";
+
+/** The events' default capacity: the latest 1000, as many as the request journal keeps. */
+export const DEFAULT_EVENT_CAPACITY = 1000;
 
 export interface EventLogOptions {
   /** The mock's clock, as ISO text (the store's), read for each event's `ts`. Default: the wall clock. */

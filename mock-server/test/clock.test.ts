@@ -87,6 +87,22 @@ describe("the mock's clock over /__admin/clock", () => {
     expect(receiver.received.map((r) => r.body.ts)).toEqual(Array(3).fill(Date.parse(SET) / 1000));
   });
 
+  it("holds an answer's latency until advanced past it", async () => {
+    const clock = new Clock(SET);
+    const app = await mock({ latency: { min: 500, max: 500 }, clock });
+    let answered = false;
+    const answer = call(app, { method: "GET", path: "/workspace" }).then((result) => {
+      answered = true;
+      return result;
+    });
+    // Until the request has reached its wait: a turn of the event loop at a time, no time measured.
+    while (clock.pending === 0) await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(499);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    expect((await answer).status).toBe(200);
+  });
+
   it("goes back to real time with real", async () => {
     const app = await mock();
     await moveClock(app, { set: "2001-01-01T00:00:00.000Z" });

@@ -155,6 +155,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook events of the latest changes
+         * @description The latest webhook events of the workspace's changes, oldest first: each the body the public spec's webhooks describe (`{event, id, ts, data}`), kept whether or not an endpoint is subscribed, so a test reads what would have been sent without a receiver. The default workspace's, or a workspace's when its key is in `x-api-key`. Each replica (`--redis`) keeps those of the changes it applied.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget the events kept
+         * @description Empties the workspace's list of events (the default workspace's, or that of the key in `x-api-key`).
+         */
+        delete: operations["clearEvents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mock's clock
+         * @description The time the mock stamps new records and webhook events with, and whether it stands still. Each replica (`--redis`) has a clock of its own: this is the one of the replica that answers.
+         */
+        get: operations["getClock"];
+        put?: never;
+        /**
+         * Set, advance or release the mock's clock
+         * @description Moves the one clock that new records' timestamps, webhook events, the journal, rate-limit windows (and so `Retry-After`), latency, `Prefer: delay` and webhook deliveries and retries all read. `set` jumps to a date and freezes the clock there: time stands still until `advance`. `advance` moves time on by that many milliseconds, running every wait that falls due on the way in order (a webhook's retries included) before it answers. `real` goes back to real time. Given together, they apply in that order: `real`, `set`, then `advance`. An empty body changes nothing. Each replica (`--redis`) has a clock of its own: this moves the one of the replica that answers.
+         */
+        post: operations["moveClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/replication": {
         parameters: {
             query?: never;
@@ -466,6 +514,42 @@ export type components = {
             capacity: number;
             /** @description How many entries were dropped since the journal was last cleared. */
             dropped: number;
+        };
+        /** @description The latest webhook events of a workspace, oldest first. */
+        EventList: {
+            data: {
+                event: string;
+                id: string;
+                ts: number;
+                data: Record<string, never>;
+            }[];
+            /** @description How many events are kept; older ones are dropped. */
+            capacity: number;
+        };
+        /** @description Where the mock's clock stands. */
+        ClockState: {
+            /**
+             * Format: date-time
+             * @description The clock's time.
+             */
+            now: string;
+            /** @description True after `set` (time stands still until `advance`); false in real time. */
+            frozen: boolean;
+        };
+        /** @description How to move the clock; given together, `real` applies first, then `set`, then `advance`. */
+        ClockChange: {
+            /**
+             * Format: date-time
+             * @description Jump to this time and stand still there until `advance`.
+             */
+            set?: string;
+            /** @description Move time on by this many milliseconds (at most a year), running the waits due on the way. */
+            advance?: number;
+            /**
+             * @description Go back to real time.
+             * @constant
+             */
+            real?: true;
         };
         /** @description Whether this mock keeps what it is told. */
         Health: {
@@ -1326,6 +1410,106 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    clearEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    getClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the clock stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    moveClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClockChange"];
+            };
+        };
+        responses: {
+            /** @description Where the clock stands after the change, its waits due by then run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
         };
     };
     getReplication: {

@@ -14,7 +14,7 @@ import type { Engine } from "./engine/index.ts";
 import type { Journal } from "./engine/request-journal.ts";
 import { type HttpGuardOptions, hostName, isIpAddress } from "./engine/stages/http-guard.ts";
 import { createMockCore } from "./mock-core.ts";
-import type { MockOptions } from "./mock-options.ts";
+import type { MockOptions, MockOptionsInput } from "./mock-options.ts";
 import type { Replica } from "./replication/replica.ts";
 import type { StateFileWriter } from "./state-file.ts";
 import type { Store } from "./store/store.ts";
@@ -72,7 +72,7 @@ export interface MockServer {
   replica: Replica | undefined;
 }
 
-export async function buildMockServer(partial: Partial<MockOptions> = {}): Promise<MockServer> {
+export async function buildMockServer(partial: MockOptionsInput = {}): Promise<MockServer> {
   // The checks of a mock on a socket: the hosts it answers (the name it listens on is added by `listen`),
   // and who may call its admin API from a browser (engine/stages/http-guard.ts).
   const hosts = new Set((partial.allowedHosts === "all" ? [] : (partial.allowedHosts ?? [])).map(hostName));

@@ -19,21 +19,17 @@
  */
 import type { FastifyInstance, FastifyPluginOptions } from "fastify";
 import { createMockCore } from "./mock-core.ts";
-import type { MockOptions } from "./mock-options.ts";
-import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
+import type { MockOptionsInput } from "./mock-options.ts";
 import { enginePlugin } from "./transports/fastify-plugin.ts";
 
 /** The options `startMock` takes (the CLI's), beside Fastify's own register options (`prefix`). */
-export interface ConverseIQMockOptions extends Omit<Partial<MockOptions>, "seed">, FastifyPluginOptions {
-  /** The seed and sizes of the seeded data; each left out is the CLI's default (seed 42, 50 contacts, ...). */
-  seed?: Partial<SeedSizes>;
-}
+export interface ConverseIQMockOptions extends MockOptionsInput, FastifyPluginOptions {}
 
 /** Registers the mock (its engine, webhooks, state file, replica) in `instance`, under its prefix. */
 export async function converseiqMock(instance: FastifyInstance, options: ConverseIQMockOptions): Promise<void> {
   // Fastify's own register options are not the mock's.
-  const { prefix: _prefix, logLevel: _logLevel, logSerializers: _serializers, seed, ...mockOptions } = options;
-  const core = await createMockCore({ ...mockOptions, seed: { ...DEFAULT_SEED, ...seed } });
+  const { prefix: _prefix, logLevel: _logLevel, logSerializers: _serializers, ...mockOptions } = options;
+  const core = await createMockCore(mockOptions);
   instance.addHook("onClose", () => core.shutdown());
   await instance.register(enginePlugin, {
     api: core.api,

@@ -1,12 +1,11 @@
 /**
  * `createInProcessMock(options)`: the mock without a socket, for the in-process transports (the fetch
- * adapter, the MSW handlers). The engine; the store's changes kept as the webhook bodies the spec describes
- * (`events`) and told to `onEvent`; and the webhook sender subscribed to the store, as the server's core
+ * adapter, the MSW handlers). The engine (which keeps the store's changes as the webhook bodies the spec
+ * describes, and tells them to `onEvent`); and the webhook sender subscribed to the store, as the server's core
  * (mock-core.ts) subscribes it, so endpoints subscribed through `/__admin/webhooks` get their POSTs too
  * (through the global fetch). Wiring only, and no Node API: it runs in a browser too.
  */
 import type { WebhookPayload } from "../lib/webhooks.ts";
-import { createEventLog, type EventLog } from "./engine/events.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine/index.ts";
 import type { Store } from "./store/store.ts";
 
@@ -15,7 +14,7 @@ export type { Engine, EngineOptions } from "./engine/index.ts";
 export interface InProcessOptions extends EngineOptions {
   /** Told each webhook event (`{event, id, ts, data}`) as the change is made, before its request is answered. */
   onEvent?: (event: WebhookPayload) => void;
-  /** How many of the latest events `events.list()` keeps (default 1000; 0 keeps none). */
+  /** How many of the latest events `events()` keeps (default 1000; 0 keeps none). */
   eventCapacity?: number;
 }
 
@@ -25,8 +24,6 @@ export interface InProcessMock {
   store: Store;
   /** The first accepted API key: `mock-api-key` unless `apiKeys` says otherwise. */
   apiKey: string;
-  /** The webhook events the store told, oldest first. */
-  events: Pick<EventLog, "list" | "clear">;
   /**
    * Stops the events and any webhook sending (endpoints given in `webhooks`, or subscribed through
    * `/__admin/webhooks`), waiting for deliveries under way.
@@ -35,16 +32,9 @@ export interface InProcessMock {
 }
 
 export function createInProcessMock(options: InProcessOptions = {}): InProcessMock {
-  const { onEvent, eventCapacity, ...engineOptions } = options;
-  const engine = createEngine(engineOptions);
+  const engine = createEngine(options);
   const { store, webhooks } = engine;
-  const { now, apiKeys } = engine.options;
-  const events = createEventLog(store, {
-    ...(now ? { now } : {}),
-    ...(onEvent ? { onEvent } : {}),
-    ...(eventCapacity !== undefined ? { capacity: eventCapacity } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
+  const { apiKeys } = engine.options;
   const stopSending = store.onChange(
     (change) => webhooks.publish(change),
     () => webhooks.subscriptions.size > 0,
@@ -53,9 +43,8 @@ export function createInProcessMock(options: InProcessOptions = {}): InProcessMo
     engine,
     store,
     apiKey: apiKeys[0] as string,
-    events: { list: () => events.list(), clear: () => events.clear() },
     close: async () => {
-      events.close();
+      engine.close();
       stopSending();
       await webhooks.close();
     },

@@ -1,10 +1,19 @@
 /**
  * `converseiq-kit/mock`, the package's entry point for the mock: `startMock` (the HTTP mock on a free
- * loopback port, for a consumer's tests), `createMockFetch` (the mock in process, as a fetch, no socket)
- * and `startProxy` (the validating proxy in front of the live API). The package's `exports` map it; see
+ * loopback port, for a consumer's tests), `createMockFetch` (the mock in process, as a fetch, no socket),
+ * `connectMock` (the `MockControl` of a mock in another process, over its admin API) and `startProxy` (the
+ * validating proxy in front of the live API). The package's `exports` map it; see
  * the README's "In your tests".
  */
 
+export {
+  type ConnectedMock,
+  type ConnectMockOptions,
+  connectMock,
+  type MockClockControl,
+  type MockClockState,
+  type MockControl,
+} from "./control.ts";
 export {
   type Exchange,
   type ProxyOptions,

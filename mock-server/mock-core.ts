@@ -9,7 +9,14 @@ import { createDocsHandler } from "./docs/routes.ts";
 import { createEngine, type Engine } from "./engine/index.ts";
 import type { HttpGuardOptions } from "./engine/stages/http-guard.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./engine/types.ts";
-import { DEFAULT_API_KEY, type MockOptions, PUBLIC_PREFIX, withDefaults } from "./mock-options.ts";
+import {
+  DEFAULT_API_KEY,
+  dateOf,
+  type MockOptions,
+  type MockOptionsInput,
+  PUBLIC_PREFIX,
+  withDefaults,
+} from "./mock-options.ts";
 import { EntryClock } from "./replication/entry.ts";
 import type { Replica } from "./replication/replica.ts";
 import { attachStateFile, replayStateFile, type StateFileWriter } from "./state-file.ts";
@@ -38,10 +45,7 @@ export interface CoreTransport {
   httpGuard?: HttpGuardOptions;
 }
 
-export async function createMockCore(
-  partial: Partial<MockOptions> = {},
-  transport: CoreTransport = {},
-): Promise<MockCore> {
+export async function createMockCore(partial: MockOptionsInput = {}, transport: CoreTransport = {}): Promise<MockCore> {
   const options = withDefaults(partial);
   const reportError = options.logger
     ? (error: unknown) => console.error("converseiq-mock: unexpected error:", error)
@@ -58,11 +62,14 @@ export async function createMockCore(
   if (options.stateReadOnly && options.stateSync) {
     throw new RangeError("--read-only and --state-sync cannot be used together: --state-sync writes every change");
   }
+  // The date of new objects. Each replica has a clock of its own (`POST /__admin/clock` moves the one it
+  // reaches): a change is stamped by the replica that accepts it, and the others apply that stamp.
+  const now = dateOf(options);
   // With Redis, the clock and ids of changes are the replica's: those of the change being applied.
   // Loaded only with --redis: a mock of its own does not load the Redis client.
   const replica = options.redis
     ? new (await import("./replication/replica.ts")).Replica(options.redis, {
-        ...(options.now ? { now: options.now } : {}),
+        now,
         ...(options.newId ? { newId: options.newId } : {}),
         onError: reportError,
         ...(options.logger ? { onNotice: (line: string) => process.stderr.write(`converseiq-mock: ${line}\n`) } : {}),
@@ -72,14 +79,9 @@ export async function createMockCore(
   // Redis: appended, flushed to disk, then applied; its time and new ids travel with it, for the replay.
   const stateLog =
     options.stateSync && options.stateFile !== undefined
-      ? new StateLog(
-          options.stateFile,
-          new EntryClock(
-            options.now ?? (() => new Date().toISOString()),
-            options.newId ?? (() => globalThis.crypto.randomUUID()),
-          ),
-          options.now ? { now: options.now } : {},
-        )
+      ? new StateLog(options.stateFile, new EntryClock(now, options.newId ?? (() => globalThis.crypto.randomUUID())), {
+          now,
+        })
       : undefined;
   const changes = replica
     ? { now: replica.now, newId: replica.newId, replication: replica }
@@ -87,8 +89,8 @@ export async function createMockCore(
       ? { now: stateLog.clock.now, newId: stateLog.clock.newId, replication: stateLog }
       : {};
   const webhooks = new Webhooks(options.webhooks, {
-    now: changes.now ?? options.now,
-    scheduler: options.scheduler,
+    now: changes.now ?? now,
+    scheduler: options.scheduler ?? options.clock,
     onError: reportError,
     ...(replica ? { newId: replica.newId } : {}),
   });
@@ -175,6 +177,7 @@ export async function createMockCore(
     replica,
     shutdown: async () => {
       stopSending();
+      engine.close();
       await Promise.all([stateFile?.flush(), stateLog?.close(), webhooks.close(), replica?.close()]);
     },
   };

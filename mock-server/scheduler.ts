@@ -14,8 +14,11 @@ export type TimerHandle = unknown;
 export interface Scheduler {
   /** Milliseconds since some fixed point. Only differences are used: windows, waits, durations. */
   now(): number;
-  /** Calls `fn` once, `ms` milliseconds from now. */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Calls `fn` once, `ms` milliseconds from now. What it returns is ignored, except by the mock's clock
+   * (clock.ts), whose `advance` awaits a promise before the next timer falls due.
+   */
+  setTimeout(fn: () => unknown, ms: number): TimerHandle;
   /** Cancels a timer that has not fired; one that has fired, or `undefined`, is ignored. */
   clearTimeout(handle: TimerHandle | undefined): void;
 }
@@ -32,7 +35,7 @@ export const realScheduler: Scheduler = {
 
 interface Timer {
   at: number;
-  fn: () => void;
+  fn: () => unknown;
 }
 
 /**
@@ -55,7 +58,7 @@ export class ManualScheduler implements Scheduler {
     return this.time;
   }
 
-  setTimeout(fn: () => void, ms: number): TimerHandle {
+  setTimeout(fn: () => unknown, ms: number): TimerHandle {
     const id = ++this.lastId;
     this.timers.set(id, { at: this.time + Math.max(0, ms), fn });
     this.requested.push(ms);

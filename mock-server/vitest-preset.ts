@@ -13,9 +13,14 @@
  *
  * For other options (seed, sizes, keys, faults), a global setup file of the project's own:
  * `export default converseiqMockSetup({ seed: { contacts: 200 } })`.
+ *
+ * In a test file, `useConverseiqMock()` gives the `MockControl` (control.ts) of that shared mock, over its
+ * admin API, with its URL, key and a typed client; `useConverseiqMock({ workspace: true })` gives the file a
+ * workspace of its own, so files that run in parallel never see each other's data.
  */
-// The module augmented below, imported so that a program with no other vitest import (the package build) finds it.
-import type {} from "vitest";
+import { beforeAll, inject } from "vitest";
+import { type ConverseIQClient, createClient } from "../client/index.ts";
+import { connectMock, type MockControl, type MockWorkspace, type MockWorkspaceOptions } from "./control.ts";
 import { type StartMockOptions, startMock } from "./start-mock.ts";
 
 declare module "vitest" {
@@ -26,12 +31,17 @@ declare module "vitest" {
     converseiqApiKey: string;
     /** `http://127.0.0.1:PORT`: the admin API is at `/__admin` under it. */
     converseiqMockOrigin: string;
+    /** The mock's admin token, or "" when it has none. */
+    converseiqAdminToken: string;
   }
 }
 
 /** What a global setup is given: vitest's `TestProject`, of which only `provide` is used. */
 export interface ProvideContext {
-  provide(key: "converseiqMockUrl" | "converseiqApiKey" | "converseiqMockOrigin", value: string): void;
+  provide(
+    key: "converseiqMockUrl" | "converseiqApiKey" | "converseiqMockOrigin" | "converseiqAdminToken",
+    value: string,
+  ): void;
 }
 
 /** A global setup that starts a mock with `options`; what it resolves to closes the mock (the teardown). */
@@ -43,6 +53,7 @@ export function converseiqMockSetup(
     provide("converseiqMockUrl", mock.url);
     provide("converseiqApiKey", mock.apiKey);
     provide("converseiqMockOrigin", mock.origin);
+    provide("converseiqAdminToken", options.adminToken ?? "");
     return () => mock.close();
   };
 }
@@ -50,3 +61,75 @@ export function converseiqMockSetup(
 /** The preset itself: a mock with the CLI's defaults (seed 42, key `mock-api-key`). */
 const setup: (project: ProvideContext) => Promise<() => Promise<void>> = converseiqMockSetup();
 export default setup;
+
+export interface UseConverseiqMockOptions {
+  /**
+   * A workspace of the file's own (`true`, or the options of `MockControl.workspace`): made before the
+   * file's tests (in `beforeAll`), its key and client are the file's, and `reset`, `snapshot`, `restore`
+   * and `events` act on it alone. The clock, the journal and the coverage stay the mock's, shared by every
+   * file.
+   */
+  workspace?: boolean | MockWorkspaceOptions;
+}
+
+/** The shared mock as a test file sees it: its `MockControl`, URL, key and a typed client. */
+export interface ConverseiqMock extends MockControl {
+  /** The public API's base URL, `http://127.0.0.1:PORT/public/v1`. */
+  readonly url: string;
+  /** `http://127.0.0.1:PORT`. */
+  readonly origin: string;
+  /** The key of the file's workspace (with `workspace`), else the mock's. */
+  readonly apiKey: string;
+  /** The typed client, bound to `url` and `apiKey`. */
+  readonly client: ConverseIQClient;
+}
+
+/**
+ * The shared mock's control for this test file, over its admin API (call it at the top of the file). The
+ * preset (or `converseiqMockSetup`) must be the project's global setup: it provides the mock's URL.
+ */
+export function useConverseiqMock(options: UseConverseiqMockOptions = {}): ConverseiqMock {
+  const url = inject("converseiqMockUrl");
+  const origin = inject("converseiqMockOrigin");
+  if (url === undefined || origin === undefined) {
+    throw new Error(
+      'useConverseiqMock: no mock was provided; add "converseiq-kit/vitest" (or a converseiqMockSetup file) to test.globalSetup',
+    );
+  }
+  const adminToken = inject("converseiqAdminToken") || undefined;
+  const control = connectMock(origin, adminToken === undefined ? {} : { adminToken });
+  const shared = {
+    apiKey: inject("converseiqApiKey"),
+    client: createClient({ apiKey: inject("converseiqApiKey"), baseUrl: url }),
+  };
+  const given = options.workspace;
+  if (!given) return { ...control, url, origin, ...shared };
+
+  let workspace: MockWorkspace | undefined;
+  beforeAll(async () => {
+    workspace = await control.workspace(given === true ? {} : given);
+  });
+  const mine = (): MockWorkspace => {
+    if (workspace === undefined) {
+      throw new Error(
+        "useConverseiqMock({ workspace }): the workspace is made in beforeAll; use it inside a test or a hook",
+      );
+    }
+    return workspace;
+  };
+  return {
+    ...control,
+    url,
+    origin,
+    get apiKey() {
+      return mine().apiKey;
+    },
+    get client() {
+      return mine().client;
+    },
+    reset: (seed) => mine().reset(seed),
+    snapshot: () => mine().snapshot(),
+    restore: (snapshot) => mine().restore(snapshot),
+    events: () => mine().events(),
+  };
+}

@@ -6,6 +6,7 @@
  */
 import type { components, operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
+import type { EventLog } from "../engine/events.ts";
 import type { Replication } from "../engine/replication-port.ts";
 import type { Journal } from "../engine/request-journal.ts";
 import type { Workspaces } from "../engine/workspaces.ts";
@@ -46,6 +47,10 @@ export interface AdminContext {
    * default workspace only (creating one is refused).
    */
   workspaces?: Workspaces;
+  /** The webhook events kept of this context's workspace (the default one's unless a key names another). */
+  events?: () => EventLog | undefined;
+  /** The events kept of the workspace of a key. */
+  workspaceEvents?: (apiKey: string) => EventLog | undefined;
   /** The state shared with other replicas (`--redis`), when there is one (engine/replication-port.ts). */
   replication?: Replication;
   /** Where the state file stands (`--state`), or null without one: `GET /__admin/health`. */

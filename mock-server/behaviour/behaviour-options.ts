@@ -17,16 +17,11 @@ export interface BehaviourOptions {
   cors?: boolean | string[];
   /** The random source of latency and faults, in [0, 1); by default a generator seeded with the data's seed. */
   random?: () => number;
-  /**
-   * Milliseconds since some fixed point, for rate-limit windows only; by default the mock's scheduler's
-   * `now()` (see `MockOptions.scheduler`, which also times the delays). Tests move it by hand.
-   */
-  clock?: () => number;
 }
 
 /** The behaviour fields of `options` that are set, checked; throws a RangeError that says what to fix. */
 export function checkBehaviourOptions(options: BehaviourOptions): BehaviourOptions {
-  const { latency, errorRate, rateLimit, cors, random, clock } = options;
+  const { latency, errorRate, rateLimit, cors, random } = options;
   if (latency !== undefined) {
     const { min, max } = latency;
     if (!Number.isFinite(min) || !Number.isFinite(max) || min < 0 || max < min || max > MAX_DELAY_MS) {
@@ -53,6 +48,5 @@ export function checkBehaviourOptions(options: BehaviourOptions): BehaviourOptio
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(cors !== undefined ? { cors } : {}),
     ...(random !== undefined ? { random } : {}),
-    ...(clock !== undefined ? { clock } : {}),
   };
 }

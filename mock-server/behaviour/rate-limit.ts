@@ -24,6 +24,8 @@ export class RateLimiter {
     }
     window.count++;
     if (window.count <= this.limit) return 0;
-    return Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
+    // Rounded to the millisecond first: `start + windowMs - now` of fractional times is off by a hair, which
+    // would make a whole window's wait one second longer.
+    return Math.max(1, Math.ceil(Math.round(window.start + this.windowMs - now) / 1000));
   }
 }

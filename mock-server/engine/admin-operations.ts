@@ -92,6 +92,7 @@ export function createAdminApi(ctx: AdminContext, writeCheck?: (request: ParsedR
     return {
       ...ctx,
       store: () => workspace.store,
+      events: () => ctx.workspaceEvents?.(key),
       options: { ...ctx.options, apiKeys: [workspace.apiKey], seed: workspace.seed },
       reseed: () => undefined,
     };

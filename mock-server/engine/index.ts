@@ -10,15 +10,24 @@
  * sending webhooks (they subscribe to `engine.store.onChange`).
  */
 import { listOperations, publicSpec } from "../../lib/spec.ts";
+import type { WebhookPayload } from "../../lib/webhooks.ts";
 import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
-import { ADMIN_PREFIX, type MockOptions, PUBLIC_PREFIX, withDefaults } from "../mock-options.ts";
-import { realScheduler } from "../scheduler.ts";
+import type { Clock } from "../clock.ts";
+import {
+  ADMIN_PREFIX,
+  dateOf,
+  type MockOptions,
+  type MockOptionsInput,
+  PUBLIC_PREFIX,
+  withDefaults,
+} from "../mock-options.ts";
 import { Store } from "../store/store.ts";
 import { Webhooks } from "../webhooks/index.ts";
 import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 import { createAdminApi } from "./admin-operations.ts";
 import { CoverageCounter } from "./coverage.ts";
+import { createEventLog, type EventLog } from "./events.ts";
 import type { EngineOperation } from "./operation.ts";
 import { createPipeline } from "./pipeline.ts";
 import { createPublicOperations } from "./public-operations.ts";
@@ -50,7 +59,7 @@ export type {
 } from "./types.ts";
 export type { Workspace, WorkspaceCreate, Workspaces } from "./workspaces.ts";
 
-export interface EngineOptions extends Partial<Omit<MockOptions, "webhooks">> {
+export interface EngineOptions extends Omit<MockOptionsInput, "webhooks"> {
   /**
    * The webhook subscriptions and delivery log the admin API shows: a `Webhooks` to share one with a
    * sender, or its options to have the engine make one (it then sends nothing until someone subscribes it
@@ -98,6 +107,12 @@ export interface Engine extends EngineTransportApi {
    * changes). A public request with a workspace's key reaches that workspace's store only.
    */
   readonly workspaces: Workspaces;
+  /** The default workspace's webhook events, kept as the store tells them (`GET /__admin/events`). */
+  readonly events: EventLog;
+  /** Stops keeping events (the logs stop listening to the stores). */
+  close(): void;
+  /** The mock's clock (clock.ts): `set`, `advance` and `real` move every date and wait of the mock. */
+  readonly clock: Clock;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
   reseed(seed: number): void;
   /**
@@ -113,14 +128,32 @@ export function createEngine(input: EngineOptions = {}): Engine {
   const delivery = given || webhooksOption === undefined ? {} : { webhooks: webhooksOption as Partial<WebhookOptions> };
   const options = withDefaults({ ...rest, ...delivery });
   const report = onError ?? (() => undefined);
-  const scheduler = options.scheduler ?? realScheduler;
+  const { clock } = options;
+  // The clock is the one source of time; a test of the mock may stand in for its timers or its date.
+  const scheduler = options.scheduler ?? clock;
+  const now = dateOf(options);
   const storeOptions = {
-    ...(options.now ? { now: options.now } : {}),
+    now,
     ...(options.newId ? { newId: options.newId } : {}),
   };
   const store = Store.seeded(options.seed, storeOptions);
   const workspaces = new Workspaces({ defaultKeys: options.apiKeys, seed: options.seed, store: storeOptions });
-  const webhooks = given ?? new Webhooks(options.webhooks, { now: options.now, scheduler });
+  const webhooks = given ?? new Webhooks(options.webhooks, { now, scheduler });
+  // The webhook events of each workspace, kept as its store tells them (`GET /__admin/events`); only the
+  // default workspace's are told to `onEvent`.
+  const eventLog = (of: Store, onEvent?: (event: WebhookPayload) => void) =>
+    createEventLog(of, {
+      now,
+      capacity: options.eventCapacity,
+      ...(onEvent ? { onEvent } : {}),
+      ...(onError ? { onError } : {}),
+    });
+  const events = eventLog(store, options.onEvent);
+  const workspaceEvents = new Map<string, EventLog>();
+  workspaces.onCreate((workspace) => {
+    workspaceEvents.get(workspace.apiKey)?.close();
+    workspaceEvents.set(workspace.apiKey, eventLog(workspace.store));
+  });
   const journal = new Journal(options.journalCapacity);
   const coverage = new CoverageCounter();
 
@@ -133,7 +166,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
 
   const operations = listOperations(publicSpec);
   const cors = corsStage(options.cors ?? true, httpGuard, operations);
-  const record = createJournalStage(journal, scheduler);
+  const record = createJournalStage(journal, scheduler, () => clock.epochMs());
   const ctx: AdminContext = {
     store: () => store,
     journal,
@@ -142,6 +175,8 @@ export function createEngine(input: EngineOptions = {}): Engine {
     webhooks,
     reseed,
     workspaces,
+    events: () => events,
+    workspaceEvents: (apiKey) => workspaceEvents.get(apiKey),
     ...(replication ? { replication } : {}),
     ...(stateFileStatus ? { stateFileStatus } : {}),
   };
@@ -212,6 +247,12 @@ export function createEngine(input: EngineOptions = {}): Engine {
     options,
     webhooks,
     workspaces,
+    events,
+    close: () => {
+      events.close();
+      for (const log of workspaceEvents.values()) log.close();
+    },
+    clock,
     reseed,
     apply,
   };

@@ -36,7 +36,7 @@ export function createPublicOperations(
 ): Map<Operation, EngineOperation> {
   const { options, store, workspaces, scheduler, random, latency } = deps;
   const checkKey = createKeyCheck(options.apiKeys);
-  const rateLimit = createRateLimitStage(options.rateLimit, options.clock ?? (() => scheduler.now()));
+  const rateLimit = createRateLimitStage(options.rateLimit, () => scheduler.now());
 
   /** A workspace's key reaches its store; any other key must be one of the mock's (the default store). */
   const auth = (request: { headers: Readonly<Record<string, string | undefined>> }) => {

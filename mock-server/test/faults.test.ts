@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildMockServer } from "../app.ts";
+import { Clock } from "../clock.ts";
 import { ManualScheduler } from "../scheduler.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
 import { operation, operations, send, sendWaiting, validRequest } from "./behaviour-support.ts";
@@ -104,27 +105,26 @@ describe("error rate", () => {
 
 describe("rate limit", () => {
   it("answers 429 with Retry-After after the limit, and recovers when the window has passed", async () => {
-    let now = 1_000_000;
-    const app = await buildMockServer({ rateLimit: { limit: 3, windowMs: 60_000 }, clock: () => now });
+    const clock = new Clock("2026-03-01T00:00:00Z");
+    const app = await buildMockServer({ rateLimit: { limit: 3, windowMs: 60_000 }, clock });
     for (let i = 0; i < 3; i++) expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
 
     const limited = await send(app, workspace, validRequest(workspace));
     expect(limited).toMatchObject({ status: 429, body: { code: "rate_limited" } });
     expect(limited.headers["retry-after"]).toBe("60");
 
-    now += 45_000;
+    await clock.advance(45_000);
     expect((await send(app, workspace, validRequest(workspace))).headers["retry-after"]).toBe("15");
-    now += 15_000;
+    await clock.advance(15_000);
     expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);
     await app.close();
   });
 
   it("counts each API key on its own, and a faulted create changes nothing", async () => {
-    const now = 0;
     const app = await buildMockServer({
       apiKeys: ["key-a", "key-b"],
       rateLimit: { limit: 1, windowMs: 1000 },
-      clock: () => now,
+      clock: new Clock(0),
     });
     const create = operation("createContact");
     const before = app.store.snapshot();
@@ -137,7 +137,7 @@ describe("rate limit", () => {
   });
 
   it("is checked after auth: a request without a key is 401 and does not count", async () => {
-    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, clock: () => 0 });
+    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, clock: new Clock(0) });
     const anonymous = validRequest(workspace);
     anonymous.headers = {};
     for (let i = 0; i < 3; i++) expect((await send(app, workspace, anonymous)).status).toBe(401);
@@ -146,12 +146,12 @@ describe("rate limit", () => {
   });
 
   it("does not apply to the admin API", async () => {
-    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, errorRate: 1, clock: () => 0 });
+    const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 60_000 }, errorRate: 1, clock: new Clock(0) });
     for (let i = 0; i < 3; i++) expect((await app.inject({ url: "/__admin/fixtures" })).statusCode).toBe(200);
     await app.close();
   });
 
-  it("reads its windows from the mock's scheduler when no clock is given", async () => {
+  it("reads its windows from the scheduler given in place of the clock's", async () => {
     const scheduler = new ManualScheduler();
     const app = await buildMockServer({ rateLimit: { limit: 1, windowMs: 2000 }, scheduler });
     expect((await send(app, workspace, validRequest(workspace))).status).toBe(200);

@@ -49,7 +49,7 @@ describe("startMock", () => {
     const fixtures = await mock.reset();
     expect(fixtures.apiKeys).toEqual(["mock-api-key"]);
     expect(await mock.journal()).toEqual([]);
-    expect(mock.events()).toEqual([]);
+    expect(await mock.events()).toEqual([]);
     expect(await mock.snapshot()).toEqual(before);
   });
 
@@ -119,7 +119,7 @@ describe("startMock", () => {
     const told: string[] = [];
     mock = await startMock({ ...SMALL, onEvent: (event) => told.push(event.event) });
     const { data } = await mock.client.POST("/contact", { body: { name: "Ev", email: "ev@example.com" } });
-    const events = mock.events();
+    const events = await mock.events();
     expect(events.map((event) => event.event)).toEqual(["contact.created"]);
     expect(events[0]?.data).toMatchObject({ guid: data?.guid });
     expect(told).toEqual(["contact.created"]);

@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { TestProject } from "vitest/node";
 import { createClient } from "../../client/index.ts";
@@ -23,7 +26,12 @@ describe("the vitest preset (converseiq-kit/vitest)", () => {
     const { provided, project } = fakeProject();
     const teardown = await setup(project);
     try {
-      expect(Object.keys(provided).sort()).toEqual(["converseiqApiKey", "converseiqMockOrigin", "converseiqMockUrl"]);
+      expect(Object.keys(provided).sort()).toEqual([
+        "converseiqAdminToken",
+        "converseiqApiKey",
+        "converseiqMockOrigin",
+        "converseiqMockUrl",
+      ]);
       expect(provided.converseiqMockUrl).toBe(`${provided.converseiqMockOrigin}/public/v1`);
       expect(provided.converseiqApiKey).toBe("mock-api-key");
       const client = createClient({
@@ -49,4 +57,18 @@ describe("the vitest preset (converseiq-kit/vitest)", () => {
       await teardown();
     }
   });
+});
+
+describe("useConverseiqMock", () => {
+  it("gives each file of a vitest project a workspace of its own: two files run side by side, each seeing only its data", async () => {
+    // A project of its own (test/vitest-project/), run as a consumer runs it: the preset as global setup.
+    const project = fileURLToPath(new URL("./vitest-project/", import.meta.url));
+    const vitest = fileURLToPath(new URL("../../node_modules/vitest/vitest.mjs", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [vitest, "run", "--config", "vitest.config.ts"], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: "1", CI: "1" },
+    });
+    expect(stdout).toMatch(/Test Files\s+2 passed/);
+    expect(stdout).toMatch(/Tests\s+4 passed/);
+  }, 60_000);
 });

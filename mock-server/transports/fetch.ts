@@ -6,8 +6,11 @@
  *
  * No Node API: it runs in a browser too (the MSW handlers, msw.ts, are built on it).
  */
+import { createClient } from "../../client/index.ts";
 import { API_BASE_URL } from "../../generated/rules.ts";
+import { createControl, engineAdmin, type MockControl } from "../control.ts";
 import { createInProcessMock, type InProcessMock, type InProcessOptions } from "../in-process-mock.ts";
+import { checkOptionsInput, type ExtraChecks } from "../mock-options.ts";
 import { engineRequestFromInit } from "./fetch-init.ts";
 import { answer, answerRequest, parseBaseUrl } from "./web.ts";
 
@@ -21,15 +24,22 @@ export interface MockFetchOptions extends InProcessOptions {
   baseUrl?: string;
 }
 
-export interface MockFetch extends InProcessMock {
+/** The mock as a fetch, with its `MockControl` (../control.ts), answered by the engine in process. */
+/** The options of the in-process transports beside the shared ones, checked at run time. */
+const FETCH_OPTIONS: ExtraChecks = {
+  baseUrl: (value) => (typeof value === "string" ? undefined : "must be a URL (a string)"),
+  onError: (value) => (typeof value === "function" ? undefined : "must be a function"),
+};
+
+export interface MockFetch extends InProcessMock, MockControl {
   /** A standard fetch answered by the engine. A path (`/public/v1/contact`) is read against `baseUrl`'s origin. */
   fetch: typeof globalThis.fetch;
   /** The base URL requests go to, without a trailing slash. */
   baseUrl: string;
 }
 
-export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
-  const { baseUrl = API_BASE_URL, ...mockOptions } = options;
+export function createMockFetch(options: MockFetchOptions = {}, caller = "createMockFetch"): MockFetch {
+  const { baseUrl = API_BASE_URL, ...mockOptions } = checkOptionsInput(caller, options, FETCH_OPTIONS);
   const base = parseBaseUrl(baseUrl);
   const mock = createInProcessMock(mockOptions);
   const { engine } = mock;
@@ -52,5 +62,10 @@ export function createMockFetch(options: MockFetchOptions = {}): MockFetch {
     }
   };
 
-  return { ...mock, fetch: fetch as typeof globalThis.fetch, baseUrl: base.href };
+  const typedFetch = fetch as typeof globalThis.fetch;
+  // The control's calls go to the engine as any admin request (no socket), so they mean what they mean over HTTP.
+  const control = createControl(engineAdmin(engine.handle, engine.options.adminToken), (apiKey) =>
+    createClient({ apiKey, baseUrl: base.href, fetch: typedFetch }),
+  );
+  return { ...mock, ...control, fetch: typedFetch, baseUrl: base.href };
 }

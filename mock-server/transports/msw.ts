@@ -7,7 +7,7 @@
  * ```ts
  * const mock = createHandlers({ seed: { seed: 7 } });
  * const server = setupServer(...mock.handlers);
- * mock.store; mock.events.list(); // the state and the webhook events, in process
+ * await mock.reset(); await mock.clock.set("2030-01-01"); // its MockControl, as startMock's (../control.ts)
  * ```
  *
  * `msw` is an optional peer dependency: only this file imports it.
@@ -24,7 +24,7 @@ export interface MockHandlers extends Omit<MockFetch, "fetch"> {
 }
 
 export function createHandlers(options: MockFetchOptions = {}): MockHandlers {
-  const mock = createMockFetch(options);
+  const mock = createMockFetch(options, "createHandlers");
   const { origin } = new URL(mock.baseUrl);
   // MSW hands the resolver a Request of its own; the engine answers it as any other.
   const resolver = async ({ request }: { request: Request }) => withoutEmptyLength(await mock.fetch(request));

@@ -132,12 +132,17 @@ export class Dispatcher {
     if (this.turn === undefined && !this.closed) {
       this.turn = this.scheduler.setTimeout(() => {
         this.turn = undefined;
-        this.pump();
+        return this.pump();
       }, 0);
     }
   }
 
-  private pump(): void {
+  /**
+   * Starts what may start now; resolves once those attempts have been answered and settled (the mock's
+   * clock awaits it, so that advancing it runs through a delivery's retries).
+   */
+  private pump(): Promise<void> {
+    const started: Promise<void>[] = [];
     while (!this.closed && this.active < this.policy.concurrency && this.ready.length > 0) {
       const lane = this.ready.shift() as string;
       const job = this.lanes.get(lane)?.[0];
@@ -152,12 +157,14 @@ export class Dispatcher {
         this.settle(job, ok);
       });
       this.running.add(run);
+      started.push(run);
       // After `settle`: a retry's timer is set, or the lane's next job has started, before waiters look.
       void run.finally(() => {
         this.running.delete(run);
         this.wake();
       });
     }
+    return Promise.all(started).then(() => undefined);
   }
 
   /** After an attempt: done, given up, or retried after the backoff. */
@@ -171,11 +178,11 @@ export class Dispatcher {
       const timer = this.scheduler.setTimeout(() => {
         this.timers.delete(timer);
         this.ready.push(job.lane);
-        this.pump();
+        return this.pump();
       }, wait);
       this.timers.add(timer);
     }
-    this.pump();
+    void this.pump();
   }
 
   /** Ends the first job of its lane; the lane's next job may start. */

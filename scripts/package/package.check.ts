@@ -8,11 +8,12 @@
  * answer --help and --version; the proxy takes the base URL the mock prints as its upstream; the LICENSE
  * ships, and every dependency installed is under a licence that allows redistribution; the installed
  * README's links all lead to files and headings of the installed package, the CI recipe it tells users to
- * copy is there, and installing the tarball prints no warning that names the package.
+ * copy is there, and installing the tarball prints no warning that names the package; and every `ts` block
+ * of the README type-checks under the same settings, and runs unless it says why not.
  */
 import { type ChildProcess, execFile, type SpawnOptions, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +21,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerLock } from "./consumer-lock.ts";
 import { brokenLinks, relativeLinks } from "./markdown-links.ts";
+import { readmeBlocks } from "./readme-blocks.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -207,8 +209,12 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(code, output).toBe(0);
     const entries = JSON.parse(output) as Record<string, string[]>;
     expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
-    expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock", "startProxy"]));
-    expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
+    expect(entries["./mock"]).toEqual(
+      expect.arrayContaining(["createMockFetch", "startMock", "startProxy", "connectMock"]),
+    );
+    expect(entries["./vitest"]).toEqual(
+      expect.arrayContaining(["default", "converseiqMockSetup", "useConverseiqMock"]),
+    );
     expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
@@ -230,7 +236,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     await writeFile(
       join(consumer, "consumer.ts"),
       `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
-import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
+import { createMockFetch, type MockClockState, type RunningMock, startMock } from "converseiq-kit/mock";
 import { type ContractResult, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
 import { converseiqMock } from "converseiq-kit/fastify";
@@ -239,7 +245,10 @@ import type {} from "converseiq-kit/vitest";
 import type { components, paths } from "converseiq-kit/types";
 import spec from "converseiq-kit/openapi.json" with { type: "json" };
 
-const mock = createMockFetch();
+const mock = createMockFetch({ seed: 7 });
+await mock.clock.set(new Date("2030-01-01T00:00:00Z"));
+const clockState: MockClockState = await mock.clock.advance(1000);
+console.log(clockState.now, (await createHandlers({ seed: { seed: 7 } }).clock.now()).frozen);
 const client = createClient({ apiKey: mock.apiKey, baseUrl: mock.baseUrl, fetch: mock.fetch });
 const page = await client.GET("/contact", { params: { query: { limit: 5 } } });
 const first: components["schemas"]["Contact"] | undefined = page.data?.data[0];
@@ -260,6 +269,8 @@ const contacts = await running.client.GET("/contact", { params: { query: { limit
 const snapshot = await running.snapshot();
 await running.reset();
 await running.restore(snapshot);
+await running.clock.set("2030-01-01T00:00:00Z");
+await running.clock.real();
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
@@ -350,6 +361,33 @@ await mock.close();
     } finally {
       if (proxy) await stopGroup(proxy);
       await stopGroup(mock);
+    }
+  });
+
+  it("every ts block of the README type-checks under strict, and each not marked 'not run' runs", async () => {
+    const blocks = readmeBlocks(await readFile(join(ROOT, "README.md"), "utf8"));
+    expect(blocks.length).toBeGreaterThan(0);
+    await mkdir(join(consumer, "readme"), { recursive: true });
+    // One file per block, named by its line in the README: a failure names the block.
+    const file = (line: number) => `readme-line-${line}`;
+    for (const block of blocks) await writeFile(join(consumer, "readme", `${file(block.line)}.ts`), `${block.code}\n`);
+    // The consumer's strict settings, emitting what Node runs (`await using` compiled for Node 20).
+    const tsconfig = JSON.parse(await readFile(join(consumer, "tsconfig.json"), "utf8")) as {
+      compilerOptions: Record<string, unknown>;
+    };
+    await writeFile(
+      join(consumer, "tsconfig.readme.json"),
+      JSON.stringify({
+        compilerOptions: { ...tsconfig.compilerOptions, noEmit: false, rootDir: "readme", outDir: "readme-out" },
+        include: ["readme/*.ts"],
+      }),
+    );
+    const checked = await run(process.execPath, [TSC, "-p", "tsconfig.readme.json"], consumer);
+    expect(checked.output).toBe("");
+    expect(checked.code).toBe(0);
+    for (const block of blocks.filter((b) => b.notRun === undefined)) {
+      const ran = await run(process.execPath, [join("readme-out", `${file(block.line)}.js`)], consumer);
+      expect(ran.code, `README.md line ${block.line}:\n${ran.output}`).toBe(0);
     }
   });
 

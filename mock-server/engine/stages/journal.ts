@@ -14,11 +14,12 @@ export type JournalStage = (
   operationId: string | null,
 ) => void;
 
-export function createJournalStage(journal: Journal, scheduler: Scheduler): JournalStage {
+/** `wallMs`: the mock's date (its clock's), in milliseconds since 1970, for each entry's `at`. */
+export function createJournalStage(journal: Journal, scheduler: Scheduler, wallMs: () => number): JournalStage {
   return (request, status, startedAt, operationId) => {
     const duration = scheduler.now() - startedAt;
     journal.record({
-      at: Date.now() - duration,
+      at: wallMs() - duration,
       method: request.method,
       path: journalPath(request.url),
       status,

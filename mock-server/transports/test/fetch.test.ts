@@ -147,7 +147,7 @@ describe("createMockFetch", () => {
     scheduler.advance(5000);
   });
 
-  it("tells each change to onEvent and keeps it in events, in the spec's envelope, until closed", async () => {
+  it("tells each change to onEvent and keeps it in events, in the spec's envelope, until reset or closed", async () => {
     const told: WebhookPayload[] = [];
     const mock = mockFetch({ onEvent: (event) => told.push(event) });
     const headers = { "x-api-key": mock.apiKey, "content-type": "application/json" };
@@ -155,14 +155,14 @@ describe("createMockFetch", () => {
       mock.fetch("/public/v1/contact", { method: "POST", headers, body: JSON.stringify({ name: "Events" }) });
     await post();
     expect(told.map((e) => e.event)).toEqual(["contact.created"]);
-    expect(mock.events.list()).toEqual(told);
+    expect(await mock.events()).toEqual(told);
     expect(Object.keys(told[0] ?? {})).toEqual(["event", "id", "ts", "data"]);
-    mock.events.clear();
-    expect(mock.events.list()).toEqual([]);
+    await mock.reset();
+    expect(await mock.events()).toEqual([]);
     await mock.close();
     await post();
     expect(told).toHaveLength(1);
-    expect(mock.events.list()).toEqual([]);
+    expect(await mock.events()).toEqual([]);
   });
 
   it("sends the store's changes to endpoints subscribed through the admin API", async () => {

@@ -118,7 +118,7 @@ async function walk(): Promise<void> {
   );
   result.searchAfterDelete = searchAgain.total;
 
-  result.events = mock.events.list().map((event) => event.event);
+  result.events = (await mock.events()).map((event) => event.event);
 }
 
 walk().then(

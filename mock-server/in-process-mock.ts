@@ -8,6 +8,7 @@
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { createEventLog, type EventLog } from "./engine/events.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine/index.ts";
+import { createOverrideControl, engineAdminCall, type OverrideControl } from "./override-control.ts";
 import type { Store } from "./store/store.ts";
 
 export type { Engine, EngineOptions } from "./engine/index.ts";
@@ -19,7 +20,7 @@ export interface InProcessOptions extends EngineOptions {
   eventCapacity?: number;
 }
 
-export interface InProcessMock {
+export interface InProcessMock extends OverrideControl {
   engine: Engine;
   /** The engine's store: the data and the rules, to set up or read state directly. */
   store: Store;
@@ -52,6 +53,7 @@ export function createInProcessMock(options: InProcessOptions = {}): InProcessMo
   return {
     engine,
     store,
+    ...createOverrideControl(engineAdminCall(engine.handle, engine.options.adminToken), engine),
     apiKey: apiKeys[0] as string,
     events: { list: () => events.list(), clear: () => events.clear() },
     close: async () => {

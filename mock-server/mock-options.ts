@@ -1,6 +1,7 @@
 /** Everything the mock can be told at start, with its defaults. The CLI and tests both build these. */
 import { API_BASE_PATH, MAX_BODY_BYTES } from "../generated/rules.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
+import type { ScenarioFile } from "./engine/scenarios.ts";
 import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
@@ -58,6 +59,10 @@ export interface MockOptions extends BehaviourOptions {
    * 408 and its connection closed (`--body-total-timeout`; see transports/bodies.ts).
    */
   bodyTotalTimeoutMs: number;
+  /** A scenario turned on at start (`--scenario NAME`; engine/scenarios.ts): the mock's own or one of `scenarios`. */
+  scenario?: string;
+  /** Scenarios of the user's, by name (`--scenarios FILE`, the admin spec's `ScenarioFile`). */
+  scenarios?: ScenarioFile["scenarios"];
   /**
    * Share the state with other replicas through Redis (`--redis`; mock-server/replication/). Left out, the
    * state is this process's alone.
@@ -102,6 +107,8 @@ export function withDefaults(options: Partial<MockOptions> = {}): MockOptions {
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     ...(options.redis !== undefined ? { redis: redisDefaults(options.redis) } : {}),
+    ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+    ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
     ...checkBehaviourOptions(options),
   };
 }

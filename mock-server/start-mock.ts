@@ -10,9 +10,14 @@ import { type ConverseIQClient, createClient } from "../client/index.ts";
 import type { paths as adminPaths, components } from "../generated/admin-types.ts";
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin/token.ts";
+import { MockAdminError } from "./admin-error.ts";
+
+export { MockAdminError } from "./admin-error.ts";
+
 import { buildMockServer } from "./app.ts";
 import { createEventLog } from "./engine/events.ts";
 import { type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
+import { type AdminCall, createOverrideControl, type OverrideControl } from "./override-control.ts";
 import { DEFAULT_SEED } from "./store/seed.ts";
 
 type AdminSchemas = components["schemas"];
@@ -54,7 +59,7 @@ export interface MockWorkspace {
   restore(snapshot: MockSnapshot): Promise<MockFixtures>;
 }
 
-export interface RunningMock extends AsyncDisposable {
+export interface RunningMock extends AsyncDisposable, OverrideControl {
   /** The public API's base URL, `http://127.0.0.1:PORT/public/v1`. */
   url: string;
   /** `http://127.0.0.1:PORT`; the admin API is at `/__admin` under it. */
@@ -65,7 +70,7 @@ export interface RunningMock extends AsyncDisposable {
   client: ConverseIQClient;
   /**
    * Back to freshly seeded data (`POST /__admin/reset`: the seed and sizes the mock started with, or those
-   * given), and the journal and the events emptied: as just after the start. Resolves to the new fixtures.
+   * given), no override or scenario in force, and the journal and the events emptied: as just after the start. Resolves to the new fixtures.
    */
   reset(options?: MockSeedOptions): Promise<MockFixtures>;
   /** The whole state (`GET /__admin/state`). */
@@ -91,20 +96,6 @@ export interface RunningMock extends AsyncDisposable {
   close(): Promise<void>;
   /** `close()`, for `await using mock = await startMock()`. */
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-/** Raised when the admin API refuses a call (a bad seed size, an invalid snapshot, a wrong admin token). */
-export class MockAdminError extends Error {
-  override name = "MockAdminError";
-  constructor(
-    readonly operation: string,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    // The mock's error body: `{ code, message, details? }`.
-    const message = (body as { message?: unknown } | undefined)?.message;
-    super(`${operation}: the mock answered ${status}${typeof message === "string" ? `: ${message}` : ""}`);
-  }
 }
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
@@ -134,6 +125,23 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     ...(onEvent ? { onEvent } : {}),
     ...(eventCapacity !== undefined ? { capacity: eventCapacity } : {}),
   });
+
+  // The admin API as the override methods call it: plain JSON over HTTP, as any language would send it.
+  const adminHeaders: Record<string, string> = {
+    "content-type": "application/json",
+    ...(adminToken === undefined ? {} : { [ADMIN_TOKEN_HEADER]: adminToken }),
+  };
+  const adminCall: AdminCall = async (operation, method, path, body) => {
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      headers: adminHeaders,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const parsed = text === "" ? undefined : JSON.parse(text);
+    if (!response.ok) throw new MockAdminError(operation, response.status, parsed);
+    return parsed;
+  };
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -172,6 +180,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       };
     },
     events: () => events.list(),
+    // Function overrides are code: the server runs in this process, so they go to its engine directly.
+    ...createOverrideControl(adminCall, server.engine),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -5,6 +5,17 @@
  * the README's "Use it in your project".
  */
 
+export type {
+  DocumentedStatus,
+  OverrideCall,
+  OverrideControl,
+  OverrideFn,
+  OverrideHandle,
+  OverrideOptions,
+  OverrideWhen,
+  ResponseBody,
+  ScenarioName,
+} from "./override-control.ts";
 export {
   type Exchange,
   type ProxyOptions,

@@ -456,7 +456,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The scenario in force and those there are */
+        /**
+         * The scenario in force and those there are
+         * @description The scenario turned on for the workspace (null for none), every scenario's name and description, and the scenarios of `--scenarios FILE` as they were loaded.
+         */
         get: operations["getScenario"];
         put?: never;
         /**
@@ -794,6 +797,7 @@ export type components = {
                 name: components["schemas"]["ScenarioName"];
                 description: string;
             }[];
+            file?: components["schemas"]["ScenarioFile"];
         };
         /** @description An override of a scenario, as `POST /__admin/overrides` takes one; `operationId` `*` stands for every public operation. */
         ScenarioOverride: components["schemas"]["OverrideCreate"];

@@ -59,7 +59,7 @@ export const BUILT_IN_SCENARIOS: Readonly<Record<string, Scenario>> = {
 export class ScenarioCatalogue {
   private readonly all: Map<string, Scenario>;
 
-  constructor(user: ScenarioFile["scenarios"] = {}) {
+  constructor(private readonly user: ScenarioFile["scenarios"] = {}) {
     this.all = new Map(Object.entries(BUILT_IN_SCENARIOS));
     for (const [name, scenario] of Object.entries(user)) {
       if (this.all.has(name)) {
@@ -88,6 +88,7 @@ export class ScenarioCatalogue {
     return {
       active: active ?? null,
       scenarios: [...this.all].map(([name, s]) => ({ name, description: s.description ?? "" })),
+      ...(Object.keys(this.user).length > 0 ? { file: { scenarios: this.user } } : {}),
     };
   }
 }

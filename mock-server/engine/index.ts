@@ -197,6 +197,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
       overrides,
       (key) => (key === undefined ? store : workspaces.require(key).store).state,
     ),
+    ...(replication ? { catchUp: () => replication.beforeRead() } : {}),
     ...(httpGuard ? { allowedHosts: httpGuard.allowedHosts } : {}),
   });
   // `--scenario NAME`: turned on before the first request, as `POST /__admin/scenario` would.

@@ -39,6 +39,12 @@ export interface PipelineStages {
   scheduler: Scheduler;
   /** The overrides of public operations (stages/override.ts); left out, none. */
   override?: OverrideStage;
+  /**
+   * With replicas: catch up with the others' changes before the override stage looks, so that an override
+   * added through another replica is seen (a strong read's promise); resolves to whether the state may be
+   * stale. Left out, nothing to catch up with.
+   */
+  catchUp?: () => false | Promise<boolean>;
   /** Told of each unexpected error (a bug in the mock), which is answered 500. */
   report: (error: unknown) => void;
   /** Over HTTP, the hosts answered (stages/http-guard.ts); left out, any Host is. */
@@ -46,7 +52,20 @@ export interface PipelineStages {
 }
 
 export function createPipeline(stages: PipelineStages): HandleRequest {
-  const { route, cors, notFound, admin, execute, record, coverage, scheduler, report, allowedHosts, override } = stages;
+  const {
+    route,
+    cors,
+    notFound,
+    admin,
+    execute,
+    record,
+    coverage,
+    scheduler,
+    report,
+    allowedHosts,
+    override,
+    catchUp,
+  } = stages;
   const wait = (ms: number) => new Promise<void>((resolve) => scheduler.setTimeout(resolve, ms));
 
   /** An operation, from its auth to its latency. Never throws: an error is its answer. */
@@ -60,6 +79,11 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
     try {
       let key = operation.auth(request);
       if (operation.scope) key = operation.scope(request);
+      let stale: boolean | undefined;
+      if (catchUp && operation.kind === "public") {
+        const waited = catchUp();
+        stale = waited !== false && (await waited);
+      }
       const overridden = override?.(operation, key, request, params);
       const hit = overridden?.hit;
       if (hit) {
@@ -80,7 +104,7 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       operation.validate?.(input);
       if (answer) response = cannedResponse(answer, headers);
       else {
-        const executed = execute(operation, key, input, headers);
+        const executed = execute(operation, key, input, headers, stale);
         response = executed instanceof Promise ? await executed : executed;
       }
     } catch (error) {

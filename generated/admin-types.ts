@@ -437,6 +437,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/overrides": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overrides in force
+         * @description The overrides of the workspace (the default one, or that of the key in `x-api-key`), oldest first, each with its id and how many answers it has left (null: until removed). Function overrides, which only a test in process can add, are listed without their code.
+         */
+        get: operations["listOverrides"];
+        put?: never;
+        /**
+         * Make one public operation answer what a test wants
+         * @description From now on, requests to `operationId` (that match `when`, if given) get this answer instead of the mock's, after the API key is checked and before the rate limit, faults, `Prefer`, validation and the handler; the newest matching override answers. The answer is checked against the public spec: an unknown operation, a status the operation does not document, or a body its schema refuses is a 400 naming the field, unless `unchecked` is true. With `times`, it answers that many requests and is gone. `POST /__admin/reset` removes every override.
+         */
+        post: operations["addOverride"];
+        /**
+         * Remove every override
+         * @description Removes every override of the workspace, those of a scenario included; the state is left as it is.
+         */
+        delete: operations["clearOverrides"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/overrides/{overrideId}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path: {
+                /** @description The `id` of the override. */
+                overrideId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one override
+         * @description Removes one override; 404 when it is gone already (removed, or its `times` used up).
+         */
+        delete: operations["removeOverride"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/scenario": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scenario in force and those there are
+         * @description The scenario turned on for the workspace (null for none), every scenario's name and description, and the scenarios of `--scenarios FILE` as they were loaded.
+         */
+        get: operations["getScenario"];
+        put?: never;
+        /**
+         * Turn a scenario on
+         * @description Turns on a named set of overrides and state: one of the mock's (`rate-limited`, `outage`, `slow`, `empty`, `full`) or one of `--scenarios FILE`. The overrides in force are replaced by the scenario's; a scenario with a `seed` replaces the workspace's data with freshly seeded data of those sizes. An unknown name is a 400 that lists the known ones. `POST /__admin/reset` turns it off.
+         */
+        post: operations["setScenario"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -734,6 +818,84 @@ export type components = {
             /** @description Its key, for `x-api-key` on the public API (and on the admin routes that act on it). */
             apiKey: string;
             workspace: components["schemas"]["Workspace"];
+        };
+        /** @description Which requests the override answers: those whose query and path parameters equal the ones given (compared as text) and whose body holds the one given (objects compared by the keys given, deeply). */
+        OverrideWhen: {
+            query?: {
+                [key: string]: string | number | boolean | (string | number | boolean)[];
+            };
+            path?: {
+                [key: string]: string | number;
+            };
+            body?: unknown;
+        };
+        /** @description What one public operation answers. `status` must be one the operation documents (or one a `default` response covers: 500, 503) and `body` must fit that status's schema; a left-out body of an error is the spec's example or a documented `Error`. Without `status`, a `delay` alone slows the usual answer down. `networkError` closes the connection with no answer (fetch rejects). `unchecked` lets a test send what the spec forbids, on purpose. */
+        OverrideCreate: {
+            /** @description An `operationId` of the public API (`getContact`). */
+            operationId: string;
+            status?: number;
+            /** @description The JSON body; left out, the documented one. */
+            body?: unknown;
+            /** @description Headers of the answer, beside those the status requires (a 429's `Retry-After`). */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description How many answers it gives before it is gone; left out, until removed. */
+            times?: number;
+            when?: components["schemas"]["OverrideWhen"];
+            /** @description Milliseconds to wait before answering (on the mock's scheduler). */
+            delay?: number;
+            /** @description Close the connection with no answer, as a network failure would. */
+            networkError?: boolean;
+            /** @description Skip the checks against the public spec (any status, any body). */
+            unchecked?: boolean;
+        };
+        /** @description An override in force. */
+        Override: {
+            id: string;
+            operationId: string;
+            /**
+             * @description `function`: added in process with code, which is not listed.
+             * @enum {string}
+             */
+            kind: "data" | "function";
+            /** @description How many answers it has left; null until removed. */
+            remaining: number | null;
+            /** @description The scenario that added it. */
+            scenario?: string;
+            override?: components["schemas"]["OverrideCreate"];
+        };
+        OverrideList: {
+            data: components["schemas"]["Override"][];
+        };
+        /** @description A scenario's name. */
+        ScenarioName: string;
+        ScenarioSelect: {
+            name: components["schemas"]["ScenarioName"];
+        };
+        ScenarioStatus: {
+            /** @description The scenario in force, or null. */
+            active: components["schemas"]["ScenarioName"] | null;
+            /** @description Every scenario there is, the mock's and those of `--scenarios`. */
+            scenarios: {
+                name: components["schemas"]["ScenarioName"];
+                description: string;
+            }[];
+            file?: components["schemas"]["ScenarioFile"];
+        };
+        /** @description An override of a scenario, as `POST /__admin/overrides` takes one; `operationId` `*` stands for every public operation. */
+        ScenarioOverride: components["schemas"]["OverrideCreate"];
+        /** @description A named set of overrides and state. */
+        Scenario: {
+            description?: string;
+            overrides?: components["schemas"]["ScenarioOverride"][];
+            seed?: components["schemas"]["SeedOptions"];
+        };
+        /** @description The scenarios of `--scenarios FILE`, by name (a name of the mock's own is refused). */
+        ScenarioFile: {
+            scenarios: {
+                [key: string]: components["schemas"]["Scenario"];
+            };
         };
         /**
          * Format: uuid
@@ -1918,6 +2080,178 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
+        };
+    };
+    listOverrides: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overrides. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    addOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideCreate"];
+            };
+        };
+        responses: {
+            /** @description The override, with its id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Override"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+            408: components["responses"]["RequestTimeout"];
+            503: components["responses"]["SharedStateUnavailable"];
+        };
+    };
+    clearOverrides: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+            503: components["responses"]["SharedStateUnavailable"];
+        };
+    };
+    removeOverride: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path: {
+                /** @description The `id` of the override. */
+                overrideId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["SharedStateUnavailable"];
+        };
+    };
+    getScenario: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scenario turned on (null for none) and every scenario's name and description. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+        };
+    };
+    setScenario: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act on: a workspace's API key (`POST /__admin/workspaces`). Left out, or one of the mock's own keys: the default workspace. Any other key answers 404. */
+                "x-api-key"?: components["parameters"]["WorkspaceKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScenarioSelect"];
+            };
+        };
+        responses: {
+            /** @description The scenario now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScenarioStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UnknownWorkspace"];
+            408: components["responses"]["RequestTimeout"];
             503: components["responses"]["SharedStateUnavailable"];
         };
     };

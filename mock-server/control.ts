@@ -13,8 +13,13 @@ import { type ConverseIQClient, createClient } from "../client/index.ts";
 import type { components } from "../generated/admin-types.ts";
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin/token.ts";
+import { MockAdminError } from "./admin-error.ts";
+import type { Engine } from "./engine/index.ts";
 import type { HandleRequest } from "./engine/types.ts";
 import { PUBLIC_PREFIX } from "./mock-options.ts";
+import { createOverrideControl, type OverrideControl } from "./override-control.ts";
+
+export { MockAdminError } from "./admin-error.ts";
 
 type AdminSchemas = components["schemas"];
 /** The ids a client needs that the public API cannot list (`GET /__admin/fixtures`). */
@@ -48,8 +53,11 @@ export interface MockClockControl {
   real(): Promise<MockClockState>;
 }
 
-/** What a test does to the mock, on every transport alike. */
-export interface MockControl {
+/**
+ * What a test does to the mock, on every transport alike: its data, journal, events, coverage, workspaces,
+ * clock, and (OverrideControl) what an operation answers for a while and which scenario is on.
+ */
+export interface MockControl extends OverrideControl {
   /**
    * Back to freshly seeded data (the seed and sizes the mock started with, or those given), with the
    * journal and the events emptied: as just after the start. Resolves to the new fixtures. Leaves the
@@ -90,20 +98,6 @@ export interface MockWorkspace {
   restore(snapshot: MockSnapshot): Promise<MockFixtures>;
   /** The webhook events of this workspace's changes, oldest first. */
   events(): Promise<WebhookPayload[]>;
-}
-
-/** Raised when the admin API refuses a call (a bad seed size, an invalid snapshot, a wrong admin token). */
-export class MockAdminError extends Error {
-  override name = "MockAdminError";
-  constructor(
-    readonly operation: string,
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    // The mock's error body: `{ code, message, details? }`.
-    const message = (body as { message?: unknown } | undefined)?.message;
-    super(`${operation}: the mock answered ${status}${typeof message === "string" ? `: ${message}` : ""}`);
-  }
 }
 
 /** One admin request: method, path under the origin, JSON body, and the workspace's key when it names one. */
@@ -161,7 +155,11 @@ export function httpAdmin(
  * The control over `call`; `clientFor(apiKey)` makes a workspace's typed client. Each method names itself
  * in the `MockAdminError` of a refusal.
  */
-export function createControl(call: AdminCall, clientFor: (apiKey: string) => ConverseIQClient): MockControl {
+export function createControl(
+  call: AdminCall,
+  clientFor: (apiKey: string) => ConverseIQClient,
+  engine?: Pick<Engine, "overrides">,
+): MockControl {
   const ask = async <T>(operation: string, request: AdminRequest): Promise<T> => {
     const { status, body } = await call(request);
     if (status < 200 || status > 299) throw new MockAdminError(operation, status, body);
@@ -206,6 +204,7 @@ export function createControl(call: AdminCall, clientFor: (apiKey: string) => Co
   });
   return {
     ...state(),
+    ...createOverrideControl(ask, engine),
     journal: async () =>
       (await ask<AdminSchemas["Journal"]>("journal", { method: "GET", path: "/__admin/requests" })).data,
     coverage: () => ask<MockCoverage>("coverage", { method: "GET", path: "/__admin/coverage" }),

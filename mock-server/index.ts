@@ -6,6 +6,17 @@
  * the README's "In your tests".
  */
 
+export type {
+  DocumentedStatus,
+  OverrideCall,
+  OverrideControl,
+  OverrideFn,
+  OverrideHandle,
+  OverrideOptions,
+  OverrideWhen,
+  ResponseBody,
+  ScenarioName,
+} from "./override-control.ts";
 export {
   type ConnectedMock,
   type ConnectMockOptions,

@@ -5,6 +5,7 @@ import type { WebhookPayload } from "../lib/webhooks.ts";
 import { type BehaviourOptions, checkBehaviourOptions } from "./behaviour/behaviour-options.ts";
 import { Clock } from "./clock.ts";
 import { DEFAULT_EVENT_CAPACITY } from "./engine/events.ts";
+import type { ScenarioFile } from "./engine/scenarios.ts";
 import { type RedisOptions, redisDefaults } from "./replication/redis-options.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { DEFAULT_SEED, type SeedSizes } from "./store/seed.ts";
@@ -81,6 +82,10 @@ export interface MockOptions extends BehaviourOptions {
    * 408 and its connection closed (`--body-total-timeout`; see transports/bodies.ts).
    */
   bodyTotalTimeoutMs: number;
+  /** A scenario turned on at start (`--scenario NAME`; engine/scenarios.ts): the mock's own or one of `scenarios`. */
+  scenario?: string;
+  /** Scenarios of the user's, by name (`--scenarios FILE`, the admin spec's `ScenarioFile`). */
+  scenarios?: ScenarioFile["scenarios"];
   /**
    * Share the state with other replicas through Redis (`--redis`; mock-server/replication/). Left out, the
    * state is this process's alone.
@@ -129,6 +134,8 @@ export function withDefaults(options: MockOptionsInput = {}): MockOptions {
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
     ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     ...(options.redis !== undefined ? { redis: redisDefaults(options.redis) } : {}),
+    ...(options.scenario !== undefined ? { scenario: options.scenario } : {}),
+    ...(options.scenarios !== undefined ? { scenarios: options.scenarios } : {}),
     ...checkBehaviourOptions(options),
   };
 }
@@ -197,6 +204,8 @@ const OPTION_CHECKS: { [Name in keyof Required<MockOptionsInput>]: Check } = {
   stateFile: text,
   stateSync: flag,
   stateReadOnly: flag,
+  scenario: text,
+  scenarios: object,
   journalCapacity: wholeNumber,
   eventCapacity: wholeNumber,
   onEvent: fn,

@@ -32,7 +32,8 @@ export interface StartMockOptions extends MockOptionsInput {}
 
 /**
  * The running mock: its URL, key and typed client, and the `MockControl` (control.ts) over its admin API:
- * `reset`, `snapshot`, `restore`, `journal`, `events`, `coverage`, `workspace` and `clock`.
+ * `reset`, `snapshot`, `restore`, `journal`, `events`, `coverage`, `workspace`, `override`, `scenario` and
+ * `clock`.
  */
 export interface RunningMock extends MockControl, AsyncDisposable {
   /** The public API's base URL, `http://127.0.0.1:PORT/public/v1`. */
@@ -62,7 +63,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const apiKey = apiKeys[0] as string;
   const url = `${origin}${PUBLIC_PREFIX}`;
   // Over HTTP, as `curl` against `converseiq-mock` would: the same admin API as any client's.
-  const control = createControl(httpAdmin(origin, adminToken), (key) => createClient({ apiKey: key, baseUrl: url }));
+  // Function overrides are code: the server runs in this process, so they go to its engine directly.
+  const control = createControl(
+    httpAdmin(origin, adminToken),
+    (key) => createClient({ apiKey: key, baseUrl: url }),
+    server.engine,
+  );
+
 
   let closing: Promise<void> | undefined;
   const close = () => {

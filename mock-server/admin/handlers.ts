@@ -8,6 +8,7 @@ import { HttpError } from "../http-error.ts";
 import { seedState } from "../store/seed.ts";
 import { webhookHandlers } from "../webhooks/admin-handlers.ts";
 import { fixturesOf } from "./fixtures.ts";
+import { overrideHandlers } from "./overrides.ts";
 import { JsonChunks, stateJsonChunks } from "./state-json.ts";
 import { triggerHandlers } from "./triggers.ts";
 import type { AdminContext, AdminOperationId, Handler } from "./types.ts";
@@ -67,6 +68,8 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
     ctx.store().replace(seedState(seed));
     // The faults too start again from the seed: after a reset, a run replays as after a start.
     ctx.reseed(seed.seed);
+    // As after a start: no override in force, no scenario.
+    ctx.overrides?.clear();
     return fixtures(ctx);
   },
   createWorkspace: (ctx, body) => {
@@ -83,6 +86,7 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
         { in: "path", field: "apiKey", message: "is not the key of a workspace" },
       ]);
     }
+    ctx.overrideSets?.drop(path.apiKey);
   },
   exportState: (ctx) => new JsonChunks(stateJsonChunks(ctx.store().snapshot())),
   importState: (ctx, body) => {
@@ -122,4 +126,5 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
   },
   ...webhookHandlers,
   ...triggerHandlers,
+  ...overrideHandlers,
 };

@@ -7,8 +7,10 @@
 import type { components, operations } from "../../generated/admin-types.ts";
 import type { CoverageCounter } from "../engine/coverage.ts";
 import type { EventLog } from "../engine/events.ts";
+import type { OverrideSet, Overrides } from "../engine/overrides.ts";
 import type { Replication } from "../engine/replication-port.ts";
 import type { Journal } from "../engine/request-journal.ts";
+import type { ScenarioCatalogue } from "../engine/scenarios.ts";
 import type { Workspaces } from "../engine/workspaces.ts";
 import type { MockOptions } from "../mock-options.ts";
 import type { Store } from "../store/store.ts";
@@ -53,6 +55,12 @@ export interface AdminContext {
   workspaceEvents?: (apiKey: string) => EventLog | undefined;
   /** The state shared with other replicas (`--redis`), when there is one (engine/replication-port.ts). */
   replication?: Replication;
+  /** The overrides of the workspace acted on (engine/overrides.ts); left out, the admin API keeps a set of its own. */
+  overrides?: OverrideSet;
+  /** Every workspace's overrides, to find a workspace's set. */
+  overrideSets?: Overrides;
+  /** The scenarios there are: the mock's and those of `--scenarios` (engine/scenarios.ts). */
+  scenarios?: ScenarioCatalogue;
   /** Where the state file stands (`--state`), or null without one: `GET /__admin/health`. */
   stateFileStatus?: () => StateFileStatus | null;
 }

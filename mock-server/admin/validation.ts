@@ -9,6 +9,9 @@ import type { oas31 } from "openapi3-ts";
 import { createAjv, refInto } from "../../lib/ajv.ts";
 import { toDetails } from "../../lib/ajv-errors.ts";
 import { adminSpec, listOperations, resolve } from "../../lib/spec.ts";
+import { resolveAnswer } from "../engine/overrides.ts";
+import { expandOverrides, type ScenarioFile } from "../engine/scenarios.ts";
+import { HttpError } from "../http-error.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import type { ErrorDetail, SeedOptions, StateSnapshot } from "../store/types.ts";
 
@@ -51,6 +54,30 @@ export function checkSeedOptions(value: unknown): SeedOptions {
   const validate = validator(schemaRef("SeedOptions"));
   if (!validate(value)) throw invalid("The seed options are invalid", toDetails(validate.errors ?? [], "body"));
   return value as SeedOptions;
+}
+
+/**
+ * Checks the scenarios of `--scenarios FILE` against the admin spec's `ScenarioFile`, then each override
+ * against the public spec as `POST /__admin/overrides` would; throws an InvalidInputError naming each bad
+ * field (`/scenarios/NAME/overrides/0/status`).
+ */
+export function checkScenarioFile(value: unknown): ScenarioFile {
+  const validate = validator(schemaRef("ScenarioFile"));
+  if (!validate(value)) throw invalid("The scenarios are invalid", toDetails(validate.errors ?? [], "body"));
+  const file = value as ScenarioFile;
+  const details: ErrorDetail[] = [];
+  for (const [name, scenario] of Object.entries(file.scenarios)) {
+    for (const [i, override] of expandOverrides(scenario).entries()) {
+      try {
+        resolveAnswer(override.operationId, override, `/scenarios/${name}/overrides/${i}/`);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        details.push(...error.details.map((d) => ({ ...d, message: `${d.message} (${error.message})` })));
+      }
+    }
+  }
+  if (details.length > 0) throw invalid("The scenarios are invalid", details);
+  return file;
 }
 
 /**

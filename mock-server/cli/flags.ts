@@ -10,6 +10,7 @@
 import { CommandLineError, readCommandLine } from "../../lib/command-line.ts";
 import { checkSeedOptions } from "../admin/validation.ts";
 import { checkBehaviourOptions } from "../behaviour/behaviour-options.ts";
+import { ScenarioCatalogue } from "../engine/scenarios.ts";
 import { InvalidInputError } from "../invalid-input.ts";
 import { PUBLIC_PREFIX } from "../mock-options.ts";
 import { DEFAULT_SEED } from "../store/seed.ts";
@@ -115,6 +116,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliReques
       checkBehaviourOptions({ [key]: config.options[key] });
     } catch (error) {
       throw new UsageError(`${sourceOf.get(name) ?? `--${name}`}: ${(error as Error).message}`);
+    }
+  }
+  if (config.options.scenario !== undefined) {
+    try {
+      new ScenarioCatalogue(config.options.scenarios).get(config.options.scenario);
+    } catch (error) {
+      throw new UsageError(`${sourceOf.get("scenario")}: ${(error as Error).message}`);
     }
   }
   // Beyond loopback, with no token, anyone who reaches the port owns the state: only on purpose.

@@ -23,6 +23,7 @@ import { MAX_BODY_BYTES } from "../../generated/rules.ts";
 import { createOperationMatcher, type OperationMatcher } from "../../lib/match-operation.ts";
 import { adminSpec, type Operation } from "../../lib/spec.ts";
 import { BODY_LIMITS, CHECKED_IN_HANDLER, handlers, JOURNAL_ROUTES, PER_REPLICA } from "../admin/handlers.ts";
+import { newOverrideId } from "../admin/overrides.ts";
 import { JsonChunks, jsonBody } from "../admin/state-json.ts";
 import { ADMIN_TOKEN_HEADER, createAdminTokenCheck } from "../admin/token.ts";
 import type { AdminBody, AdminContext, AdminOperationId, AdminRequest, Handler } from "../admin/types.ts";
@@ -95,6 +96,7 @@ export function createAdminApi(ctx: AdminContext, writeCheck?: (request: ParsedR
       events: () => ctx.workspaceEvents?.(key),
       options: { ...ctx.options, apiKeys: [workspace.apiKey], seed: workspace.seed },
       reseed: () => undefined,
+      ...(ctx.overrideSets ? { overrides: ctx.overrideSets.of(key) } : {}),
     };
   };
 
@@ -187,6 +189,8 @@ function lazily(op: Operation): OperationValidator {
  */
 function settled(id: AdminOperationId, ctx: AdminContext, body: unknown): unknown {
   if (id === "resetState") return { ...ctx.options.seed, ...(body as object) };
+  // A new override's id: the same on every replica, so that removing it by id removes it everywhere.
+  if (id === "addOverride") return { id: newOverrideId(), ...(body as object) };
   if (id === "createWorkspace") {
     const given = (body ?? {}) as { apiKey?: string; seed?: object };
     return {

@@ -11,6 +11,7 @@
  */
 import { listOperations, publicSpec } from "../../lib/spec.ts";
 import type { WebhookPayload } from "../../lib/webhooks.ts";
+import { handlers as adminHandlers } from "../admin/handlers.ts";
 import type { AdminContext, StateFileStatus } from "../admin/types.ts";
 import { seededRandom } from "../behaviour/random.ts";
 import type { Clock } from "../clock.ts";
@@ -29,12 +30,14 @@ import { createAdminApi } from "./admin-operations.ts";
 import { CoverageCounter } from "./coverage.ts";
 import { createEventLog, type EventLog } from "./events.ts";
 import type { EngineOperation } from "./operation.ts";
+import { Overrides } from "./overrides.ts";
 import { createPipeline } from "./pipeline.ts";
 import { createPublicOperations } from "./public-operations.ts";
 import { createRefusals } from "./refusals.ts";
 import type { Change, Replication } from "./replication-port.ts";
 import { parseRequest } from "./request.ts";
 import { Journal } from "./request-journal.ts";
+import { ScenarioCatalogue } from "./scenarios.ts";
 import { createBodyLimitStage } from "./stages/body-limit.ts";
 import { type CorsStage, createCorsStage } from "./stages/cors.ts";
 import { createExecuteStage } from "./stages/execute.ts";
@@ -43,12 +46,23 @@ import { createJournalStage } from "./stages/journal.ts";
 import { createLatencyStage } from "./stages/latency.ts";
 import { createMatchStage } from "./stages/match.ts";
 import { createNotFoundStage } from "./stages/not-found.ts";
+import { createOverrideStage } from "./stages/override.ts";
 import { createRouteStage } from "./stages/route.ts";
 import type { RequestParts } from "./stages/validation.ts";
 import type { EngineRequest, EngineResponse, EngineTransportApi, HandleRequest } from "./types.ts";
 import { Workspaces } from "./workspaces.ts";
 
+export type {
+  OverrideAnswer,
+  OverrideContext,
+  OverrideCreate,
+  OverrideFunction,
+  OverrideSet,
+  Overrides,
+  OverrideView,
+} from "./overrides.ts";
 export type { Change, Replication } from "./replication-port.ts";
+export type { Scenario, ScenarioFile, ScenarioStatus } from "./scenarios.ts";
 export type { HttpGuardOptions } from "./stages/http-guard.ts";
 export type {
   BodyRefusal,
@@ -113,6 +127,14 @@ export interface Engine extends EngineTransportApi {
   close(): void;
   /** The mock's clock (clock.ts): `set`, `advance` and `real` move every date and wait of the mock. */
   readonly clock: Clock;
+  /**
+   * What tests asked public operations to answer (engine/overrides.ts), by workspace key (undefined: the
+   * default workspace). Data overrides are added through `POST /__admin/overrides`; function overrides,
+   * which are code, through `overrides.of(key).addFunction(...)`.
+   */
+  readonly overrides: Overrides;
+  /** The scenarios there are (`POST /__admin/scenario`): the mock's and those of `scenarios`. */
+  readonly scenarios: ScenarioCatalogue;
   /** Starts the random source of faults and latency afresh from `seed` (as `POST /__admin/reset` does). */
   reseed(seed: number): void;
   /**
@@ -156,6 +178,8 @@ export function createEngine(input: EngineOptions = {}): Engine {
   });
   const journal = new Journal(options.journalCapacity);
   const coverage = new CoverageCounter();
+  const overrides = new Overrides();
+  const scenarios = new ScenarioCatalogue(options.scenarios);
 
   // One random source for faults and latency, seeded by the data's seed so that a run replays.
   let source = options.random ?? seededRandom(options.seed.seed);
@@ -177,6 +201,9 @@ export function createEngine(input: EngineOptions = {}): Engine {
     workspaces,
     events: () => events,
     workspaceEvents: (apiKey) => workspaceEvents.get(apiKey),
+    overrides: overrides.of(undefined),
+    overrideSets: overrides,
+    scenarios,
     ...(replication ? { replication } : {}),
     ...(stateFileStatus ? { stateFileStatus } : {}),
   };
@@ -201,8 +228,16 @@ export function createEngine(input: EngineOptions = {}): Engine {
     coverage,
     scheduler,
     report,
+    override: createOverrideStage(
+      overrides,
+      (key) => (key === undefined ? store : workspaces.require(key).store).state,
+    ),
+    ...(replication ? { catchUp: () => replication.beforeRead() } : {}),
     ...(httpGuard ? { allowedHosts: httpGuard.allowedHosts } : {}),
   });
+  // `--scenario NAME`: turned on before the first request, as `POST /__admin/scenario` would.
+  if (options.scenario !== undefined)
+    adminHandlers.setScenario(ctx, { name: options.scenario }, { path: {}, query: {} } as never);
   const { refuse, refuseHead } = createRefusals({
     route,
     cors,
@@ -253,6 +288,8 @@ export function createEngine(input: EngineOptions = {}): Engine {
       for (const log of workspaceEvents.values()) log.close();
     },
     clock,
+    overrides,
+    scenarios,
     reseed,
     apply,
   };

@@ -1,7 +1,8 @@
 /**
  * The one pipeline every request goes through, public and admin operations alike (operation.ts): over
  * HTTP the Host check (stages/http-guard.ts), then route,
- * CORS, then for an operation its auth (API key or admin token) and workspace, its preface (rate limit,
+ * CORS, then for an operation its auth (API key or admin token) and workspace, a test's override of it
+ * (stages/override.ts: public operations only; it may answer alone), its preface (rate limit,
  * faults, `Prefer`: public operations only), the body, validation by its spec, `Prefer`'s answer or the
  * handler (stages/execute.ts: here, or through the replicas), errors as the spec's answers, latency (public
  * only), and last the journal and the coverage (public only). Requests no operation answers (preflights,
@@ -22,6 +23,7 @@ import type { ExecuteStage } from "./stages/execute.ts";
 import { checkHost } from "./stages/http-guard.ts";
 import type { JournalStage } from "./stages/journal.ts";
 import type { NotFoundStage } from "./stages/not-found.ts";
+import { networkErrorResponse, type OverrideStage, overrideResponse } from "./stages/override.ts";
 import { cannedResponse } from "./stages/prefer.ts";
 import type { Route, RouteStage } from "./stages/route.ts";
 import type { EngineRequest, EngineResponse, HandleRequest } from "./types.ts";
@@ -35,6 +37,14 @@ export interface PipelineStages {
   record: JournalStage;
   coverage: CoverageCounter;
   scheduler: Scheduler;
+  /** The overrides of public operations (stages/override.ts); left out, none. */
+  override?: OverrideStage;
+  /**
+   * With replicas: catch up with the others' changes before the override stage looks, so that an override
+   * added through another replica is seen (a strong read's promise); resolves to whether the state may be
+   * stale. Left out, nothing to catch up with.
+   */
+  catchUp?: () => false | Promise<boolean>;
   /** Told of each unexpected error (a bug in the mock), which is answered 500. */
   report: (error: unknown) => void;
   /** Over HTTP, the hosts answered (stages/http-guard.ts); left out, any Host is. */
@@ -42,7 +52,21 @@ export interface PipelineStages {
 }
 
 export function createPipeline(stages: PipelineStages): HandleRequest {
-  const { route, cors, notFound, admin, execute, record, coverage, scheduler, report, allowedHosts } = stages;
+  const {
+    route,
+    cors,
+    notFound,
+    admin,
+    execute,
+    record,
+    coverage,
+    scheduler,
+    report,
+    allowedHosts,
+    override,
+    catchUp,
+  } = stages;
+  const wait = (ms: number) => new Promise<void>((resolve) => scheduler.setTimeout(resolve, ms));
 
   /** An operation, from its auth to its latency. Never throws: an error is its answer. */
   async function operate(
@@ -55,15 +79,32 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
     try {
       let key = operation.auth(request);
       if (operation.scope) key = operation.scope(request);
+      let stale: boolean | undefined;
+      if (catchUp && operation.kind === "public") {
+        const waited = catchUp();
+        stale = waited !== false && (await waited);
+      }
+      const overridden = override?.(operation, key, request, params);
+      const hit = overridden?.hit;
+      if (hit) {
+        if (hit.delay > 0) await wait(hit.delay);
+        // No latency after a dropped connection: there is no answer to delay.
+        if (hit.networkError) return networkErrorResponse();
+        if (hit.status !== undefined) {
+          const response = overrideResponse(hit, headers);
+          if (operation.latency) await operation.latency();
+          return response;
+        }
+      }
       let answer = operation.preface?.(request);
       if (answer instanceof Promise) answer = await answer;
-      let body = readBody(request, operation.body);
+      let body = overridden ? overridden.body : readBody(request, operation.body);
       if (body === undefined && operation.absentBodyIsEmpty) body = {};
       const input = { path: params, query: parseQuery(request.search), body };
       operation.validate?.(input);
       if (answer) response = cannedResponse(answer, headers);
       else {
-        const executed = execute(operation, key, input, headers);
+        const executed = execute(operation, key, input, headers, stale);
         response = executed instanceof Promise ? await executed : executed;
       }
     } catch (error) {
@@ -120,7 +161,7 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       if (operation === undefined || operation.journaled) {
         record(request, response.status, startedAt, operation?.kind === "public" ? operation.id : null);
       }
-      if (operation?.counted) coverage.count(operation.id, response.status);
+      if (operation?.counted && !response.networkError) coverage.count(operation.id, response.status);
       return response;
     } catch (error) {
       // A bug in a stage itself: still an answer, and the engine serves on.

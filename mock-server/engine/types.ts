@@ -25,6 +25,12 @@ export interface EngineResponse {
   headers: Record<string, string>;
   /** The body, or absent for none (a DELETE's 200, a 204 preflight). */
   body?: string | Uint8Array;
+  /**
+   * No answer at all: the connection is to be dropped, as a network failure would (an override's
+   * `networkError`). Over HTTP the socket is destroyed; an in-process fetch rejects with a `TypeError`, as
+   * fetch does on a network failure; MSW answers `HttpResponse.error()`. `status` is then 0.
+   */
+  networkError?: true;
 }
 
 /** Turns a request into its response. Never rejects: every failure is an answer in the spec's `Error` shape. */

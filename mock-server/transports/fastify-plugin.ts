@@ -99,6 +99,11 @@ export function engineHandlers(api: EngineTransportApi, bodyTimeoutMs: number, p
    */
   const send = (request: FastifyRequest, reply: FastifyReply, answer: EngineResponse, close = false) => {
     reply.hijack();
+    if (answer.networkError) {
+      // No answer at all (an override's `networkError`): the connection is dropped, as a network failure would.
+      request.raw.socket.destroy();
+      return;
+    }
     writeAnswer(reply.raw, answer, close);
     // Whatever of the body was not read (a GET's) is Node's to drop; a stall closes the connection.
     if (request.raw.complete === false) watchRest(request.raw, bodyTimeoutMs);

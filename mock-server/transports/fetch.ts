@@ -66,6 +66,7 @@ export function createMockFetch(options: MockFetchOptions = {}, caller = "create
   // The control's calls go to the engine as any admin request (no socket), so they mean what they mean over HTTP.
   const control = createControl(engineAdmin(engine.handle, engine.options.adminToken), (apiKey) =>
     createClient({ apiKey, baseUrl: base.href, fetch: typedFetch }),
+    engine,
   );
   return { ...mock, ...control, fetch: typedFetch, baseUrl: base.href };
 }

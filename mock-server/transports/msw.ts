@@ -12,9 +12,10 @@
  *
  * `msw` is an optional peer dependency: only this file imports it.
  */
-import { type HttpHandler, http } from "msw";
+import { type HttpHandler, HttpResponse, http } from "msw";
 import { ADMIN_PREFIX } from "../mock-options.ts";
 import { createMockFetch, type MockFetch, type MockFetchOptions } from "./fetch.ts";
+import { MockNetworkError } from "./web.ts";
 
 export interface MockHandlers extends Omit<MockFetch, "fetch"> {
   /** The public API's handlers (the base URL and below it), then the admin API's: spread them into `setupServer` or `setupWorker`. */
@@ -27,7 +28,12 @@ export function createHandlers(options: MockFetchOptions = {}): MockHandlers {
   const mock = createMockFetch(options, "createHandlers");
   const { origin } = new URL(mock.baseUrl);
   // MSW hands the resolver a Request of its own; the engine answers it as any other.
-  const resolver = async ({ request }: { request: Request }) => withoutEmptyLength(await mock.fetch(request));
+  // A dropped connection (an override's `networkError`) is MSW's network error: the page's fetch rejects.
+  const resolver = ({ request }: { request: Request }) =>
+    mock.fetch(request).then(withoutEmptyLength, (error: unknown) => {
+      if (error instanceof MockNetworkError) return HttpResponse.error();
+      throw error;
+    });
   return {
     ...mock,
     handlers: [

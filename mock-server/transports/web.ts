@@ -76,12 +76,25 @@ function utf8Length(text: string): number {
 }
 
 /**
+ * The rejection of a fetch whose answer is a dropped connection (an override's `networkError`): a
+ * `TypeError`, as fetch rejects on a network failure, of its own class so that the MSW handlers tell it
+ * from a failure of the transport.
+ */
+export class MockNetworkError extends TypeError {
+  override name = "TypeError";
+  constructor() {
+    super("fetch failed: the mock closed the connection (an override's networkError)");
+  }
+}
+
+/**
  * The engine's answer as a `Response`, with a Content-Length as the HTTP server sends (and clients read):
  * 0 for no body (a DELETE's 200). An answer with a body is a `LeanResponse` over the engine's own text or
  * bytes (lean-response.ts: read without a stream); one with none is a plain Response with a null body.
  */
 export function toResponse(response: EngineResponse, method: string): Response {
   const { status, headers, body } = response;
+  if (response.networkError) throw new MockNetworkError();
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });
   const length = body === undefined ? 0 : typeof body === "string" ? utf8Length(body) : body.byteLength;
   // Set on the answer's own headers, not a copy, as the HTTP server does: content-length is the transport's.

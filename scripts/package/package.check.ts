@@ -272,6 +272,16 @@ await running.restore(snapshot);
 await running.clock.set("2030-01-01T00:00:00Z");
 await running.clock.real();
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
+// Overrides and scenarios, typed by the spec, on all three transports.
+const gone = await mock.override("getContact", { status: 404 });
+await gone.remove();
+await mock.override("listContacts", { status: 429, times: 2, when: { query: { limit: 5 } } });
+await mock.override("createContact", ({ state }) => (state.contacts.size > 0 ? { status: 409 } : { status: 400 }));
+// @ts-expect-error getWorkspace documents no 404
+await mock.override("getWorkspace", { status: 404 });
+await createHandlers().override("getWorkspace", { networkError: true });
+await running.override("getWorkspace", { status: 503, times: 1 });
+await running.scenario("rate-limited");
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
 const contract: ContractResult = await runContract({ baseUrl: running.url, apiKey: running.apiKey, fuzzRuns: 1 });

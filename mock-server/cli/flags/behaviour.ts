@@ -1,5 +1,8 @@
 /** The behaviour switches: latency, faults, the rate limit, CORS (behaviour/options.ts checks them again). */
-import { parseCors, parseLatency, parseRate, parseRateLimit } from "../values.ts";
+import { readFileSync } from "node:fs";
+import { checkScenarioFile } from "../../admin/validation.ts";
+import { InvalidInputError } from "../../invalid-input.ts";
+import { parseCors, parseLatency, parseRate, parseRateLimit, UsageError } from "../values.ts";
 import type { Flag } from "./types.ts";
 
 /** Flags whose values behaviour/options.ts checks, with the option each sets. */
@@ -10,7 +13,53 @@ export const BEHAVIOUR_KEYS = [
   ["cors", "cors"],
 ] as const;
 
+/** The scenarios of a file, checked against the admin spec's `ScenarioFile`; a UsageError says what is wrong. */
+function readScenarios(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return checkScenarioFile(parsed).scenarios;
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const problems = error.details.map((d) => `${d.field || "(file)"} ${d.message}`).join("; ");
+    throw new UsageError(`${path} is no ScenarioFile of the admin spec: ${problems}`);
+  }
+}
+
 export const BEHAVIOUR_FLAGS: Flag[] = [
+  {
+    kind: "value",
+    name: "scenario",
+    env: "MOCK_SCENARIO",
+    group: "Behaviour switches",
+    value: "NAME",
+    help: "Start with a scenario on: rate-limited, outage, slow, empty, full, or one of --scenarios (POST /__admin/scenario changes it; a reset turns it off).",
+    apply: (config, text) => {
+      // Checked once every flag is read: the name may be one of --scenarios.
+      config.options.scenario = text;
+    },
+  },
+  {
+    kind: "value",
+    name: "scenarios",
+    env: "MOCK_SCENARIOS_FILE",
+    group: "Behaviour switches",
+    value: "FILE",
+    help: "A JSON file of scenarios of your own (the admin spec's ScenarioFile: overrides, and a seed), by name.",
+    apply: (config, text) => {
+      config.options.scenarios = readScenarios(text);
+    },
+  },
   // Behaviour switches: checked again by behaviour/options.ts (checkBehaviourOptions) before starting.
   {
     kind: "value",

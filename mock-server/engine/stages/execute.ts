@@ -10,23 +10,28 @@ import { type Change, type Replication, STALE_HEADER } from "../replication-port
 import type { EngineResponse } from "../types.ts";
 import type { RequestParts } from "./validation.ts";
 
-/** The answer of `operation` on the workspace of `key`, after the CORS headers in `headers`. */
+/**
+ * The answer of `operation` on the workspace of `key`, after the CORS headers in `headers`. `stale`: the
+ * replica has caught up already for this request (the override stage asks first), and whether its read may
+ * be stale; undefined, a read catches up here.
+ */
 export type ExecuteStage = (
   operation: EngineOperation,
   key: string | undefined,
   input: RequestParts,
   headers: Record<string, string>,
+  stale?: boolean,
 ) => EngineResponse | Promise<EngineResponse>;
 
 export function createExecuteStage(replication: Replication | undefined): ExecuteStage {
   // Not async: an answer made here and now costs no promise of its own.
-  return (operation, key, input, headers) => {
+  return (operation, key, input, headers, stale) => {
     if (replication === undefined || !operation.shared) {
       const result = operation.run(key, input);
       if (result instanceof Promise) return result.then((value) => operation.respond(value, headers));
       return operation.respond(result, headers);
     }
-    return replicated(replication, operation, key, input, headers);
+    return replicated(replication, operation, key, input, headers, stale);
   };
 }
 
@@ -36,10 +41,11 @@ async function replicated(
   key: string | undefined,
   input: RequestParts,
   headers: Record<string, string>,
+  caughtUp: boolean | undefined,
 ): Promise<EngineResponse> {
   if (operation.read) {
-    const waited = replication.beforeRead();
-    const stale = waited !== false && (await waited);
+    const waited = caughtUp === undefined ? replication.beforeRead() : false;
+    const stale = caughtUp ?? (waited !== false && (await waited));
     const response = operation.respond(operation.run(key, input), headers);
     if (stale) response.headers[STALE_HEADER] = "true";
     return response;

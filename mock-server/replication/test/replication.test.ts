@@ -153,6 +153,21 @@ describe.skipIf(missing)("replicas sharing one Redis", () => {
     expect((await api(a.origin, "GET", "/contact", undefined, { "x-api-key": key })).status).toBe(401);
   });
 
+  it("share overrides and scenarios: one added through a replica answers on every other, and a reset ends it everywhere", async () => {
+    const [a, b] = (await replicas(2)) as [Running, Running];
+    const added = await admin(a.origin, "POST", "/overrides", { operationId: "getWorkspace", status: 503 });
+    expect(added.status).toBe(200);
+    expect((await api(b.origin, "GET", "/workspace")).status).toBe(503);
+    const id = (added.json as { id: string }).id;
+    expect((await admin(b.origin, "DELETE", `/overrides/${id}`)).status).toBe(200);
+    expect((await api(a.origin, "GET", "/workspace")).status).toBe(200);
+
+    expect((await admin(b.origin, "POST", "/scenario", { name: "rate-limited" })).status).toBe(200);
+    expect((await api(a.origin, "GET", "/contact")).status).toBe(429);
+    expect((await admin(a.origin, "POST", "/reset")).status).toBe(200);
+    expect((await api(b.origin, "GET", "/contact")).status).toBe(200);
+  });
+
   it("send each webhook once, from the replica that accepted the change, to a subscription made through another", async () => {
     const receiver = await startReceiver();
     try {

@@ -6,6 +6,14 @@
  * the README's "In your tests".
  */
 
+export {
+  type ConnectedMock,
+  type ConnectMockOptions,
+  connectMock,
+  type MockClockControl,
+  type MockClockState,
+  type MockControl,
+} from "./control.ts";
 export type {
   DocumentedStatus,
   OverrideCall,
@@ -17,14 +25,6 @@ export type {
   ResponseBody,
   ScenarioName,
 } from "./override-control.ts";
-export {
-  type ConnectedMock,
-  type ConnectMockOptions,
-  connectMock,
-  type MockClockControl,
-  type MockClockState,
-  type MockControl,
-} from "./control.ts";
 export {
   type Exchange,
   type ProxyOptions,

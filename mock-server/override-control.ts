@@ -151,7 +151,6 @@ export interface OverrideControl {
   overrides(): Promise<OverrideView[]>;
 }
 
-
 /** The control over an admin API (`call`) and the engine's override set for functions. */
 /** Sends an admin request for `operation`; resolves to its JSON answer, or throws `MockAdminError`. */
 export type AdminAsk = <T>(
@@ -198,7 +197,8 @@ export function createOverrideControl(ask: AdminAsk, engine?: Pick<Engine, "over
       };
     },
     scenario: (name) => ask<ScenarioStatus>("scenario", { method: "POST", path: "/__admin/scenario", body: { name } }),
-    overrides: async () => (await ask<{ data: OverrideView[] }>("overrides", { method: "GET", path: "/__admin/overrides" })).data,
+    overrides: async () =>
+      (await ask<{ data: OverrideView[] }>("overrides", { method: "GET", path: "/__admin/overrides" })).data,
   };
 }
 

@@ -70,7 +70,6 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     server.engine,
   );
 
-
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= server.close();

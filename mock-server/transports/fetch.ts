@@ -64,8 +64,9 @@ export function createMockFetch(options: MockFetchOptions = {}, caller = "create
 
   const typedFetch = fetch as typeof globalThis.fetch;
   // The control's calls go to the engine as any admin request (no socket), so they mean what they mean over HTTP.
-  const control = createControl(engineAdmin(engine.handle, engine.options.adminToken), (apiKey) =>
-    createClient({ apiKey, baseUrl: base.href, fetch: typedFetch }),
+  const control = createControl(
+    engineAdmin(engine.handle, engine.options.adminToken),
+    (apiKey) => createClient({ apiKey, baseUrl: base.href, fetch: typedFetch }),
     engine,
   );
   return { ...mock, ...control, fetch: typedFetch, baseUrl: base.href };

@@ -8,9 +8,11 @@
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { createEventLog, type EventLog } from "./engine/events.ts";
 import { createEngine, type Engine, type EngineOptions } from "./engine/index.ts";
+import { acceptedKeys, type JournalFile, journalFile } from "./engine/journal-file.ts";
 import type { Store } from "./store/store.ts";
 
 export type { Engine, EngineOptions } from "./engine/index.ts";
+export type { JournalFile } from "./engine/journal-file.ts";
 
 export interface InProcessOptions extends EngineOptions {
   /** Told each webhook event (`{event, id, ts, data}`) as the change is made, before its request is answered. */
@@ -27,6 +29,11 @@ export interface InProcessMock {
   apiKey: string;
   /** The webhook events the store told, oldest first. */
   events: Pick<EventLog, "list" | "clear">;
+  /**
+   * The public API requests answered so far, with their bodies, as the file `converseiq-contract --replay`
+   * takes (`GET /__admin/journal`): `JSON.stringify` it to save it. It holds no API key.
+   */
+  journal(): JournalFile;
   /**
    * Stops the events and any webhook sending (endpoints given in `webhooks`, or subscribed through
    * `/__admin/webhooks`), waiting for deliveries under way.
@@ -54,6 +61,7 @@ export function createInProcessMock(options: InProcessOptions = {}): InProcessMo
     store,
     apiKey: apiKeys[0] as string,
     events: { list: () => events.list(), clear: () => events.clear() },
+    journal: () => journalFile(engine.journal, acceptedKeys(engine)),
     close: async () => {
       events.close();
       stopSending();

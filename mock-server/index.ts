@@ -18,6 +18,7 @@ export {
   MockAdminError,
   type MockCoverage,
   type MockFixtures,
+  type MockJournal,
   type MockJournalEntry,
   type MockSeedOptions,
   type MockSnapshot,

@@ -24,6 +24,8 @@ export type MockSeedOptions = AdminSchemas["SeedOptions"];
 export type MockSnapshot = AdminSchemas["State"];
 /** One request the mock answered (`GET /__admin/requests`). */
 export type MockJournalEntry = AdminSchemas["JournalEntry"];
+/** The public API requests answered, with their bodies, as `converseiq-contract --replay` takes them (`GET /__admin/journal`). */
+export type MockJournal = AdminSchemas["JournalFile"];
 /** What a new workspace is given: its API key (a random one when left out), its seed and sizes. */
 export type MockWorkspaceOptions = AdminSchemas["WorkspaceCreate"];
 /** Per operation, the documented statuses the mock answered and those it never did (`GET /__admin/coverage`). */
@@ -72,8 +74,12 @@ export interface RunningMock extends AsyncDisposable {
   snapshot(): Promise<MockSnapshot>;
   /** Replaces the whole state with one taken by `snapshot()` (`PUT /__admin/state`); an invalid one throws. */
   restore(snapshot: MockSnapshot): Promise<MockFixtures>;
-  /** The requests the mock answered, oldest first (`GET /__admin/requests`; the latest 1000 by default). */
-  journal(): Promise<MockJournalEntry[]>;
+  /**
+   * The public API requests the mock answered, oldest first, with the bodies sent and answered
+   * (`GET /__admin/journal`; the latest 1000 by default): a file to save and replay against the real API
+   * (`converseiq-contract --replay FILE`). It holds no API key.
+   */
+  journal(): Promise<MockJournal>;
   /**
    * Per operation of the public API, each documented status the mock answered (with a count) and those it
    * never did (`GET /__admin/coverage`): since the start, over every key; `reset()` leaves it.
@@ -157,7 +163,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     },
     snapshot: async () => answer("snapshot", await admin.GET("/__admin/state")),
     restore: async (snapshot) => answer("restore", await admin.PUT("/__admin/state", { body: snapshot })),
-    journal: async () => answer("journal", await admin.GET("/__admin/requests")).data,
+    journal: async () => answer("journal", await admin.GET("/__admin/journal")),
     coverage: async () => answer("coverage", await admin.GET("/__admin/coverage")),
     workspace: async (workspaceOptions = {}) => {
       const made = answer("workspace", await admin.POST("/__admin/workspaces", { body: workspaceOptions }));

@@ -48,7 +48,7 @@ describe("startMock", () => {
     expect((await mock.snapshot()).contacts).toHaveLength(6);
     const fixtures = await mock.reset();
     expect(fixtures.apiKeys).toEqual(["mock-api-key"]);
-    expect(await mock.journal()).toEqual([]);
+    expect((await mock.journal()).entries).toEqual([]);
     expect(mock.events()).toEqual([]);
     expect(await mock.snapshot()).toEqual(before);
   });
@@ -71,15 +71,16 @@ describe("startMock", () => {
     expect(await mock.snapshot()).toEqual(saved);
   });
 
-  it("journal() lists the requests made, oldest first", async () => {
+  it("journal() lists the public requests made, oldest first, with the bodies answered", async () => {
     mock = await startMock(SMALL);
-    await mock.client.GET("/workspace");
+    const workspace = await mock.client.GET("/workspace");
     await mock.client.GET("/contact");
     const journal = await mock.journal();
-    expect(journal.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
-      "GET /public/v1/workspace 200",
-      "GET /public/v1/contact 200",
+    expect(journal.entries.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+      "GET /workspace 200",
+      "GET /contact 200",
     ]);
+    expect(journal.entries[0]?.responseBody).toEqual(workspace.data);
   });
 
   it("coverage() counts the statuses answered and names those never met; reset() leaves it", async () => {

@@ -181,7 +181,7 @@ const contacts = await running.client.GET("/contact", { params: { query: { limit
 const snapshot = await running.snapshot();
 await running.reset();
 await running.restore(snapshot);
-console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
+console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).entries.length);
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
 const contract: ContractResult = await runContract({ baseUrl: running.url, apiKey: running.apiKey, fuzzRuns: 1 });

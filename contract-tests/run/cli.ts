@@ -1,6 +1,6 @@
 /**
  * `converseiq-contract`: the contract suites against a target, from the command line (a thin layer over
- * `runContract`, runner.ts). Exit 0 when every check holds, 1 when one fails, 2 on bad usage (with the
+ * `runContract`, runner.ts); with `--replay`, a journal of a consumer's traffic instead (replay-command.ts). Exit 0 when every check holds, 1 when one fails, 2 on bad usage (with the
  * usage) or when the run cannot start (vitest missing).
  */
 import { parseArgs } from "node:util";
@@ -22,6 +22,9 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
   --seed S              the seed of the fuzzing and the sequences (printed by every run; replays one)
   --suite NAME          run only this suite (repeatable): ${SUITES.join(", ")}
   -h, --help            this text
+
+Or replay your tests' traffic to the mock against URL (converseiq-contract --replay FILE --help):
+  converseiq-contract --replay FILE --base-url URL --api-key KEY [--allow-writes]
 
 Exit code: 0 every check held, 1 a check failed, 2 bad usage.`;
 
@@ -98,6 +101,11 @@ function count(flag: string, value: string | undefined): number | undefined {
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
+  // The replay is a command of its own, with its own flags (replay-command.ts).
+  if (args.some((arg) => arg === "--replay" || arg.startsWith("--replay="))) {
+    const { replayCommand } = await import("./replay-command.ts");
+    return replayCommand(args);
+  }
   let parsed: ReturnType<typeof parseContractArgs>;
   try {
     parsed = parseContractArgs(args);

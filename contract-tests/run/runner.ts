@@ -19,6 +19,17 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSettings, type Settings } from "../support/settings.ts";
 
+export {
+  type JournalFile,
+  type JournalFileEntry,
+  JournalFileError,
+  type ReplayedRequest,
+  type ReplayFailure,
+  type ReplayOptions,
+  type ReplayResult,
+  replayJournal,
+} from "./replay.ts";
+
 /** The suites, in the order they run (the quick ones first). */
 export const SUITES = ["pagination", "contacts", "chats", "workspace-team", "conformance", "fuzz", "stateful"] as const;
 export type SuiteName = (typeof SUITES)[number];

@@ -173,6 +173,8 @@ class Replay {
   readonly failures = new Map<string, ReplayFailure>();
   private readonly ids = new IdMap();
   private readonly created: Created[] = [];
+  /** The mock's ids of what the journal's creates made, when they were not sent. */
+  private readonly notMade = new Set<string>();
   private readonly validate: ReturnType<typeof createResponseValidator>;
 
   constructor(
@@ -194,7 +196,14 @@ class Replay {
     const pathIds = this.pathIds(op, entry);
     const unknownIds = pathIds.filter((id) => !this.ids.has(id));
     const write = !READS.has(entry.method);
-    if (write && !this.options.allowWrites) return notSent("a write: --allow-writes sends it");
+    if (pathIds.some((id) => this.notMade.has(id))) {
+      return notSent("it names what a write not sent made on the mock (--allow-writes sends both)");
+    }
+    if (write && !this.options.allowWrites) {
+      const made = entry.method === "POST" ? topId(entry.responseBody) : undefined;
+      if (made !== undefined) this.notMade.add(made);
+      return notSent("a write: --allow-writes sends it");
+    }
     if (write && pathIds.some((id) => !this.createdHere(id))) {
       return notSent("it changes data this replay did not create");
     }

@@ -141,7 +141,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(entries["."]).toEqual(expect.arrayContaining(["createClient", "paginate", "PageError"]));
     expect(entries["./mock"]).toEqual(expect.arrayContaining(["createMockFetch", "startMock", "startProxy"]));
     expect(entries["./vitest"]).toEqual(expect.arrayContaining(["default", "converseiqMockSetup"]));
-    expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
+    expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract", "replayJournal"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
     expect(entries["./openapi.json"]).toEqual(["default"]);
@@ -152,7 +152,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
       join(consumer, "consumer.ts"),
       `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
 import { createMockFetch, type RunningMock, startMock } from "converseiq-kit/mock";
-import { type ContractResult, runContract } from "converseiq-kit/contract";
+import { type ContractResult, type ReplayResult, replayJournal, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
 import { converseiqMock } from "converseiq-kit/fastify";
 import Fastify from "fastify";
@@ -182,6 +182,8 @@ const snapshot = await running.snapshot();
 await running.reset();
 await running.restore(snapshot);
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).entries.length);
+const replayed: ReplayResult = await replayJournal({ journal: await running.journal(), baseUrl: running.url, apiKey: running.apiKey });
+if (replayed.exitCode !== 0) throw new Error(replayed.lines.join("\n"));
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
 const contract: ContractResult = await runContract({ baseUrl: running.url, apiKey: running.apiKey, fuzzRuns: 1 });

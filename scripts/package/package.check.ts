@@ -183,7 +183,7 @@ await running.reset();
 await running.restore(snapshot);
 console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).entries.length);
 const replayed: ReplayResult = await replayJournal({ journal: await running.journal(), baseUrl: running.url, apiKey: running.apiKey });
-if (replayed.exitCode !== 0) throw new Error(replayed.lines.join("\n"));
+if (replayed.exitCode !== 0) throw new Error(replayed.lines.join(" / "));
 const path: keyof paths = "/contact";
 const version: string = spec.openapi;
 const contract: ContractResult = await runContract({ baseUrl: running.url, apiKey: running.apiKey, fuzzRuns: 1 });

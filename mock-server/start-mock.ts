@@ -11,6 +11,7 @@ import type { paths as adminPaths, components } from "../generated/admin-types.t
 import type { WebhookPayload } from "../lib/webhooks.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin/token.ts";
 import { buildMockServer } from "./app.ts";
+import { journalOutProblem, writeJournalOut } from "./cli/journal-out.ts";
 import { createEventLog } from "./engine/events.ts";
 import { type MockOptions, PUBLIC_PREFIX } from "./mock-options.ts";
 import { DEFAULT_SEED } from "./store/seed.ts";
@@ -39,6 +40,11 @@ export interface StartMockOptions extends Omit<Partial<MockOptions>, "seed"> {
   onEvent?: (event: WebhookPayload) => void;
   /** How many of the latest events `events()` keeps (default 1000; 0 keeps none). */
   eventCapacity?: number;
+  /**
+   * Where `close()` writes the journal file (`journal()`, as `converseiq-mock --journal-out` writes it), to
+   * replay against the real API with `converseiq-contract --replay FILE`. Default: none is written.
+   */
+  journalOut?: string;
 }
 
 /** A workspace of its own on the running mock: its key sees its data and nothing else. */
@@ -93,7 +99,7 @@ export interface RunningMock extends AsyncDisposable {
   workspace(options?: MockWorkspaceOptions): Promise<MockWorkspace>;
   /** The webhook events of the default workspace's changes, oldest first (the latest 1000 by default). */
   events(): WebhookPayload[];
-  /** Stops listening (the port is free once it resolves), writes the state file if there is one. */
+  /** Stops listening (the port is free once it resolves), writes the state file and the journal file (`journalOut`) if there are. */
   close(): Promise<void>;
   /** `close()`, for `await using mock = await startMock()`. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -114,7 +120,9 @@ export class MockAdminError extends Error {
 }
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const { onEvent, eventCapacity, seed, ...mockOptions } = options;
+  const { onEvent, eventCapacity, seed, journalOut, ...mockOptions } = options;
+  const journalProblem = journalOut === undefined ? undefined : journalOutProblem(journalOut);
+  if (journalProblem) throw new RangeError(journalProblem);
   const server = await buildMockServer({ ...mockOptions, seed: { ...DEFAULT_SEED, ...seed } });
   let origin: string;
   try {
@@ -146,6 +154,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     closing ??= (async () => {
       events.close();
       await server.close();
+      if (journalOut !== undefined) writeJournalOut(server, journalOut);
     })();
     return closing;
   };

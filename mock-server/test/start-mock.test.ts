@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningMock, startMock } from "../start-mock.ts";
 
@@ -81,6 +84,21 @@ describe("startMock", () => {
       "GET /contact 200",
     ]);
     expect(journal.entries[0]?.responseBody).toEqual(workspace.data);
+  });
+
+  it("close() writes the journal file to journalOut, as journal() gives it", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "start-mock-journal-"));
+    try {
+      const file = join(folder, "journal.json");
+      mock = await startMock({ ...SMALL, journalOut: file });
+      await mock.client.GET("/workspace");
+      const journal = await mock.journal();
+      await mock.close();
+      expect(JSON.parse(await readFile(file, "utf8"))).toEqual(journal);
+      await expect(startMock({ journalOut: join(folder, "none", "journal.json") })).rejects.toThrow(/does not exist/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("coverage() counts the statuses answered and names those never met; reset() leaves it", async () => {

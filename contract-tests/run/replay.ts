@@ -209,19 +209,28 @@ class Replay {
     }
 
     const body = entry.requestBody === undefined ? undefined : JSON.stringify(this.ids.body(entry.requestBody));
-    const response = await this.send(`${this.baseUrl}${path}`, {
-      method: entry.method,
-      headers: {
-        accept: "application/json",
-        ...(this.options.apiKey ? { "x-api-key": this.options.apiKey } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await response.text();
+    const example = `${entry.method} ${path}`;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.send(`${this.baseUrl}${path}`, {
+        method: entry.method,
+        headers: {
+          accept: "application/json",
+          ...(this.options.apiKey ? { "x-api-key": this.options.apiKey } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body }),
+      });
+      text = await response.text();
+    } catch (error) {
+      // The preflight passed, so the target went away or broke the connection: a failure of this request.
+      const message = `the target did not answer ${op.id}: ${(error as Error).message}`;
+      this.count(op.id, "no answer", message, example);
+      return { ...base, outcome: "failed", reasons: [message] };
+    }
     const targetStatus = response.status;
     const sent = { ...base, targetStatus };
-    const example = `${entry.method} ${path}`;
 
     const sameClass = Math.floor(targetStatus / 100) === Math.floor(entry.status / 100);
     if (!sameClass && entry.status < 300 && targetStatus === 404 && unknownIds.length > 0) {
@@ -234,9 +243,7 @@ class Replay {
     const reasons: string[] = [];
     const fail = (key: string, message: string) => {
       reasons.push(message);
-      const known = this.failures.get(`${op.id} ${key}`);
-      if (known) known.count++;
-      else this.failures.set(`${op.id} ${key}`, { operationId: op.id, message, count: 1, example });
+      this.count(op.id, key, message, example);
     };
     if (!sameClass) {
       fail(
@@ -264,6 +271,13 @@ class Replay {
     }
     if (targetStatus < 300) this.learn(op, entry, verdict.body, sameClass);
     return { ...sent, outcome: reasons.length === 0 ? "passed" : "failed", reasons };
+  }
+
+  /** One more request that showed a defect: the first is kept as the example. */
+  private count(operationId: string, key: string, message: string, example: string): void {
+    const known = this.failures.get(`${operationId} ${key}`);
+    if (known) known.count++;
+    else this.failures.set(`${operationId} ${key}`, { operationId, message, count: 1, example });
   }
 
   /** The ids in the request's path, as the mock's data had them. */

@@ -59,6 +59,7 @@ export async function replayCommand(args: string[], env: NodeJS.ProcessEnv = pro
     mode,
     print: (line) => console.log(line),
   });
+  if (result.problem !== undefined) console.error(`converseiq-contract: ${result.problem}`);
   return result.exitCode;
 }
 

@@ -36,7 +36,7 @@ export interface ReplayOptions {
   mode?: Mode | undefined;
   /** The fetch to send with (default: the global one). */
   fetch?: typeof fetch | undefined;
-  /** Told each line of the report as it is made (default: none; `lines` holds them all). */
+  /** Told each line of the report as it is made, but the problem of a replay that could not be made (default: none; `lines` holds them all). */
   print?: ((line: string) => void) | undefined;
 }
 
@@ -91,8 +91,9 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
     lines.push(safe);
     options.print?.(safe);
   };
+  // Not printed: the command says it on stderr (replay-command.ts); a caller in code reads `problem`.
   const cannot = (problem: string): ReplayResult => {
-    print(`converseiq-contract: ${problem}`);
+    lines.push(redact(`converseiq-contract: ${problem}`));
     return { ok: false, exitCode: 2, requests: [], failures: [], leftOnTarget: [], problem: redact(problem), lines };
   };
 

@@ -153,18 +153,22 @@ describe("replaying a consumer's journal", () => {
   it("exits 2 with one line for a missing file, a file that is no journal, and an unreachable target", async () => {
     const missing = await contract(["--replay", join(folder, "none.json"), "--base-url", mock.url]);
     expect(missing.code).toBe(2);
-    expect(missing.stdout.trim()).toBe(`converseiq-contract: cannot read ${join(folder, "none.json")}: no such file.`);
+    expect(missing.stderr.trim()).toBe(`converseiq-contract: cannot read ${join(folder, "none.json")}: no such file.`);
     const bad = join(folder, "bad.json");
     writeFileSync(bad, JSON.stringify({ version: 1, entries: [{ method: "GET" }], dropped: 0 }));
     const refused = await contract(["--replay", bad, "--base-url", mock.url]);
     expect(refused.code).toBe(2);
-    expect(refused.stdout.trim().split("\n")).toHaveLength(1);
-    expect(refused.stdout).toContain("is not a journal file: /entries/0 must have required property");
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toContain("is not a journal file: /entries/0 must have required property");
     const good = join(folder, "good.json");
     writeFileSync(good, JSON.stringify(journal));
     const unreachable = await contract(["--replay", good, "--base-url", "http://127.0.0.1:1/public/v1"]);
     expect(unreachable.code).toBe(2);
-    expect(unreachable.stdout.trim().split("\n")).toHaveLength(1);
+    expect(unreachable.stderr.trim().split("\n")).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(/^converseiq-contract: .*unreachable/);
+    const notUrl = await contract(["--replay", good, "--base-url", "notaurl"]);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toContain("--base-url notaurl is not an http(s) URL");
   }, 60_000);
 
   it("refuses a journal of another version by its number", () => {

@@ -131,6 +131,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/__admin/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journal as a file to replay
+         * @description The public API requests the mock answered, oldest first, with the bodies sent and the bodies answered: a consumer's test traffic, to save (`converseiq-mock --journal-out FILE` writes the same document on exit) and replay against another server with `converseiq-contract --replay FILE`. Admin requests and requests no public operation answered are left out. It holds no API key: no header is kept, and any accepted key found in a path or body is replaced by `[redacted]`.
+         */
+        get: operations["getJournalFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/coverage": {
         parameters: {
             query?: never;
@@ -634,6 +654,35 @@ export type components = {
              * @constant
              */
             real?: true;
+        };
+        /** @description A consumer's traffic to the public API as the mock answered it, oldest first, to replay against another server (`converseiq-contract --replay FILE`). Bounded as the journal is (`capacity` entries); a body too long to keep is left out and its entry says so (`bodiesOmitted`). Never an API key. */
+        JournalFile: {
+            /**
+             * @description The format's version; a reader refuses one it does not know.
+             * @constant
+             */
+            version: 1;
+            /** @description How many requests the journal dropped (past its capacity) since it was last cleared: the file misses them. */
+            dropped: number;
+            entries: components["schemas"]["JournalFileEntry"][];
+        };
+        /** @description One public API request and the answer the consumer received. */
+        JournalFileEntry: {
+            /** @description The public API operation it matched. */
+            operationId: string;
+            /** @description Upper case. */
+            method: string;
+            /** @description The path and query as sent, from the API's base URL (`/contact?limit=5`, not `/public/v1/contact?limit=5`). */
+            path: string;
+            /** @description The JSON body sent; absent when there was none or it was omitted. */
+            requestBody?: unknown;
+            status: number;
+            /** @description The JSON body answered, as the consumer received it; absent when there was none or it was omitted. */
+            responseBody?: unknown;
+            /** @description A body was too long for the journal to keep. */
+            bodiesOmitted: boolean;
+            /** @description The answer was the mock's own choice (a `Prefer` status, an injected fault, the rate limit), not what the API's rules give: a replay leaves it out. */
+            simulated: boolean;
         };
         /** @description Whether this mock keeps what it is told. */
         Health: {
@@ -1527,6 +1576,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getJournalFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalFile"];
+                };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

@@ -1,13 +1,15 @@
 /**
  * The mock server's command line (`npm start`, `converseiq-mock`): reads flags and environment variables
  * (cli/flags.ts), builds the server, listens, prints the banner, and on SIGINT/SIGTERM closes the server,
- * which writes the state file when there is one, prints the coverage table with --coverage, and exits 0.
+ * which writes the state file when there is one, writes the journal file with --journal-out, prints the
+ * coverage table with --coverage, and exits 0.
  *
  * `converseiq-mock proxy ...` runs the validating proxy instead (cli/proxy.ts).
  *
  * Exit codes: 0 stopped by a signal, or --help or --version; 1 could not start (port in use, ...), failed
- * to close, or a status of --coverage-require was never answered; 2 a bad flag, environment variable or
- * state file (a message, no stack trace).
+ * to close, or a status of --coverage-require was never answered, or the journal file could not be
+ * written; 2 a bad flag, environment variable, state file or --journal-out folder (a message, no stack
+ * trace).
  */
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -15,6 +17,7 @@ import { packageVersion } from "../lib/command-line.ts";
 import type { MockServer } from "./app.ts";
 import { banner, headline } from "./cli/banner.ts";
 import { type CliConfig, isLoopback, parseCli, usage } from "./cli/flags.ts";
+import { journalOutProblem, writeJournalOut } from "./cli/journal-out.ts";
 import { UsageError } from "./cli/values.ts";
 import { formatCoverage, unmetRequirements } from "./engine/coverage.ts";
 
@@ -26,6 +29,8 @@ function fail(code: 1 | 2, message: string, hint = ""): never {
 }
 
 async function start(config: CliConfig): Promise<MockServer> {
+  const journalProblem = config.journalOut === undefined ? undefined : journalOutProblem(config.journalOut);
+  if (journalProblem) fail(2, journalProblem);
   const stateLoaded = config.options.stateFile !== undefined && existsSync(config.options.stateFile);
   // Loaded only now, so that --help and a bad flag answer without loading the server.
   const { buildMockServer } = await import("./app.ts");
@@ -80,6 +85,15 @@ function coverageOnStop(app: MockServer, config: CliConfig): 0 | 1 {
   return unmet.length > 0 ? 1 : 0;
 }
 
+function journalOnStop(app: MockServer, file: string): void {
+  try {
+    const count = writeJournalOut(app, file);
+    process.stderr.write(`${NAME}: wrote ${count} request${count === 1 ? "" : "s"} to ${file} (--journal-out).\n`);
+  } catch (error) {
+    fail(1, `--journal-out ${file}: could not write it: ${(error as Error).message}`);
+  }
+}
+
 function stopOnSignals(app: MockServer, config: CliConfig): void {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -91,6 +105,7 @@ function stopOnSignals(app: MockServer, config: CliConfig): void {
     try {
       // Closing stops the server, writes the state file if there is one and stops the webhook deliveries.
       await app.close();
+      if (config.journalOut !== undefined) journalOnStop(app, config.journalOut);
       process.exit(coverageOnStop(app, config));
     } catch (error) {
       fail(1, `failed to close cleanly: ${(error as Error).message}`);

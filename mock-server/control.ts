@@ -30,6 +30,11 @@ export type MockSeedOptions = AdminSchemas["SeedOptions"];
 export type MockSnapshot = AdminSchemas["State"];
 /** One request the mock answered (`GET /__admin/requests`). */
 export type MockJournalEntry = AdminSchemas["JournalEntry"];
+/**
+ * The public API requests answered so far, with their bodies, as a file `converseiq-contract --replay`
+ * takes (`GET /__admin/journal`): `JSON.stringify` it to save it. It holds no API key.
+ */
+export type MockJournalFile = AdminSchemas["JournalFile"];
 /** What a new workspace is given: its API key (a random one when left out), its seed and sizes. */
 export type MockWorkspaceOptions = AdminSchemas["WorkspaceCreate"];
 /** Per operation, the documented statuses the mock answered and those it never did (`GET /__admin/coverage`). */
@@ -68,8 +73,11 @@ export interface MockControl extends OverrideControl {
   snapshot(): Promise<MockSnapshot>;
   /** Replaces the whole state with one taken by `snapshot()`; an invalid one throws `MockAdminError`. */
   restore(snapshot: MockSnapshot): Promise<MockFixtures>;
-  /** The requests the mock answered, oldest first (the latest 1000 by default). */
-  journal(): Promise<MockJournalEntry[]>;
+  /**
+   * The public API requests the mock answered, oldest first (the latest 1000 by default), with their
+   * bodies: save it (`JSON.stringify`) and `converseiq-contract --replay FILE` holds another server to it.
+   */
+  journal(): Promise<MockJournalFile>;
   /** The webhook events of the changes, oldest first (the latest 1000 by default), as a receiver would get them. */
   events(): Promise<WebhookPayload[]>;
   /** Per operation of the public API, each documented status the mock answered and those it never did. */
@@ -205,8 +213,7 @@ export function createControl(
   return {
     ...state(),
     ...createOverrideControl(ask, engine),
-    journal: async () =>
-      (await ask<AdminSchemas["Journal"]>("journal", { method: "GET", path: "/__admin/requests" })).data,
+    journal: () => ask<MockJournalFile>("journal", { method: "GET", path: "/__admin/journal" }),
     coverage: () => ask<MockCoverage>("coverage", { method: "GET", path: "/__admin/coverage" }),
     workspace: async (options = {}) => {
       const made = await ask<AdminSchemas["WorkspaceCreated"]>("workspace", {

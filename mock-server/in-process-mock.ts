@@ -10,6 +10,7 @@ import { createEngine, type Engine, type EngineOptions } from "./engine/index.ts
 import type { Store } from "./store/store.ts";
 
 export type { Engine, EngineOptions } from "./engine/index.ts";
+export type { JournalFile } from "./engine/journal-file.ts";
 
 export interface InProcessOptions extends EngineOptions {
   /** Told each webhook event (`{event, id, ts, data}`) as the change is made, before its request is answered. */

@@ -39,6 +39,7 @@ export {
   type MockCoverage,
   type MockFixtures,
   type MockJournalEntry,
+  type MockJournalFile,
   type MockSeedOptions,
   type MockSnapshot,
   type MockWorkspace,

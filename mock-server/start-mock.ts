@@ -6,8 +6,9 @@
  */
 import { type ConverseIQClient, createClient } from "../client/index.ts";
 import { buildMockServer } from "./app.ts";
+import { journalOutProblem, writeJournalOut } from "./cli/journal-out.ts";
 import { createControl, httpAdmin, type MockControl } from "./control.ts";
-import { checkOptionsInput, type MockOptionsInput, PUBLIC_PREFIX } from "./mock-options.ts";
+import { checkOptionsInput, type ExtraChecks, type MockOptionsInput, PUBLIC_PREFIX } from "./mock-options.ts";
 
 export {
   MockAdminError,
@@ -17,6 +18,7 @@ export {
   type MockCoverage,
   type MockFixtures,
   type MockJournalEntry,
+  type MockJournalFile,
   type MockSeedOptions,
   type MockSnapshot,
   type MockWorkspace,
@@ -28,7 +30,18 @@ export {
  * same as `createMockFetch` and `createHandlers` take: each optional, the seed partial (`{ contacts: 200 }`)
  * or the seed alone (`seed: 7`). From plain JavaScript they are checked at run time.
  */
-export interface StartMockOptions extends MockOptionsInput {}
+export interface StartMockOptions extends MockOptionsInput {
+  /**
+   * Where `close()` writes the journal file (`journal()`, as `converseiq-mock --journal-out` writes it), to
+   * replay against the real API with `converseiq-contract --replay FILE`. Default: none is written.
+   */
+  journalOut?: string;
+}
+
+/** `startMock`'s own option beside the shared ones, checked at run time. */
+const START_OPTIONS: ExtraChecks = {
+  journalOut: (value) => (typeof value === "string" ? undefined : "must be a file path (a string)"),
+};
 
 /**
  * The running mock: its URL, key and typed client, and the `MockControl` (control.ts) over its admin API:
@@ -44,14 +57,17 @@ export interface RunningMock extends MockControl, AsyncDisposable {
   apiKey: string;
   /** The typed client, bound to `url` and `apiKey`. */
   client: ConverseIQClient;
-  /** Stops listening (the port is free once it resolves), writes the state file if there is one. */
+  /** Stops listening (the port is free once it resolves), writes the state file and the journal file (`journalOut`) if there are. */
   close(): Promise<void>;
   /** `close()`, for `await using mock = await startMock()`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const server = await buildMockServer(checkOptionsInput("startMock", options));
+  const { journalOut, ...mockOptions } = checkOptionsInput("startMock", options, START_OPTIONS);
+  const journalProblem = journalOut === undefined ? undefined : journalOutProblem(journalOut);
+  if (journalProblem) throw new RangeError(journalProblem);
+  const server = await buildMockServer(mockOptions);
   let origin: string;
   try {
     origin = await server.listen({ port: 0, host: "127.0.0.1" });
@@ -72,7 +88,10 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= server.close();
+    closing ??= (async () => {
+      await server.close();
+      if (journalOut !== undefined) writeJournalOut(server, journalOut);
+    })();
     return closing;
   };
 

@@ -1,6 +1,7 @@
 /**
  * `converseiq-contract`: the contract suites against a target, from the command line (a thin layer over
- * `runContract`, runner.ts). Exit 0 when every check holds, 1 when one fails, 2 when the run could not be
+ * `runContract`, runner.ts); with `--replay`, a journal of a consumer's traffic instead (replay-command.ts).
+ * Exit 0 when every check holds, 1 when one fails, 2 when the run could not be
  * made: bad usage (with the usage), vitest missing, or the preflight's one line (unreachable, not this
  * API, key refused). The base URL and key come from the flags or from `CONVERSEIQ_BASE_URL` and
  * `CONVERSEIQ_API_KEY`, the names every command of the kit reads; an error names the one the user gave.
@@ -31,6 +32,9 @@ Before any suite, one request checks that the target is reachable, answers as th
 key; if not, one line says what to fix. Against a mock (its /__admin API answers) the run works in a
 workspace of its own and removes it at the end; against any other target what it creates is named
 ciq-contract-<run id> and deleted, and anything it could not delete is listed.
+
+Or replay your tests' traffic to the mock against URL (converseiq-contract --replay FILE --help):
+  converseiq-contract --replay FILE --base-url URL --api-key KEY [--allow-writes]
 
 Exit code: 0 every check held (or --help, --version), 1 a check failed, 2 the run could not be made (bad usage, target
 unreachable, not this API, key refused).`;
@@ -116,6 +120,11 @@ function count(flag: string, value: string | undefined): number | undefined {
 
 /** Runs the command line; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
+  // The replay is a command of its own, with its own flags (replay-command.ts).
+  if (args.some((arg) => arg === "--replay" || arg.startsWith("--replay="))) {
+    const { replayCommand } = await import("./replay-command.ts");
+    return replayCommand(args);
+  }
   let parsed: ReturnType<typeof parseContractArgs>;
   try {
     parsed = parseContractArgs(args);

@@ -24,6 +24,17 @@ import { readSettings, type Settings } from "../support/settings.ts";
 import type { PreflightProblem } from "./preflight.ts";
 import { openRunScope, type RunScope } from "./scope.ts";
 
+export {
+  type JournalFile,
+  type JournalFileEntry,
+  JournalFileError,
+  type ReplayedRequest,
+  type ReplayFailure,
+  type ReplayOptions,
+  type ReplayResult,
+  replayJournal,
+} from "./replay.ts";
+
 /** The suites, in the order they run (the quick ones first). */
 export const SUITES = ["pagination", "contacts", "chats", "workspace-team", "conformance", "fuzz", "stateful"] as const;
 export type SuiteName = (typeof SUITES)[number];

@@ -4,6 +4,7 @@
  * framework here: engine/admin-operations.ts makes each route an operation of the engine's pipeline, which
  * serves it. Each handler is one call; the store, the seeding, the journal and the webhooks do the work.
  */
+import { acceptedKeys, journalFile } from "../engine/journal-file.ts";
 import { HttpError } from "../http-error.ts";
 import { seedState } from "../store/seed.ts";
 import { webhookHandlers } from "../webhooks/admin-handlers.ts";
@@ -31,6 +32,7 @@ export const CHECKED_IN_HANDLER: ReadonlySet<AdminOperationId> = new Set<AdminOp
 export const JOURNAL_ROUTES: ReadonlySet<AdminOperationId> = new Set<AdminOperationId>([
   "listRequests",
   "clearRequests",
+  "getJournalFile",
 ]);
 
 /**
@@ -96,6 +98,7 @@ export const handlers: { [Id in AdminOperationId]: Handler<Id> } = {
     return fixtures(ctx);
   },
   listRequests: (ctx) => ctx.journal.list(),
+  getJournalFile: (ctx) => journalFile(ctx.journal, acceptedKeys(ctx)),
   clearRequests: (ctx) => {
     ctx.journal.clear();
   },

@@ -51,6 +51,12 @@ export interface PipelineStages {
   allowedHosts?: "all" | ReadonlySet<string>;
 }
 
+/** An operation's answer, and whether the mock chose it (stages/prefer.ts, faults.ts, rate-limit.ts). */
+interface Operated {
+  response: EngineResponse;
+  simulated: boolean;
+}
+
 export function createPipeline(stages: PipelineStages): HandleRequest {
   const {
     route,
@@ -74,8 +80,11 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
     params: Record<string, string>,
     request: ParsedRequest,
     headers: Record<string, string>,
-  ): Promise<EngineResponse> {
+  ): Promise<Operated> {
     let response: EngineResponse;
+    // The preface's answers (a `Prefer` status, a fault, the rate limit) are the mock's own choice, which
+    // the journal marks so that a replay of it does not hold another server to them.
+    let simulated = false;
     try {
       let key = operation.auth(request);
       if (operation.scope) key = operation.scope(request);
@@ -87,17 +96,20 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       const overridden = override?.(operation, key, request, params);
       const hit = overridden?.hit;
       if (hit) {
+        // A test's override is the mock's own choice too: a replay does not hold another server to it.
         if (hit.delay > 0) await wait(hit.delay);
         // No latency after a dropped connection: there is no answer to delay.
-        if (hit.networkError) return networkErrorResponse();
+        if (hit.networkError) return { response: networkErrorResponse(), simulated: true };
         if (hit.status !== undefined) {
           const response = overrideResponse(hit, headers);
           if (operation.latency) await operation.latency();
-          return response;
+          return { response, simulated: true };
         }
       }
+      simulated = true;
       let answer = operation.preface?.(request);
       if (answer instanceof Promise) answer = await answer;
+      simulated = answer !== undefined;
       let body = overridden ? overridden.body : readBody(request, operation.body);
       if (body === undefined && operation.absentBodyIsEmpty) body = {};
       const input = { path: params, query: parseQuery(request.search), body };
@@ -111,7 +123,7 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       response = errorToResponse(error, headers, report);
     }
     if (operation.latency) await operation.latency();
-    return response;
+    return { response, simulated };
   }
 
   /** No operation: the public 404 or 405, or the admin API's (after its token). The body is still read first. */
@@ -150,16 +162,19 @@ export function createPipeline(stages: PipelineStages): HandleRequest {
       // Set once the operation has run: a preflight to its path is no call of it.
       let operation: EngineOperation | undefined;
       let response: EngineResponse;
+      let simulated = false;
       if (allowed.kind === "preflight") response = allowed.response;
       else if (allowed.kind === "not-preflight") {
         // An undocumented method: the public fallback answers it, with no CORS headers.
         response = notFound(request.method, request.path, found.kind === "none" ? found.allowed : [], {});
       } else if (found.kind === "operation") {
         operation = found.operation;
-        response = await operate(operation, found.params, request, allowed.headers);
+        ({ response, simulated } = await operate(operation, found.params, request, allowed.headers));
       } else response = noOperation(found, request, allowed.headers);
       if (operation === undefined || operation.journaled) {
-        record(request, response.status, startedAt, operation?.kind === "public" ? operation.id : null);
+        const isPublic = operation?.kind === "public";
+        const exchange = isPublic ? { request: request.body, response: response.body, simulated } : undefined;
+        record(request, response.status, startedAt, isPublic ? (operation?.id ?? null) : null, exchange);
       }
       if (operation?.counted && !response.networkError) coverage.count(operation.id, response.status);
       return response;

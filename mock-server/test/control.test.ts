@@ -92,7 +92,7 @@ describe.each(transports)("the control of %s", (_, open) => {
     const { control, client } = await start();
     const made = await create(client, "Ev Ent");
     const journal = await control.journal();
-    expect(journal.find((entry) => entry.operationId === "createContact")).toMatchObject({
+    expect(journal.entries.find((entry) => entry.operationId === "createContact")).toMatchObject({
       method: "POST",
       status: 200,
     });

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningMock, startMock } from "../start-mock.ts";
 
@@ -48,7 +51,7 @@ describe("startMock", () => {
     expect((await mock.snapshot()).contacts).toHaveLength(6);
     const fixtures = await mock.reset();
     expect(fixtures.apiKeys).toEqual(["mock-api-key"]);
-    expect(await mock.journal()).toEqual([]);
+    expect((await mock.journal()).entries).toEqual([]);
     expect(await mock.events()).toEqual([]);
     expect(await mock.snapshot()).toEqual(before);
   });
@@ -71,15 +74,31 @@ describe("startMock", () => {
     expect(await mock.snapshot()).toEqual(saved);
   });
 
-  it("journal() lists the requests made, oldest first", async () => {
+  it("journal() lists the public requests made, oldest first, with the bodies answered", async () => {
     mock = await startMock(SMALL);
-    await mock.client.GET("/workspace");
+    const workspace = await mock.client.GET("/workspace");
     await mock.client.GET("/contact");
     const journal = await mock.journal();
-    expect(journal.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
-      "GET /public/v1/workspace 200",
-      "GET /public/v1/contact 200",
+    expect(journal.entries.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+      "GET /workspace 200",
+      "GET /contact 200",
     ]);
+    expect(journal.entries[0]?.responseBody).toEqual(workspace.data);
+  });
+
+  it("close() writes the journal file to journalOut, as journal() gives it", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "start-mock-journal-"));
+    try {
+      const file = join(folder, "journal.json");
+      mock = await startMock({ ...SMALL, journalOut: file });
+      await mock.client.GET("/workspace");
+      const journal = await mock.journal();
+      await mock.close();
+      expect(JSON.parse(await readFile(file, "utf8"))).toEqual(journal);
+      await expect(startMock({ journalOut: join(folder, "none", "journal.json") })).rejects.toThrow(/does not exist/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("coverage() counts the statuses answered and names those never met; reset() leaves it", async () => {

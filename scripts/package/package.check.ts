@@ -215,7 +215,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(entries["./vitest"]).toEqual(
       expect.arrayContaining(["default", "converseiqMockSetup", "useConverseiqMock"]),
     );
-    expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract"]));
+    expect(entries["./contract"]).toEqual(expect.arrayContaining(["runContract", "replayJournal"]));
     expect(entries["./msw"]).toEqual(expect.arrayContaining(["createHandlers"]));
     expect(entries["./fastify"]).toEqual(expect.arrayContaining(["default", "converseiqMock"]));
     expect(entries["./openapi.json"]).toEqual(["default"]);
@@ -237,7 +237,7 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
       join(consumer, "consumer.ts"),
       `import { type ApiError, createClient, PageError, paginate } from "converseiq-kit";
 import { createMockFetch, type MockClockState, type RunningMock, startMock } from "converseiq-kit/mock";
-import { type ContractResult, runContract } from "converseiq-kit/contract";
+import { type ContractResult, type ReplayResult, replayJournal, runContract } from "converseiq-kit/contract";
 import { createHandlers } from "converseiq-kit/msw";
 import { converseiqMock } from "converseiq-kit/fastify";
 import Fastify from "fastify";
@@ -271,7 +271,9 @@ await running.reset();
 await running.restore(snapshot);
 await running.clock.set("2030-01-01T00:00:00Z");
 await running.clock.real();
-console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).length);
+console.log(running.url, running.origin, running.apiKey, contacts.data?.data.length, (await running.journal()).entries.length);
+const replayed: ReplayResult = await replayJournal({ journal: await running.journal(), baseUrl: running.url, apiKey: running.apiKey });
+if (replayed.exitCode !== 0) throw new Error(replayed.lines.join(" / "));
 // Overrides and scenarios, typed by the spec, on all three transports.
 const gone = await mock.override("getContact", { status: 404 });
 await gone.remove();

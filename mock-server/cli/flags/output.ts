@@ -1,4 +1,4 @@
-/** The flags of what the mock prints: the request log and the coverage when it stops. */
+/** The flags of what the mock prints or writes: the request log, the coverage and the journal file when it stops. */
 import { parseCoverageRequirement } from "../../engine/coverage.ts";
 import type { LogFormat } from "../../transports/request-log.ts";
 import { parseList, UsageError } from "../values.ts";
@@ -54,6 +54,18 @@ export const OUTPUT_FLAGS: Flag[] = [
         throw new UsageError((error as Error).message);
       }
       if (items.length > 0) config.coverage = true;
+    },
+  },
+  {
+    kind: "value",
+    name: "journal-out",
+    env: "MOCK_JOURNAL_OUT",
+    group: "Output",
+    value: "FILE",
+    help: "When stopped (SIGINT/SIGTERM), write the journal of the public API requests answered, with their bodies, to FILE (GET /__admin/journal; no API key in it): replay it against the real API with converseiq-contract --replay FILE.",
+    apply: (config, text) => {
+      if (text.trim() === "") throw new UsageError("expected a file name");
+      config.journalOut = text;
     },
   },
 ];

@@ -18,6 +18,8 @@ export interface CliConfig {
   coverage: boolean;
   /** Statuses that must have been answered by the time it stops, else it exits 1 (`--coverage-require`). */
   coverageRequire: CoverageRequirement[];
+  /** Where to write the journal file when stopped (`--journal-out`). */
+  journalOut?: string;
   options: Partial<MockOptions> & { seed: SeedSizes; logFormat?: LogFormat };
 }
 

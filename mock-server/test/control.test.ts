@@ -75,7 +75,7 @@ describe.each(transports)("the control of %s", (_, open) => {
     expect(await contactCount(control)).toBe(6);
     const fixtures = await control.reset();
     expect(fixtures.apiKeys).toEqual(["mock-api-key"]);
-    expect(await control.journal()).toEqual([]);
+    expect((await control.journal()).entries).toEqual([]);
     expect(await control.events()).toEqual([]);
     expect(await contactCount(control)).toBe(5);
   });

@@ -11,6 +11,7 @@ import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
 import { preflight } from "../preflight.ts";
 import { runContract } from "../runner.ts";
+import { deadPort } from "./dead-port.ts";
 
 const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 const KEY = "mock-api-key";
@@ -40,15 +41,6 @@ async function serve(answer: { status: number; type: string; body: string }): Pr
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}${API_BASE_PATH}`, server };
-}
-
-/** A loopback port nothing listens on: one that was free a moment ago, closed again. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("the preflight", { timeout: 60_000 }, () => {

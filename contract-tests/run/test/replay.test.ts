@@ -17,6 +17,7 @@ import { createMockFetch } from "../../../mock-server/transports/fetch.ts";
 import { type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
 import { replayJournal } from "../replay.ts";
 import { checkJournalFile, JournalFileError } from "../replay-file.ts";
+import { deadPort } from "./dead-port.ts";
 
 const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 /** The target's data is not the mock's the journal was recorded on: another seed, so other ids. */
@@ -162,10 +163,15 @@ describe("replaying a consumer's journal", () => {
     expect(refused.stderr).toContain("is not a journal file: /entries/0 must have required property");
     const good = join(folder, "good.json");
     writeFileSync(good, JSON.stringify(journal));
-    const unreachable = await contract(["--replay", good, "--base-url", "http://127.0.0.1:1/public/v1"]);
+    const unreachable = await contract([
+      "--replay",
+      good,
+      "--base-url",
+      `http://127.0.0.1:${await deadPort()}/public/v1`,
+    ]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr.trim().split("\n")).toHaveLength(1);
-    expect(unreachable.stderr).toMatch(/^converseiq-contract: .*unreachable/);
+    expect(unreachable.stderr).toMatch(/^converseiq-contract: Cannot reach /);
     const notUrl = await contract(["--replay", good, "--base-url", "notaurl"]);
     expect(notUrl.code).toBe(2);
     expect(notUrl.stderr).toContain("--base-url notaurl is not an http(s) URL");

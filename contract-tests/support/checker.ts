@@ -37,6 +37,8 @@ export interface CheckProblem {
 
 export interface Failure {
   target: string;
+  /** The operation whose answer broke the contract (`(no operation)` for a request the spec lacks). */
+  operation: string;
   request: string;
   response: string;
   problems: CheckProblem[];
@@ -206,6 +208,7 @@ function describeFailure(target: string, exchange: CheckedExchange, redactor: Re
   const judged = key ? `, judged as the documented "${key}"${against}` : "";
   return {
     target,
+    operation: exchange.operation?.id ?? "(no operation)",
     request: redactor.redact(`${exchange.method} ${exchange.path}${op}${body}`),
     response: redactor.redact(
       `${exchange.status} ${exchange.contentType ?? "(no content type)"}${judged}  body: ${excerpt(exchange.text) || "(empty)"}`,

@@ -5,7 +5,9 @@
  * - `invalid`: it sends invalid requests on purpose (Prism in front of the mock answers those itself);
  * - `mock`: it reads or replaces the mock's state (in process or through the admin API).
  */
-import { it, type TestContext } from "vitest";
+import { it, type RunnerTestCase, type TestContext } from "vitest";
+import { listOperations } from "../../lib/spec.ts";
+import { ContractViolation } from "./checker.ts";
 import type { Target } from "./target.ts";
 
 export type Need = "writes" | "invalid" | "mock";
@@ -23,12 +25,68 @@ export function skipReason(target: Target, needs: readonly Need[]): string | und
   return undefined;
 }
 
+/**
+ * A value a check needed from another operation could not be had, because that operation answered
+ * wrongly (a helper of data.ts throws it; the checker's `ContractViolation` says the same for a broken rule).
+ */
+export class UnmetNeed extends Error {
+  override name = "UnmetNeed";
+  constructor(
+    readonly operation: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const operationIds = listOperations().map((op) => op.id as string);
+
+/** The operations a check is about: those its name or the names of its describe blocks give by operationId. */
+export function subjectsOf(task: RunnerTestCase): string[] {
+  const names: string[] = [];
+  for (let at: { name: string; suite?: { name: string; suite?: unknown } | undefined } | undefined = task; at; ) {
+    names.push(at.name);
+    at = at.suite as typeof at;
+  }
+  const words = new Set(names.join(" ").split(/[^A-Za-z]+/));
+  return operationIds.filter((id) => words.has(id));
+}
+
+/**
+ * The operation another one's failure left this check without, if the error says so: a broken answer of an
+ * operation the check is not about. Such a check is not run (skipped with the reason), so that one defect
+ * is reported by the checks of its own operation only.
+ */
+export function unmetOperation(error: unknown, subjects: readonly string[]): string | undefined {
+  const operation =
+    error instanceof ContractViolation
+      ? error.failure.operation
+      : error instanceof UnmetNeed
+        ? error.operation
+        : undefined;
+  if (!operation || !operationIds.includes(operation) || subjects.includes(operation)) return undefined;
+  return operation;
+}
+
 /** `it`, or `it.skip` with the reason in the name when the target cannot run the test. */
 export function contractTest(target: Target) {
   return (name: string, needs: readonly Need[], body: Body, timeout?: number) => {
     const reason = skipReason(target, needs);
     if (reason) it.skip(`${name} [SKIPPED: ${reason}]`, body);
-    else it(name, body, timeout);
+    else
+      it(
+        name,
+        async (context) => {
+          try {
+            await body(context);
+          } catch (error) {
+            const unmet = unmetOperation(error, subjectsOf(context.task));
+            if (unmet) context.skip(`not run: needs ${unmet}, which fails`);
+            throw error;
+          }
+        },
+        timeout,
+      );
   };
 }
 

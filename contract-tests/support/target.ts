@@ -143,6 +143,15 @@ export async function createTarget(settings: Settings, options: TargetOptions = 
     if (!apiKey) throw new Error(`CONTRACT_API_KEY is not set: ${settings.name} is not a mock, it needs a key`);
   }
   if (options.wrapTransport) transport = options.wrapTransport(transport);
+  // The runner's own tests: one fault of run/faults.ts on the in-process mock's public API (its admin API,
+  // reached apart, stays whole), so that all the suites run against a single-fault server in parallel.
+  const fault = process.env.CONTRACT_FAULT;
+  if (fault && settings.kind === "in-process") {
+    const { FAULTS } = await import("../run/faults.ts");
+    const wrap = (FAULTS as Record<string, ((inner: Transport) => Transport) | undefined>)[fault];
+    if (!wrap) throw new Error(`CONTRACT_FAULT=${fault} names no fault of run/faults.ts`);
+    transport = wrap(transport);
+  }
 
   const checker = createChecker({ target: settings.name, mode: settings.mode, baseUrl, apiKey });
   const checked = checker.wrap(transport);

@@ -53,17 +53,25 @@ export function subjectsOf(task: RunnerTestCase): string[] {
 }
 
 /**
+ * The operation whose wrong answer an error reports: a `ContractViolation` or an `UnmetNeed`, also when
+ * fast-check reports it inside its own error (its `cause`, or its message).
+ */
+function failedOperation(error: unknown): string | undefined {
+  for (let at = error, depth = 0; at && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    if (at instanceof ContractViolation) return at.failure.operation;
+    if (at instanceof UnmetNeed) return at.operation;
+  }
+  const message = error instanceof Error ? error.message : "";
+  return message.match(/The response breaks the contract[^\n]*\n\s+request:[^\n]*\((\w+)\)/)?.[1];
+}
+
+/**
  * The operation another one's failure left this check without, if the error says so: a broken answer of an
  * operation the check is not about. Such a check is not run (skipped with the reason), so that one defect
  * is reported by the checks of its own operation only.
  */
 export function unmetOperation(error: unknown, subjects: readonly string[]): string | undefined {
-  const operation =
-    error instanceof ContractViolation
-      ? error.failure.operation
-      : error instanceof UnmetNeed
-        ? error.operation
-        : undefined;
+  const operation = failedOperation(error);
   if (!operation || !operationIds.includes(operation) || subjects.includes(operation)) return undefined;
   return operation;
 }

@@ -17,7 +17,8 @@ const route = (request: WireRequest) => {
   const url = new URL(request.url);
   return { method: request.method, path: url.pathname.slice(API_BASE_PATH.length) };
 };
-const CONTACT = /^\/contact\/[^/]+$/;
+/** One contact by id (`/contact/search` is another operation). */
+const CONTACT = /^\/contact\/(?!search$)[^/]+$/;
 const MESSAGES = /^\/chat\/[^/]+\/message$/;
 
 /** A fault on the answers `when` picks: `edit` gets the parsed body and returns the answer sent instead. */

@@ -80,15 +80,13 @@ describe("the runner's reports", () => {
   });
 
   it("put operations down and suites across, each cell pass, FAIL or – (no check ran there)", () => {
-    expect(tableText(records, suites)).toEqual(
-      [
-        "operation     pagination  contacts  workspace-team  conformance",
-        "getWorkspace  –           –         pass            –",
-        "listContacts  FAIL        –         –               FAIL",
-        "createContact –           –         –               –",
-        "getContact    –           –         –               FAIL",
-      ].map((line) => line.replace(/^(\S+)\s+/, (m, op: string) => `${op.padEnd(13)}  `)),
-    );
+    expect(tableText(records, suites)).toEqual([
+      "operation      pagination  contacts  workspace-team  conformance",
+      "getWorkspace   –           –         pass            –",
+      "listContacts   FAIL        –         –               FAIL",
+      "createContact  –           –         –               –",
+      "getContact     –           –         –               FAIL",
+    ]);
   });
 
   it("say why checks did not run, by reason with a count", () => {

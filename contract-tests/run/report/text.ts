@@ -67,9 +67,8 @@ export function failureText(failure: DistinctFailure, index: number): string[] {
     for (const l of detail) lines.push(`   ${cut(l.trim())}`);
   }
   const shown = failure.checks.slice(0, SHOWN_CHECKS);
-  lines.push(
-    `   failing: ${shown.join("; ")}${failure.checks.length > shown.length ? `; … ${failure.checks.length - shown.length} more` : ""}`,
-  );
+  lines.push(`   failing checks:`, ...shown.map((name) => `     - ${name}`));
+  if (failure.checks.length > shown.length) lines.push(`     … and ${failure.checks.length - shown.length} more`);
   return lines;
 }
 

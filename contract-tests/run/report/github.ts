@@ -15,16 +15,22 @@ export const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "
 export function githubAnnotations(records: readonly CheckRecord[]): string[] {
   return distinctFailures(records).map((failure) => {
     const title = `${failure.operation}: ${failure.rule}`.slice(0, 200);
+    const shown = failure.checks.slice(0, SHOWN_CHECKS);
+    const more = failure.checks.length - shown.length;
     const body = [
       failure.request ? `request: ${failure.request}` : undefined,
-      failure.response ? `answer: ${failure.response}` : undefined,
-      failure.request ? undefined : failure.message,
-      `${failure.count} failing ${failure.count === 1 ? "check" : "checks"}: ${failure.checks.join("; ")}`,
+      failure.response ? `answer: ${cut(failure.response)}` : undefined,
+      failure.request ? undefined : cut(failure.message),
+      `${failure.count} failing ${failure.count === 1 ? "check" : "checks"}:`,
+      ...shown.map((name) => `- ${name}`),
+      more > 0 ? `… and ${more} more` : undefined,
     ].filter((l): l is string => l !== undefined);
     return `::error title=${escapeProperty(title)}::${escapeData(body.join("\n"))}`;
   });
 }
 
+const SHOWN_CHECKS = 6;
+const cut = (text: string, most = 400) => (text.length > most ? `${text.slice(0, most)}…` : text);
 const md = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 export function markdownSummary(records: readonly CheckRecord[], suites: readonly string[], target: string): string {

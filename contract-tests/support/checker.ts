@@ -109,6 +109,8 @@ export interface Checker {
   wrap(transport: Transport): Transport;
   /** Called with every exchange after it was judged (drift observation, cleanup tracking). */
   listen(listener: ExchangeListener): void;
+  /** The last request and its answer, as a failure report tells them (key redacted): for a failed assertion. */
+  last(): Pick<Failure, "request" | "response"> | undefined;
 }
 
 export function createChecker(options: CheckerOptions): Checker {
@@ -117,6 +119,7 @@ export function createChecker(options: CheckerOptions): Checker {
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const stats: CheckerStats = { checks: 0, failures: [], extras: new Map() };
   const listeners: ExchangeListener[] = [];
+  let last: CheckedExchange | undefined;
 
   const judge = (request: WireRequest, response: WireResponse): CheckedExchange => {
     const url = new URL(request.url);
@@ -174,10 +177,16 @@ export function createChecker(options: CheckerOptions): Checker {
     listen: (listener) => {
       listeners.push(listener);
     },
+    last: () => {
+      if (!last) return undefined;
+      const { request, response } = describeFailure(options.target, last, redactor);
+      return { request, response };
+    },
     wrap: (transport) => async (request) => {
       const response = await transport(request);
       const exchange = judge(request, response);
       stats.checks++;
+      last = exchange;
       for (const extra of exchange.verdict.extras) {
         const key = exchange.operation?.id ?? "(no operation)";
         let set = stats.extras.get(key);

@@ -90,6 +90,15 @@ export function contractTest(target: Target) {
           } catch (error) {
             const unmet = unmetOperation(error, subjectsOf(context.task));
             if (unmet) context.skip(`not run: needs ${unmet}, which fails`);
+            // A failed assertion says what it expected; the last request and answer say what was seen.
+            const last = target.checker.last();
+            if (
+              last &&
+              error instanceof Error &&
+              !(error instanceof ContractViolation) &&
+              !error.message.includes("request:")
+            )
+              error.message = `${error.message}\n  request:  ${last.request}\n  response: ${last.response}`;
             throw error;
           }
         },

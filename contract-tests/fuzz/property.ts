@@ -37,9 +37,18 @@ export async function poolsFor(t: Target, op: Operation): Promise<Pools> {
       messageId: messages.map((m) => m.guid),
     };
   }
-  const contacts = (await t.client.GET("/contact", { params: { query: { limit: 100 } } })).data?.data ?? [];
-  const chats = (await t.client.GET("/chat", { params: { query: { limit: 100 } } })).data?.data ?? [];
-  const messages = (await Promise.all(chats.slice(0, 3).map((c) => messagesOf(t, c.guid, 20)))).flat();
+  // A mock's own data, through its admin API: no public operation is called, so a broken one (say
+  // listContacts) leaves the fuzzing of the others untouched. Any other target is read through its lists.
+  const known = t.control ? await t.control.snapshot() : undefined;
+  const contacts = known
+    ? known.contacts.slice(0, 100)
+    : ((await t.client.GET("/contact", { params: { query: { limit: 100 } } })).data?.data ?? []);
+  const chats = known
+    ? known.chats.slice(0, 100)
+    : ((await t.client.GET("/chat", { params: { query: { limit: 100 } } })).data?.data ?? []);
+  const messages = known
+    ? known.messages.filter((m) => chats.slice(0, 3).some((c) => c.guid === m.chat))
+    : (await Promise.all(chats.slice(0, 3).map((c) => messagesOf(t, c.guid, 20)))).flat();
   return {
     ...base,
     contactId: contacts.map((c) => c.guid),

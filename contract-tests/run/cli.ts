@@ -8,6 +8,8 @@
  */
 import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { formatLeftovers } from "../support/leftovers.ts";
+import { escapeData, escapeProperty } from "./report/github.ts";
+import { REPORTERS, type ReporterName } from "./report/write.ts";
 import { type ContractOptions, ContractSetupError, runContract, SUITES, type SuiteName } from "./runner.ts";
 
 export const USAGE = `Usage: converseiq-contract --base-url URL --api-key KEY [options]
@@ -18,7 +20,10 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
   --api-key KEY         its API key (or set CONVERSEIQ_API_KEY, which keeps it out of the process list)
   --allow-writes        also send POST, PUT and DELETE to a non-local target (off: those tests are
                         skipped; local targets always allow them)
-  --junit FILE          also write a JUnit XML report
+  --junit FILE          also write a JUnit XML report (one test case per check)
+  --json FILE           also write the checks and the distinct failures as JSON, for tools
+  --reporter NAME       default, or github: also GitHub Actions error annotations, and a Markdown
+                        job summary appended to $GITHUB_STEP_SUMMARY when it is set
   --drift-report PATH   where the drift report goes, PATH.md and PATH.json (default reports/contract-drift)
   --mode MODE           strict or tolerant (default: strict for local targets, tolerant otherwise)
   --fuzz-runs N         runs per fuzzing property (default 100)
@@ -75,6 +80,9 @@ export function parseContractArgs(
   const mode = values.mode;
   if (mode !== undefined && mode !== "strict" && mode !== "tolerant")
     throw new UsageError(`--mode must be strict or tolerant; got ${mode}`);
+  const reporter = values.reporter;
+  if (reporter !== undefined && !(REPORTERS as readonly string[]).includes(reporter))
+    throw new UsageError(`--reporter must be ${REPORTERS.join(" or ")}; got ${reporter}`);
   const suites = values.suite;
   const unknown = suites?.filter((name) => !(SUITES as readonly string[]).includes(name));
   if (unknown?.length) throw new UsageError(`unknown suite ${unknown.join(", ")}; the suites are ${SUITES.join(", ")}`);
@@ -87,6 +95,8 @@ export function parseContractArgs(
       mode,
       driftReport: values["drift-report"] ?? "reports/contract-drift",
       junit: values.junit,
+      json: values.json,
+      reporter: reporter as ReporterName | undefined,
       fuzzRuns: count("--fuzz-runs", values["fuzz-runs"]),
       modelRuns: count("--model-runs", values["model-runs"]),
       seed: count("--seed", values.seed),
@@ -101,6 +111,8 @@ function parse(args: string[]) {
     "api-key": { type: "string" },
     "allow-writes": { type: "boolean" },
     junit: { type: "string" },
+    json: { type: "string" },
+    reporter: { type: "string" },
     "drift-report": { type: "string" },
     mode: { type: "string" },
     "fuzz-runs": { type: "string" },
@@ -141,6 +153,11 @@ export async function main(args: string[]): Promise<number> {
     const result = await runContract(parsed.options);
     if (result.problem) {
       console.error(`converseiq-contract: ${result.problem.message}`);
+      // In GitHub Actions the reason the run could not be made is an annotation too, not only a log line.
+      if (parsed.options.reporter === "github")
+        console.log(
+          `::error title=${escapeProperty("converseiq-contract could not run")}::${escapeData(result.problem.message)}`,
+        );
       return result.exitCode;
     }
     if (result.leftovers.length > 0) console.log(`\n${formatLeftovers(result.leftovers)}`);
@@ -150,6 +167,7 @@ export async function main(args: string[]): Promise<number> {
         ` (tests: ${passed} passed, ${failed} failed, ${skipped} skipped${result.errors ? `; ${result.errors} errors` : ""})`,
     );
     if (result.junit) console.log(`JUnit report: ${result.junit}`);
+    if (result.json) console.log(`JSON report: ${result.json}`);
     return result.exitCode;
   } catch (error) {
     if (!(error instanceof ContractSetupError)) throw error;

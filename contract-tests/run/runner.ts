@@ -35,6 +35,9 @@ export {
   replayJournal,
 } from "./replay.ts";
 
+import { type CheckRecord, checkRecords } from "./report/checks.ts";
+import { consoleLines, REPORTERS, type ReporterName, reportRun } from "./report/write.ts";
+
 /** The suites, in the order they run (the quick ones first). */
 export const SUITES = ["pagination", "contacts", "chats", "workspace-team", "conformance", "fuzz", "stateful"] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -50,8 +53,12 @@ export interface ContractOptions {
   mode?: "strict" | "tolerant" | undefined;
   /** Path without extension of the drift report (`.md` and `.json`); omitted: none is written. */
   driftReport?: string | undefined;
-  /** A JUnit XML file of the run (vitest's junit reporter), for CI. */
+  /** A JUnit XML file of the run, for CI: one test case per check. */
   junit?: string | undefined;
+  /** A JSON file of the run, for tools: every check with its status, the distinct failures with counts. */
+  json?: string | undefined;
+  /** `github`: also GitHub Actions annotations and a job summary (`$GITHUB_STEP_SUMMARY`). Default `default`. */
+  reporter?: ReporterName | undefined;
   /** Runs per fuzzing property (the fuzz suite's default: 100). */
   fuzzRuns?: number | undefined;
   /** Sequences of the model-based suite (its default: 30). */
@@ -86,6 +93,9 @@ export interface ContractResult {
   problem: { kind: PreflightProblem; message: string } | undefined;
   /** What the run created on the target and could not delete (kind, id, why). */
   leftovers: Leftover[];
+  json: string | undefined;
+  /** Every check: its suite, operations, rule, status and why it did not run or what failed. */
+  checks: CheckRecord[];
 }
 
 /** Set up wrong: vitest missing, or options that make no run (a bad URL, an unknown suite). */
@@ -112,6 +122,8 @@ export function contractEnv(options: ContractOptions): Record<string, string> {
     CONTRACT_FUZZ_SEED: number("seed", options.seed),
     CONTRACT_ADMIN_URL: options.adminUrl ?? "",
     CONTRACT_VIA_PRISM: options.viaPrism ? "1" : "",
+    // The runner prints the failures itself (report/), once each: the global setup's summary leaves them out.
+    CONTRACT_SUMMARY: "brief",
   };
 }
 
@@ -175,7 +187,11 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
   // not delete, and the run's workspace if it could not be removed.
   const leftovers: Leftover[] = [];
 
+  const reporter = options.reporter ?? "default";
+  if (!REPORTERS.includes(reporter))
+    throw new ContractSetupError(`unknown reporter ${reporter}; the reporters are ${REPORTERS.join(", ")}`);
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
+  const json = options.json === undefined ? undefined : resolve(options.json);
   const exitCodeBefore = process.exitCode;
   const creating = node.createVitest(
     "test",
@@ -193,7 +209,8 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       // One server shared by every file is run against one file at a time: the stateful suite and the page
       // walks need the data to themselves (in process, each file has its own mock).
       fileParallelism: settings.kind === "in-process",
-      reporters: junit ? ["default", ["junit", { outputFile: junit }]] : ["default"],
+      // The report is the runner's own (report/), printed when the run ends; vitest's is left out.
+      reporters: [consoleLines()],
     },
     // Vite's cache would go under the root, inside node_modules when installed.
     { cacheDir: join(tmpdir(), "converseiq-contract-vite") },
@@ -217,6 +234,12 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       }
     }
     const ok = testModules.length === files.length && tests.failed === 0 && errors === 0;
+    const checks = checkRecords(testModules);
+    for (const module of testModules)
+      for (const error of module.errors()) console.error(`${module.moduleId} could not run: ${error.message}`);
+    for (const error of unhandledErrors)
+      console.error(`error outside the checks: ${(error as Error).message ?? error}`);
+    reportRun(checks, { target: settings.name, suites, ok, reporter, junit, json });
     const drift = env.CONTRACT_DRIFT_REPORT;
     return {
       ok,
@@ -227,6 +250,8 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       junit,
       problem: undefined,
       leftovers,
+      json,
+      checks,
     };
   } finally {
     await vitest.close();
@@ -247,6 +272,8 @@ function couldNotRun(problem: { kind: PreflightProblem; message: string }): Cont
     errors: 0,
     driftReport: undefined,
     junit: undefined,
+    json: undefined,
+    checks: [],
     problem,
     leftovers: [],
   };

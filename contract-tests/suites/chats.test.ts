@@ -13,7 +13,7 @@ const test = contractTest(target);
 const { client } = target;
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 
-describe("starting a chat", () => {
+describe("createChat", () => {
   test("stores the first message as the chat's first message, sent by the agent", ["writes"], async (ctx) => {
     const { agent, channel } = await ids(target);
     const chat = await startChat(target, {
@@ -123,7 +123,7 @@ describe("starting a chat", () => {
   });
 });
 
-describe("the title of a chat", () => {
+describe("createChat and updateChat: the title of a chat", () => {
   const contactChat = async (ctx: Parameters<Parameters<typeof test>[2]>[0]) => {
     const { liveChat, agent } = await ids(target);
     const contact = await createContact(target);
@@ -160,7 +160,7 @@ describe("the title of a chat", () => {
   });
 });
 
-describe("the messages of a chat", () => {
+describe("createChatMessage, listChatMessages and getChatMessage: the messages of a chat", () => {
   test("are listed newest first", ["writes"], async (ctx) => {
     need(ctx, (await messagesAreNewestFirst(target)) || undefined, "no channel or team member id known");
   });
@@ -221,7 +221,7 @@ describe("the messages of a chat", () => {
   });
 });
 
-describe("deleting a chat", () => {
+describe("deleteChat", () => {
   test("answers 200 with an empty body, then the chat and its messages are 404", ["writes"], async (ctx) => {
     const { agent, channel } = await ids(target);
     need(ctx, agent && channel, "no channel or team member id known");
@@ -250,7 +250,7 @@ describe("deleting a chat", () => {
   });
 });
 
-describe("reading chats", () => {
+describe("listChats and getChat", () => {
   test("a listed chat reads the same by id", [], async (ctx) => {
     const { data } = await client.GET("/chat", { params: { query: { limit: 5 } } });
     const chat = need(ctx, data?.data[0], "the target has no chat");

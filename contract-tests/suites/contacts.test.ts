@@ -27,7 +27,7 @@ const everyField = () => ({
 
 const get = (contactId: string) => client.GET("/contact/{contactId}", { params: { path: { contactId } } });
 
-describe("creating a contact", () => {
+describe("createContact", () => {
   test("stores every field of the reference and returns it, readable afterwards", ["writes"], async () => {
     const fields = everyField();
     const created = await createContact(target, fields);
@@ -95,7 +95,7 @@ describe("creating a contact", () => {
   });
 });
 
-describe("reading a contact", () => {
+describe("getContact", () => {
   test("answers 404 for an id no contact has", [], async () => {
     const { error, response } = await get("00000000-0000-4000-8000-000000000000");
     expect(response.status).toBe(404);
@@ -109,7 +109,7 @@ describe("reading a contact", () => {
   });
 });
 
-describe("updating a contact", () => {
+describe("updateContact", () => {
   test("changes only the fields it is given", ["writes"], async () => {
     const created = await createContact(target, everyField());
     const { data } = await client.PUT("/contact/{contactId}", {
@@ -141,7 +141,7 @@ describe("updating a contact", () => {
   });
 });
 
-describe("the email of a contact", () => {
+describe("createContact and updateContact: the email of a contact", () => {
   test("is unique in the workspace, compared case-insensitively: a second create is 409", ["writes"], async () => {
     const email = target.email("unique");
     await createContact(target, { email });
@@ -173,7 +173,7 @@ describe("the email of a contact", () => {
   });
 });
 
-describe("searching contacts by email", () => {
+describe("searchContacts", () => {
   test("requires the email parameter: 400 without it", ["invalid"], async () => {
     const response = await target.request({ method: "GET", path: "/contact/search" });
     expect(response.status).toBe(400);
@@ -205,7 +205,7 @@ describe("searching contacts by email", () => {
   });
 });
 
-describe("deleting a contact", () => {
+describe("deleteContact", () => {
   test("answers 200 with an empty body", ["writes"], async () => {
     const created = await createContact(target);
     const response = await target.request({ method: "DELETE", path: `/contact/${created.guid}` });

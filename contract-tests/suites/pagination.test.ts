@@ -57,7 +57,7 @@ const page = async (path: string, query: Record<string, string | number>) => {
   return response.json as Envelope;
 };
 
-describe.each(lists)("the list %s", (_, op) => {
+describe.each(lists)("%s", (_, op) => {
   /** The list's path and query on this target, or a loud skip when the target has nothing to fill them with. */
   const listed = async (ctx: TestContext) =>
     need(ctx, await requestOf(op), `the target has no value for a parameter of ${op.id}`);
@@ -99,7 +99,7 @@ describe.each(lists)("the list %s", (_, op) => {
     }
   });
 
-  test("counts pages as ceil(total / limit)", [], async (ctx) => {
+  test("pagination: pages = ceil(total / limit)", [], async (ctx) => {
     const { path, query } = await listed(ctx);
     await pagesAreCounted(target, path, query);
   });

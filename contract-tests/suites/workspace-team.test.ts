@@ -7,7 +7,7 @@ const target = await openTarget("workspace-team");
 const test = contractTest(target);
 const { client } = target;
 
-describe("the workspace", () => {
+describe("getWorkspace and getWorkspaceOwner", () => {
   test("is described, and names its owner, who reads as the workspace's owner", [], async () => {
     const workspace = await client.GET("/workspace");
     const owner = await client.GET("/workspace/me");
@@ -17,7 +17,7 @@ describe("the workspace", () => {
   });
 });
 
-describe("the team", () => {
+describe("listTeamMembers and getTeamMember", () => {
   test("lists members that each read the same by id", [], async (ctx) => {
     const { data } = await client.GET("/team", { params: { query: { limit: 100 } } });
     need(ctx, data?.data.length ? true : undefined, "the team is empty");

@@ -37,6 +37,8 @@ export interface CheckProblem {
 
 export interface Failure {
   target: string;
+  /** The operation whose answer broke the contract (`(no operation)` for a request the spec lacks). */
+  operation: string;
   request: string;
   response: string;
   problems: CheckProblem[];
@@ -107,6 +109,8 @@ export interface Checker {
   wrap(transport: Transport): Transport;
   /** Called with every exchange after it was judged (drift observation, cleanup tracking). */
   listen(listener: ExchangeListener): void;
+  /** The last request and its answer, as a failure report tells them (key redacted): for a failed assertion. */
+  last(): Pick<Failure, "request" | "response"> | undefined;
 }
 
 export function createChecker(options: CheckerOptions): Checker {
@@ -115,6 +119,7 @@ export function createChecker(options: CheckerOptions): Checker {
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const stats: CheckerStats = { checks: 0, failures: [], extras: new Map() };
   const listeners: ExchangeListener[] = [];
+  let last: CheckedExchange | undefined;
 
   const judge = (request: WireRequest, response: WireResponse): CheckedExchange => {
     const url = new URL(request.url);
@@ -172,10 +177,16 @@ export function createChecker(options: CheckerOptions): Checker {
     listen: (listener) => {
       listeners.push(listener);
     },
+    last: () => {
+      if (!last) return undefined;
+      const { request, response } = describeFailure(options.target, last, redactor);
+      return { request, response };
+    },
     wrap: (transport) => async (request) => {
       const response = await transport(request);
       const exchange = judge(request, response);
       stats.checks++;
+      last = exchange;
       for (const extra of exchange.verdict.extras) {
         const key = exchange.operation?.id ?? "(no operation)";
         let set = stats.extras.get(key);
@@ -206,6 +217,7 @@ function describeFailure(target: string, exchange: CheckedExchange, redactor: Re
   const judged = key ? `, judged as the documented "${key}"${against}` : "";
   return {
     target,
+    operation: exchange.operation?.id ?? "(no operation)",
     request: redactor.redact(`${exchange.method} ${exchange.path}${op}${body}`),
     response: redactor.redact(
       `${exchange.status} ${exchange.contentType ?? "(no content type)"}${judged}  body: ${excerpt(exchange.text) || "(empty)"}`,

@@ -2,9 +2,9 @@
  * Making and finding what the suites need on any target: contacts and chats created with the run's
  * prefix (and deleted after the test by the target's cleanup), and the ids of agents, bots and channels.
  */
-import { expect } from "vitest";
 import type { components } from "../../generated/types.ts";
 import type { Target } from "./target.ts";
+import { UnmetNeed } from "./tests.ts";
 
 export type Contact = components["schemas"]["Contact"];
 export type Chat = components["schemas"]["Chat"];
@@ -40,7 +40,8 @@ export async function createContact(target: Target, fields: ContactCreate = {}):
   const { data, error, response } = await target.client.POST("/contact", {
     body: { name: target.label("contact"), email: target.email(), ...fields },
   });
-  expect(error, `POST /contact answered ${response.status}`).toBeUndefined();
+  if (error)
+    throw new UnmetNeed("createContact", `POST /contact answered ${response.status}: ${JSON.stringify(error)}`);
   return data as Contact;
 }
 
@@ -52,15 +53,15 @@ export async function startChat(
   const { data, error, response } = await target.client.POST("/chat", {
     body: { message: target.label("first message"), ...body } as ChatCreate,
   });
-  expect(error, `POST /chat answered ${response.status}: ${JSON.stringify(error)}`).toBeUndefined();
+  if (error) throw new UnmetNeed("createChat", `POST /chat answered ${response.status}: ${JSON.stringify(error)}`);
   return data as Chat;
 }
 
 export async function messagesOf(target: Target, chatId: string, limit = 100): Promise<Message[]> {
-  const { data, error } = await target.client.GET("/chat/{chatId}/message", {
+  const { data, error, response } = await target.client.GET("/chat/{chatId}/message", {
     params: { path: { chatId }, query: { limit } },
   });
-  expect(error).toBeUndefined();
+  if (error) throw new UnmetNeed("listChatMessages", `GET /chat/${chatId}/message answered ${response.status}`);
   return data?.data ?? [];
 }
 

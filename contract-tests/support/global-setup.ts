@@ -10,6 +10,7 @@ import type { TestProject } from "vitest/node";
 import { createRedactor } from "../../client/redact.ts";
 import { mergeObservations, type Observations } from "../../lib/drift/observe.ts";
 import { buildDriftReport, driftMarkdown } from "../../lib/drift/report.ts";
+import { shape } from "../run/report/checks.ts";
 import { type Failure, formatFailure } from "./checker.ts";
 import type { FileResult } from "./results.ts";
 import { readSettings, writesOffWarning } from "./settings.ts";
@@ -32,13 +33,29 @@ export default function setup(project: TestProject) {
     );
     rmSync(resultsDir, { recursive: true, force: true });
     if (results.length === 0) return;
-    console.log(summarize(results));
+    console.log(summarize(results, env.CONTRACT_SUMMARY === "brief"));
     const driftPath = env.CONTRACT_DRIFT_REPORT;
     if (driftPath) console.log(writeDrift(driftPath, results, settings.name, env.CONTRACT_API_KEY));
   };
 }
 
-export function summarize(results: FileResult[]): string {
+/** Identical failures once, with a count: the same operation breaking the same rules in the same words. */
+export function dedupeFailures(failures: readonly Failure[]): { failure: Failure; count: number }[] {
+  const byKey = new Map<string, { failure: Failure; count: number }>();
+  for (const failure of failures) {
+    const key = `${failure.operation}\n${failure.problems.map((p) => `${p.rule} ${shape(p.message)}`).join("\n")}`;
+    const known = byKey.get(key);
+    if (known) known.count++;
+    else byKey.set(key, { failure, count: 1 });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The summary at the end of a run; `brief` (runContract, which reports every failing check itself) leaves
+ * the failed answers out.
+ */
+export function summarize(results: FileResult[], brief = false): string {
   const targets = [...new Set(results.map((r) => `${r.target} (${r.mode})`))];
   const checks = results.reduce((n, r) => n + r.checks, 0);
   const failures: Failure[] = results.flatMap((r) => r.failures);
@@ -54,14 +71,21 @@ export function summarize(results: FileResult[]): string {
     "",
     "── Contract summary ──",
     `Target: ${targets.join(", ")}`,
-    `Files: ${results.length}   Checks: ${checks}   Failures: ${failures.length}`,
+    `Files: ${results.length}   Answers checked: ${checks}   Answers that broke the contract: ${failures.length}`,
   ];
   if (extras.size > 0) {
     lines.push("Undocumented properties returned (allowed in tolerant mode, reported):");
     for (const [op, set] of extras) lines.push(`  ${op}: ${[...set].sort().join(", ")}`);
   }
-  for (const failure of failures.slice(0, 20)) lines.push("", formatFailure(failure));
-  if (failures.length > 20) lines.push(`… and ${failures.length - 20} more failures`);
+  if (!brief) {
+    const distinct = dedupeFailures(failures);
+    for (const { failure, count } of distinct.slice(0, 20))
+      lines.push(
+        "",
+        `${formatFailure(failure)}${count > 1 ? `\n  (${count} answers broke it this way; the first is shown)` : ""}`,
+      );
+    if (distinct.length > 20) lines.push(`… and ${distinct.length - 20} more distinct failures`);
+  }
   return lines.join("\n");
 }
 

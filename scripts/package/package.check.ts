@@ -13,12 +13,13 @@
  */
 import { type ChildProcess, execFile, type SpawnOptions, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FAULTS, startFaultyServer } from "../../contract-tests/run/faults.ts";
 import { consumerLock } from "./consumer-lock.ts";
 import { brokenLinks, relativeLinks } from "./markdown-links.ts";
 import { readmeBlocks } from "./readme-blocks.ts";
@@ -456,6 +457,35 @@ describe("npx converseiq-contract from the consumer's node_modules", () => {
     const { code, output } = await contractAgainst("sound", ["--fuzz-runs", "5", "--model-runs", "3"]);
     expect(code, output).toBe(0);
   });
+
+  // One defect, one failure, as a CI user reads it: the installed command against a server with one broken
+  // rule (listContacts' page shape, contract-tests/run/faults.ts) fails the checks of that operation only,
+  // tells the failure once, and prints under 100 lines; its JUnit file stays small.
+  it("against a one-fault server: exit 1, the checks of that operation only, under 100 lines", async () => {
+    const server = await startFaultyServer(FAULTS["listContacts page shape"]);
+    try {
+      const json = join(work, "one-fault.json");
+      const junit = join(work, "one-fault.xml");
+      const { code, output } = await run(
+        "npx",
+        ["--offline", "--no-install", "converseiq-contract", "--base-url", server.baseUrl, "--api-key", "mock-api-key"]
+          .concat(["--fuzz-runs", "5", "--model-runs", "2", "--seed", "1", "--json", json, "--junit", junit])
+          .concat(["--drift-report", join(work, "one-fault-drift")]),
+        consumer,
+      );
+      expect(code, output).toBe(1);
+      const report = JSON.parse(await readFile(json, "utf8")) as {
+        counts: { failed: number };
+        failures: { operation: string; count: number }[];
+      };
+      expect(report.counts.failed, output).toBe(7);
+      expect(report.failures, output).toEqual([expect.objectContaining({ operation: "listContacts", count: 7 })]);
+      expect(output.trimEnd().split("\n").length, output).toBeLessThan(100);
+      expect((await stat(junit)).size).toBeLessThan(100 * 1024);
+    } finally {
+      await server.close();
+    }
+  }, 300_000);
 
   it("fails against a mock whose lists lost a required property", async () => {
     const { code, output } = await contractAgainst("broken", ["--suite", "pagination"]);

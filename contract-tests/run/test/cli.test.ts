@@ -185,18 +185,18 @@ describe("converseiq-contract against a mock", { timeout: 120_000 }, () => {
     const args = ["--base-url", `${origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
     const { code, output } = await contract([...args, "--drift-report", drift, "--junit", junit]);
     expect(output).toContain("── Contract summary ──");
-    expect(output).toMatch(/Failures: 0/);
+    expect(output).toMatch(/Checks: \d+ pass, 0 FAIL/);
     expect(output).toContain("every check held");
     expect(code).toBe(0);
     expect(JSON.parse(readFileSync(`${drift}.json`, "utf8"))).toHaveProperty("schemas");
-    expect(readFileSync(junit, "utf8")).toContain("<testsuites");
+    expect(readFileSync(junit, "utf8")).toContain('<testsuites name="converseiq-contract"');
   });
 
   it("fails (exit 1) against the mock behind a proxy that makes every contact's email a number", async () => {
     const args = ["--base-url", `${broken.origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
     const { code, output } = await contract([...args, "--drift-report", join(dir, "broken")]);
     expect(output).toContain("── Contract summary ──");
-    expect(output).toMatch(/Failures: [1-9]/);
+    expect(output).toMatch(/Checks: \d+ pass, [1-9]\d* FAIL/);
     expect(output).toContain("/email");
     expect(output).toContain("FAILED");
     expect(code).toBe(1);

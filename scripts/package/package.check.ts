@@ -233,6 +233,52 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     expect(Object.keys(spec30["x-webhooks"] as object)).toEqual(Object.keys(spec31.webhooks as object));
   });
 
+  it("overrides, a scenario and the clock work from the installed package on all three transports", async () => {
+    await writeFile(
+      join(consumer, "control.mjs"),
+      `import assert from "node:assert/strict";
+import { setupServer } from "msw/node";
+import { createMockFetch, startMock } from "converseiq-kit/mock";
+import { createHandlers } from "converseiq-kit/msw";
+
+const DATE = "2030-01-01T00:00:00.000Z";
+async function exercise(name, control, send) {
+  const headers = { "x-api-key": "mock-api-key", "content-type": "application/json" };
+  const get = (path) => send(path, { headers });
+  const handle = await control.override("getWorkspace", { status: 503, times: 1 });
+  assert.equal((await get("/workspace")).status, 503, name + ": the override answers");
+  assert.equal((await get("/workspace")).status, 200, name + ": and runs out after times: 1");
+  await handle.remove();
+  await control.scenario("rate-limited");
+  const limited = await get("/contact");
+  assert.equal(limited.status, 429, name + ": rate-limited answers 429");
+  assert.ok(limited.headers.get("retry-after"), name + ": with Retry-After");
+  await control.reset();
+  assert.equal((await get("/contact")).status, 200, name + ": reset turns the scenario off");
+  await control.clock.set(DATE);
+  const made = await send("/contact", { method: "POST", headers, body: JSON.stringify({ name: "Clock Work" }) });
+  assert.equal((await made.json()).created_at, DATE, name + ": new records follow the clock");
+  await control.clock.real();
+  console.log(name + ": ok");
+}
+
+const running = await startMock();
+await exercise("startMock", running, (path, init) => fetch(running.url + path, init));
+await running.close();
+const inProcess = createMockFetch();
+await exercise("createMockFetch", inProcess, (path, init) => inProcess.fetch(inProcess.baseUrl + path, init));
+const handlers = createHandlers();
+const server = setupServer(...handlers.handlers);
+server.listen({ onUnhandledRequest: "error" });
+await exercise("createHandlers", handlers, (path, init) => fetch("https://api.converseiq.com.au/public/v1" + path, init));
+server.close();
+`,
+    );
+    const { code, output } = await run(process.execPath, ["control.mjs"], consumer);
+    expect(output).toBe("startMock: ok\ncreateMockFetch: ok\ncreateHandlers: ok\n");
+    expect(code).toBe(0);
+  });
+
   it("a consumer file type-checks under strict and exactOptionalPropertyTypes", async () => {
     await writeFile(
       join(consumer, "consumer.ts"),

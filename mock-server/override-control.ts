@@ -14,8 +14,14 @@
 import type { operations } from "../generated/types.ts";
 import type { OperationId } from "../lib/spec.ts";
 import { MockAdminError } from "./admin-error.ts";
-import type { Engine, OverrideCreate, OverrideFunction, OverrideView, ScenarioStatus } from "./engine/index.ts";
-import type { Store } from "./store/store.ts";
+import type {
+  Engine,
+  OverrideContext,
+  OverrideCreate,
+  OverrideFunction,
+  OverrideView,
+  ScenarioStatus,
+} from "./engine/index.ts";
 
 type Responses<Op extends OperationId> = operations[Op]["responses"];
 
@@ -104,19 +110,8 @@ export type OverrideOptions<Op extends OperationId> = OverrideAnswerOf<Op> & {
   when?: OverrideWhen<Op>;
 };
 
-/** What a function override is handed. */
-export interface OverrideCall<_Op extends OperationId = OperationId> {
-  /** The request as sent (path and query parameters as text; not validated yet). */
-  request: {
-    method: string;
-    path: Record<string, string>;
-    query: Record<string, string | string[]>;
-    body: unknown;
-    headers: Readonly<Record<string, string | undefined>>;
-  };
-  /** The default workspace's state, to read only. */
-  state: Readonly<Store["state"]>;
-}
+/** What a function override is handed: the request as sent (path and query as text), the state to read. */
+export type OverrideCall<_Op extends OperationId = OperationId> = OverrideContext;
 
 /** A function override: its answer for each request, checked against the spec as a data override's is. */
 export type OverrideFn<Op extends OperationId> = (call: OverrideCall<Op>) => OverrideAnswerOf<Op>;

@@ -4,36 +4,19 @@
  * function, `delay` (on an injected scheduler), `networkError`, `unchecked`, `remove()` and a reset. The
  * answers are judged by the spec (the shared response validator), not by the mock's idea of them.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { components } from "../../generated/types.ts";
 import { createResponseValidator } from "../../lib/response-validator.ts";
 import { listOperations, type OperationId, publicSpec } from "../../lib/spec.ts";
 import { MockAdminError } from "../admin-error.ts";
 import { ManualScheduler } from "../scheduler.ts";
-import { createMockFetch, type MockFetch, type MockFetchOptions } from "../transports/fetch.ts";
+import type { MockFetch, MockFetchOptions } from "../transports/fetch.ts";
+import { call, startFetchMock } from "./fetch-mock.ts";
 
 type Contact = components["schemas"]["Contact"];
 
-const open: MockFetch[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((mock) => mock.close()));
-});
-
-function start(options: MockFetchOptions = {}): MockFetch {
-  const mock = createMockFetch({ seed: { seed: 7, contacts: 8, chats: 2, team: 2, channels: 1, bots: 0 }, ...options });
-  open.push(mock);
-  return mock;
-}
-
-async function call(mock: MockFetch, method: string, path: string, body?: unknown) {
-  const response = await mock.fetch(`${mock.baseUrl}${path}`, {
-    method,
-    headers: { "x-api-key": mock.apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: text === "" ? undefined : JSON.parse(text) };
-}
+const start = (options: MockFetchOptions = {}): MockFetch =>
+  startFetchMock({ seed: 7, contacts: 8, chats: 2, team: 2, channels: 1, bots: 0 }, options);
 
 const operations = new Map(listOperations(publicSpec).map((op) => [op.id, op]));
 const validate = createResponseValidator("strict");

@@ -6,30 +6,15 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCli } from "../cli/flags.ts";
 import { UsageError } from "../cli/values.ts";
 import { ManualScheduler } from "../scheduler.ts";
-import { createMockFetch, type MockFetch, type MockFetchOptions } from "../transports/fetch.ts";
+import type { MockFetch, MockFetchOptions } from "../transports/fetch.ts";
+import { call, startFetchMock } from "./fetch-mock.ts";
 
-const open: MockFetch[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((mock) => mock.close()));
-});
-function start(options: MockFetchOptions = {}): MockFetch {
-  const mock = createMockFetch({ seed: { seed: 9, contacts: 6, chats: 3, team: 2, channels: 2, bots: 1 }, ...options });
-  open.push(mock);
-  return mock;
-}
-async function call(mock: MockFetch, method: string, path: string, body?: unknown) {
-  const response = await mock.fetch(`${mock.baseUrl}${path}`, {
-    method,
-    headers: { "x-api-key": mock.apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
-}
+const start = (options: MockFetchOptions = {}): MockFetch =>
+  startFetchMock({ seed: 9, contacts: 6, chats: 3, team: 2, channels: 2, bots: 1 }, options);
 const reset = (mock: MockFetch) =>
   mock.fetch(`${new URL(mock.baseUrl).origin}/__admin/reset`, {
     method: "POST",

@@ -1,10 +1,3 @@
-/**
- * `converseiq-contract` (bin/converseiq-contract.js → cli.ts → runContract): bad usage exits 2 with the
- * usage; against a mock it passes (exit 0) and prints the summary, drift report and JUnit file written;
- * against the same mock behind a proxy that breaks one field it fails (exit 1). Each run is vitest in a
- * child process, so only the contacts suite runs.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,25 +8,9 @@ import { readSettings } from "../../support/settings.ts";
 import { parseContractArgs, UsageError } from "../cli.ts";
 import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
 import { ContractSetupError, contractEnv, contractSettings, runContract } from "../runner.ts";
+import { contract } from "./contract-command.ts";
 
-const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 const KEY = "mock-api-key";
-
-/** Runs the command in a child process, without the variables of the vitest that runs this test. */
-function contract(args: string[]): Promise<{ code: number | null; output: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_") && !name.startsWith("CONVERSEIQ_"),
-    ),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
 
 describe("converseiq-contract's command line", () => {
   it("exits 2 with the usage on bad usage, before running anything", async () => {

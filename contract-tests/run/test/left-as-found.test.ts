@@ -1,10 +1,3 @@
-/**
- * The target left as it was found (run/scope.ts). Against a mock, `converseiq-contract` works in a workspace
- * of its own and removes it: the mock's `GET /__admin/state` is the same before and after a full run, and
- * after a run that fails. Against a target that is not a mock, what the run could not delete is listed
- * with its kind, id and why.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,25 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
 import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
+import { contract as runCommand } from "./contract-command.ts";
 
-const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 const KEY = "mock-api-key";
 
-/** Runs the command in a child process, without the variables of the vitest that runs this test. */
-function contract(args: string[], drift: string): Promise<{ code: number | null; output: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_") && !name.startsWith("CONVERSEIQ_"),
-    ),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, "--drift-report", drift], { env: { ...env, NO_COLOR: "1" } });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
+const contract = (args: string[], drift: string) => runCommand([...args, "--drift-report", drift]);
 
 /**
  * A target that is not a mock: the mock behind a proxy that hides its admin API (404) and answers every

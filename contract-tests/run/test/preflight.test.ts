@@ -1,9 +1,3 @@
-/**
- * The preflight (preflight.ts) and what `converseiq-contract` does with it: a target that cannot be reached,
- * that answers HTML, or that refuses the key gives one line saying what to fix and exit 2, and no suite
- * runs. A mock with its key passes the preflight.
- */
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,26 +5,10 @@ import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
 import { preflight } from "../preflight.ts";
 import { runContract } from "../runner.ts";
+import { contract } from "./contract-command.ts";
 import { deadPort } from "./dead-port.ts";
 
-const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 const KEY = "mock-api-key";
-
-/** Runs the command in a child process, without the variables of the vitest that runs this test. */
-function contract(args: string[]): Promise<{ code: number | null; output: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !name.startsWith("VITEST") && !name.startsWith("CONTRACT_") && !name.startsWith("CONVERSEIQ_"),
-    ),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
 
 /** A server on a free loopback port that answers every request with `answer`. */
 async function serve(answer: { status: number; type: string; body: string }): Promise<{ url: string; server: Server }> {

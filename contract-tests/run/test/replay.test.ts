@@ -1,10 +1,3 @@
-/**
- * `replayJournal` and `converseiq-contract --replay`: a journal recorded from the mock in process, replayed
- * against a fresh mock over HTTP, passes (and with writes leaves the mock as it found it); replayed against
- * the same mock behind a proxy that drops one field, it fails naming that field and its operations, once
- * each. A bad file, a missing file and an unreachable target are exit 2 with one line.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +10,9 @@ import { createMockFetch } from "../../../mock-server/transports/fetch.ts";
 import { type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
 import { replayJournal } from "../replay.ts";
 import { checkJournalFile, JournalFileError } from "../replay-file.ts";
+import { contract } from "./contract-command.ts";
 import { deadPort } from "./dead-port.ts";
 
-const BIN = new URL("../../../bin/converseiq-contract.js", import.meta.url).pathname;
 /** The target's data is not the mock's the journal was recorded on: another seed, so other ids. */
 const TARGET_SEED = { seed: 7, contacts: 5, chats: 3 };
 
@@ -54,20 +47,6 @@ function dropCompany(value: unknown): unknown {
   for (const [key, child] of Object.entries(value)) out[key] = dropCompany(child);
   if ("guid" in out && "zip_code" in out) delete out.company;
   return out;
-}
-
-function contract(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("VITEST") && !name.startsWith("CONVERSEIQ_")),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe("replaying a consumer's journal", () => {

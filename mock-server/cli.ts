@@ -38,7 +38,13 @@ async function start(config: CliConfig): Promise<MockServer> {
   const { RedisUnreachableError } = await import("./replication/replica.ts");
   let app: MockServer;
   try {
-    app = await buildMockServer({ ...config.options, logger: !config.quiet });
+    app = await buildMockServer({
+      ...config.options,
+      // What a running server keeps only when asked (--journal-out, --keep-events): both slow it (mock-options.ts).
+      journalBodies: config.journalOut !== undefined,
+      eventCapacity: config.options.eventCapacity ?? 0,
+      logger: !config.quiet,
+    });
   } catch (error) {
     if (error instanceof StateFileError || error instanceof RangeError) fail(2, error.message);
     if (error instanceof RedisUnreachableError) fail(1, error.message);

@@ -64,6 +64,13 @@ export interface MockOptions extends BehaviourOptions {
   /** How many requests the journal (`GET /__admin/requests`) keeps; older ones are dropped. */
   journalCapacity: number;
   /**
+   * Whether the journal keeps each public request's body and answer, for the journal file
+   * (`GET /__admin/journal`, `journal()`, `--journal-out`). Default true; the `converseiq-mock` command
+   * keeps them only with `--journal-out`: holding the last thousand answers costs a running server about
+   * 40% of its GET throughput (the answers live long enough to reach the old generation of the heap).
+   */
+  journalBodies: boolean;
+  /**
    * How many of the latest webhook events each workspace keeps for `GET /__admin/events` (and a control's
    * `events()`), whether or not an endpoint is subscribed; 0 keeps none. Default 1000.
    */
@@ -118,6 +125,7 @@ export function withDefaults(options: MockOptionsInput = {}): MockOptions {
     clock: options.clock ?? new Clock(),
     logger: options.logger ?? false,
     journalCapacity: options.journalCapacity ?? DEFAULT_JOURNAL_CAPACITY,
+    journalBodies: options.journalBodies ?? true,
     eventCapacity: options.eventCapacity ?? DEFAULT_EVENT_CAPACITY,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS),
@@ -207,6 +215,7 @@ const OPTION_CHECKS: { [Name in keyof Required<MockOptionsInput>]: Check } = {
   scenario: text,
   scenarios: object,
   journalCapacity: wholeNumber,
+  journalBodies: flag,
   eventCapacity: wholeNumber,
   onEvent: fn,
   webhooks: object,

@@ -176,7 +176,7 @@ export function createEngine(input: EngineOptions = {}): Engine {
     workspaceEvents.get(workspace.apiKey)?.close();
     workspaceEvents.set(workspace.apiKey, eventLog(workspace.store));
   });
-  const journal = new Journal(options.journalCapacity);
+  const journal = new Journal(options.journalCapacity, options.journalBodies ? undefined : 0);
   const coverage = new CoverageCounter();
   const overrides = new Overrides();
   const scenarios = new ScenarioCatalogue(options.scenarios);

@@ -82,6 +82,8 @@ export class Journal {
 
   /** The bodies, kept when each fits and the journal's share for bodies has room. */
   private keep(bodies: ExchangeBodies): KeptExchange {
+    // No budget: no body is kept, nor decoded (a server that keeps none answers faster; mock-options.ts).
+    if (this.bodyBudget === 0) return { bodiesOmitted: true, simulated: bodies.simulated };
     const request = asText(bodies.request);
     const response = asText(bodies.response);
     const length = (request?.length ?? 0) + (response?.length ?? 0);

@@ -55,6 +55,23 @@ describe("converseiq-mock --journal-out", { timeout: 90_000 }, () => {
     expect(journal.entries[1]?.requestBody).toEqual({ name: "Saved", email: "saved@example.com" });
   });
 
+  it("keeps no bodies and no events without --journal-out and --keep-events, and events with --keep-events", async () => {
+    const plain = runIsolatedMock(SMALL_ARGS);
+    const origin = await plain.listening();
+    const headers = { "x-api-key": "mock-api-key", "content-type": "application/json" };
+    const body = JSON.stringify({ name: "Unkept", email: "unkept@example.com" });
+    expect((await fetch(`${origin}${PUBLIC_PREFIX}/contact`, { method: "POST", headers, body })).status).toBe(200);
+    const journal = checkJournalFile(await (await fetch(`${origin}/__admin/journal`)).json(), "GET /__admin/journal");
+    expect(journal.entries.map((entry) => [entry.bodiesOmitted, entry.requestBody])).toEqual([[true, undefined]]);
+    expect(await (await fetch(`${origin}/__admin/events`)).json()).toEqual({ data: [], capacity: 0 });
+
+    const keeping = runIsolatedMock([...SMALL_ARGS, "--keep-events"]);
+    const kept = await keeping.listening();
+    expect((await fetch(`${kept}${PUBLIC_PREFIX}/contact`, { method: "POST", headers, body })).status).toBe(200);
+    const events = (await (await fetch(`${kept}/__admin/events`)).json()) as { data: { event: string }[] };
+    expect(events.data.map((event) => event.event)).toEqual(["contact.created"]);
+  });
+
   it("refuses a folder that does not exist at the start, with exit 2 and one line", async () => {
     const file = join(await newFolder(), "missing", "journal.json");
     const cli = runIsolatedMock([...SMALL_ARGS, "--journal-out", file]);

@@ -1,5 +1,6 @@
 /** The flags of what the mock prints or writes: the request log, the coverage and the journal file when it stops. */
 import { parseCoverageRequirement } from "../../engine/coverage.ts";
+import { DEFAULT_EVENT_CAPACITY } from "../../engine/events.ts";
 import type { LogFormat } from "../../transports/request-log.ts";
 import { parseList, UsageError } from "../values.ts";
 import type { Flag } from "./types.ts";
@@ -54,6 +55,16 @@ export const OUTPUT_FLAGS: Flag[] = [
         throw new UsageError((error as Error).message);
       }
       if (items.length > 0) config.coverage = true;
+    },
+  },
+  {
+    kind: "switch",
+    name: "keep-events",
+    env: "MOCK_KEEP_EVENTS",
+    group: "Output",
+    help: "Keep the latest 1000 webhook events of each workspace for GET /__admin/events (a control's events()). Off in this command: keeping them costs a running server about a fifth of its POST rate; startMock and the in-process transports keep them.",
+    apply: (config, on) => {
+      config.options.eventCapacity = on ? DEFAULT_EVENT_CAPACITY : 0;
     },
   },
   {

@@ -65,7 +65,8 @@ export interface RunningMock extends MockControl, AsyncDisposable {
 
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
   const { journalOut, ...mockOptions } = checkOptionsInput("startMock", options, START_OPTIONS);
-  const journalProblem = journalOut === undefined ? undefined : journalOutProblem(journalOut);
+  const journalProblem =
+    journalOut === undefined ? undefined : journalOutProblem(journalOut, "startMock: option journalOut");
   if (journalProblem) throw new RangeError(journalProblem);
   const server = await buildMockServer(mockOptions);
   let origin: string;

@@ -10,6 +10,21 @@ interface Want {
 }
 
 const idOf = (op: { id: string } | undefined) => op?.id;
+
+/** The matcher finds `want`'s operation and allowed methods for `method path`, and its parameters when given. */
+function expectMatch(
+  matcher: ReturnType<typeof createOperationMatcher<{ id: string } & OperationLike>>,
+  method: string,
+  path: string,
+  want: Want,
+): void {
+  const got = matcher.match(method, path);
+  expect({ operation: idOf(got.operation), allowed: got.allowed }).toEqual({
+    operation: want.operation,
+    allowed: want.allowed,
+  });
+  if (want.params) expect(got.params).toEqual(want.params);
+}
 const CONTACT = "5c9e7a2b-1d3f-4a6b-8c0d-2e4f6a8b0c1d";
 
 describe("createOperationMatcher on the public spec", () => {
@@ -48,14 +63,7 @@ describe("createOperationMatcher on the public spec", () => {
     ["GET", "/nope", { operation: undefined, allowed: [] }],
     ["GET", "/contact//", { operation: undefined, allowed: [] }],
   ];
-  it.each(cases)("%s %s", (method, path, want) => {
-    const got = matcher.match(method, path);
-    expect({ operation: idOf(got.operation), allowed: got.allowed }).toEqual({
-      operation: want.operation,
-      allowed: want.allowed,
-    });
-    if (want.params) expect(got.params).toEqual(want.params);
-  });
+  it.each(cases)("%s %s", (method, path, want) => expectMatch(matcher, method, path, want));
 
   it("matches under its prefix only", () => {
     expect(idOf(prefixed.match("GET", "/public/v1/contact/search").operation)).toBe("searchContacts");
@@ -89,14 +97,7 @@ describe("createOperationMatcher on the admin spec", () => {
     ],
     ["GET", "/__admin/nope", { operation: undefined, allowed: [] }],
   ];
-  it.each(cases)("%s %s", (method, path, want) => {
-    const got = matcher.match(method, path);
-    expect({ operation: idOf(got.operation), allowed: got.allowed }).toEqual({
-      operation: want.operation,
-      allowed: want.allowed,
-    });
-    if (want.params) expect(got.params).toEqual(want.params);
-  });
+  it.each(cases)("%s %s", (method, path, want) => expectMatch(matcher, method, path, want));
 });
 
 describe("createOperationMatcher on made-up paths", () => {

@@ -9,11 +9,14 @@ import { dirname, resolve } from "node:path";
 import type { MockServer } from "../app.ts";
 import { acceptedKeys, journalFile } from "../engine/journal-file.ts";
 
-/** Why FILE cannot be written, or undefined when its folder is there. */
-export function journalOutProblem(file: string): string | undefined {
+/**
+ * Why FILE cannot be written, or undefined when its folder is there; `given` names what the user wrote
+ * (the flag, or `startMock`'s option), so the message points at it.
+ */
+export function journalOutProblem(file: string, given = "--journal-out"): string | undefined {
   const folder = dirname(resolve(file));
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    return `--journal-out ${file}: the folder ${folder} does not exist.`;
+    return `${given} ${file}: the folder ${folder} does not exist.`;
   }
   return undefined;
 }

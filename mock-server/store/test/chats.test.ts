@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ids, stateOf, tinyStore } from "../../test/store-fixtures.ts";
-import { StoreError } from "../store-error.ts";
 import type { ChatCreate } from "../types.ts";
+import { failure } from "./store-failure.ts";
 
 const everything = { page: 1, limit: 100 };
-
-function failure(call: () => unknown, code: string): StoreError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).code).toBe(code);
-    return error as StoreError;
-  }
-  throw new Error(`expected a StoreError ${code}, but the call succeeded`);
-}
 
 const start = (overrides: Partial<ChatCreate> = {}): ChatCreate => ({
   channel: ids.liveChat,

@@ -2,8 +2,8 @@ import type { oas31 } from "openapi3-ts";
 import { describe, expect, it } from "vitest";
 import { publicSpec } from "../../../lib/spec.ts";
 import { ids, stateOf, tinyStore } from "../../test/store-fixtures.ts";
-import { StoreError } from "../store-error.ts";
 import type { ContactCreate } from "../types.ts";
+import { failure } from "./store-failure.ts";
 
 const schemas = publicSpec.components?.schemas ?? {};
 const propertiesOf = (name: string) => Object.keys((schemas[name] as oas31.SchemaObject).properties ?? {});
@@ -15,18 +15,6 @@ const contactFields = propertiesOf("Contact");
 const full = Object.fromEntries(
   writable.map((field) => [field, ((schemas.Contact as oas31.SchemaObject).example as Record<string, unknown>)[field]]),
 ) as Required<ContactCreate>;
-
-/** Expects `call` to throw a StoreError with this code, and returns it. */
-function failure(call: () => unknown, code: string): StoreError {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).code).toBe(code);
-    return error as StoreError;
-  }
-  throw new Error(`expected a StoreError ${code}, but the call succeeded`);
-}
 
 describe("creating a contact", () => {
   // Which fields those are, by the vendor's reference, scripts/test/spec-operations.test.ts holds.

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { readSettings } from "./contract-tests/support/settings.ts";
+import { TEST_SEED } from "./scripts/test-seed.ts";
 
 export default defineConfig({
   test: {
@@ -22,5 +23,8 @@ export default defineConfig({
     isolate: false,
     // Contract suites: a run id for what they create, and the contract summary at the end of the run.
     globalSetup: ["contract-tests/support/global-setup.ts"],
+    // One seed for every property and fuzz run (scripts/test-seed.ts): a failure here is reproducible.
+    setupFiles: ["scripts/test-seed-setup.ts"],
+    env: { CONTRACT_FUZZ_SEED: String(TEST_SEED) },
   },
 });

@@ -19,6 +19,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { API_BASE_PATH } from "../../generated/rules.ts";
 import type { DriftReport } from "../../lib/drift/report.ts";
 import { MOCK_LISTENING, originFromOutput, PRISM_LISTENING } from "../../scripts/server-port.ts";
+import { TEST_SEED } from "../../scripts/test-seed.ts";
 import { ADDED_PROPERTY, addDrift, breakContacts, type EditingProxy, startEditingProxy } from "./editing-proxy.ts";
 import { type ContractOptions, runContract } from "./runner.ts";
 
@@ -85,10 +86,13 @@ function run(label: string, command: string, args: string[], env: Record<string,
   });
 }
 
-/** The suites by runContract (runner.ts, what converseiq-contract runs), in this process. */
+/**
+ * The suites by runContract (runner.ts, what converseiq-contract runs), in this process, under the tests'
+ * one seed (scripts/test-seed.ts), so that a failure here is reproducible.
+ */
 async function contract(label: string, options: ContractOptions): Promise<number> {
   console.log(`\n━━ ${label} ━━`);
-  return (await runContract(options)).exitCode;
+  return (await runContract({ seed: TEST_SEED, ...options })).exitCode;
 }
 
 async function main(): Promise<number> {

@@ -133,9 +133,13 @@ const validateError = closed.compile({ $ref: "closed.json#/components/schemas/Er
 
 const matcher = createOperationMatcher(operations, PUBLIC_PREFIX);
 
-/** The operation a method and URL name in the spec, if any (a literal segment wins over a parameter). */
+/**
+ * The operation a method and URL name in the spec, if any (a literal segment wins over a parameter). The
+ * path is taken as an HTTP client sends it: `inject` and fetch resolve dot segments, so `/chat/.` is a
+ * request for `/chat/` (listChats), not getChat with the id ".".
+ */
 export function operationFor(method: string, url: string): Operation | undefined {
-  return matcher.match(method, url.split("?")[0] ?? "").operation;
+  return matcher.match(method, new URL(url, "http://mock.invalid").pathname).operation;
 }
 
 /** Checks that a body is the spec's Error shape, with no undocumented property. */

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BASE_PATH } from "../../../generated/rules.ts";
 import { buildMockServer, type MockServer } from "../../../mock-server/app.ts";
+import { TEST_SEED } from "../../../scripts/test-seed.ts";
 import { breakContacts, type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
 import { contract as runCommand } from "./contract-command.ts";
 
@@ -68,7 +69,18 @@ describe("the target left as it was found", { timeout: 300_000 }, () => {
 
   it("leaves a mock's state as it was after a full run, which works in a workspace it then removes", async () => {
     const before = await state();
-    const args = ["--base-url", `${origin}${API_BASE_PATH}`, "--api-key", KEY, "--fuzz-runs", "2", "--model-runs", "2"];
+    const args = [
+      "--base-url",
+      `${origin}${API_BASE_PATH}`,
+      "--api-key",
+      KEY,
+      "--fuzz-runs",
+      "2",
+      "--model-runs",
+      "2",
+      "--seed",
+      String(TEST_SEED),
+    ];
     const { code, output } = await contract(args, join(dir, "drift"));
     expect(output).toContain("every check held");
     expect(code).toBe(0);

@@ -18,6 +18,7 @@ Runs the ConverseIQ contract suites against URL: every answer is checked against
 
   --base-url URL        the API's base URL (…/public/v1; or set CONVERSEIQ_BASE_URL)
   --api-key KEY         its API key (or set CONVERSEIQ_API_KEY, which keeps it out of the process list)
+  --admin-token TOKEN   a mock's admin token, when it runs with --admin-token (or set MOCK_ADMIN_TOKEN)
   --allow-writes        also send POST, PUT and DELETE to a non-local target (off: those tests are
                         skipped; local targets always allow them)
   --junit FILE          also write a JUnit XML report (one test case per check)
@@ -42,7 +43,7 @@ Or replay your tests' traffic to the mock against URL (converseiq-contract --rep
   converseiq-contract --replay FILE --base-url URL --api-key KEY [--allow-writes]
 
 Exit code: 0 every check held (or --help, --version), 1 a check failed, 2 the run could not be made (bad usage, target
-unreachable, not this API, key refused).`;
+unreachable, not this API, key refused, a mock's admin token missing).`;
 
 /** A command line that makes no run: its message is printed with the usage, exit 2. */
 export class UsageError extends Error {
@@ -76,6 +77,8 @@ export function parseContractArgs(
   if (!/^https?:$/.test(new URL(baseUrl).protocol))
     throw new UsageError(`${baseUrlSource} must be an http or https URL: ${baseUrl}`);
   const apiKey = values["api-key"] ?? (env.CONVERSEIQ_API_KEY?.trim() || undefined);
+  // The variable the mock itself reads its token from: one name for both commands.
+  const adminToken = values["admin-token"] ?? (env.MOCK_ADMIN_TOKEN?.trim() || undefined);
   if (!apiKey) throw new UsageError("--api-key is required (or CONVERSEIQ_API_KEY)");
   const mode = values.mode;
   if (mode !== undefined && mode !== "strict" && mode !== "tolerant")
@@ -101,6 +104,7 @@ export function parseContractArgs(
       modelRuns: count("--model-runs", values["model-runs"]),
       seed: count("--seed", values.seed),
       suites: suites as SuiteName[] | undefined,
+      adminToken,
     },
   };
 }
@@ -109,6 +113,7 @@ function parse(args: string[]) {
   return readCommandLine(args, {
     "base-url": { type: "string" },
     "api-key": { type: "string" },
+    "admin-token": { type: "string" },
     "allow-writes": { type: "boolean" },
     junit: { type: "string" },
     json: { type: "string" },

@@ -17,7 +17,8 @@ import type { oas31 } from "openapi3-ts";
 import { publicSpec } from "../../lib/spec.ts";
 import { listOperationsOf, parametersToFill } from "../support/lists.ts";
 
-export type PreflightProblem = "unreachable" | "not-this-api" | "key-refused";
+/** Why a run cannot be made; `admin-token`: the target is a mock whose admin API wants a token not given. */
+export type PreflightProblem = "unreachable" | "not-this-api" | "key-refused" | "admin-token";
 export type PreflightResult = { ok: true } | { ok: false; problem: PreflightProblem; message: string };
 
 /** How long the preflight waits for an answer: long enough for a slow staging server, short enough for CI. */

@@ -69,6 +69,8 @@ export interface ContractOptions {
   suites?: readonly SuiteName[] | undefined;
   /** Where the mock's admin API is (default: the base URL's origin for local targets). */
   adminUrl?: string | undefined;
+  /** The admin token of a mock started with `--admin-token` (its x-admin-token header). */
+  adminToken?: string | undefined;
   /** The target is Prism in front of a mock: tests that send invalid requests are skipped. */
   viaPrism?: boolean | undefined;
   /** More `CONTRACT_*` variables for the suites (ids a live API cannot list: `CONTRACT_CHANNEL_ID`, …). */
@@ -121,6 +123,7 @@ export function contractEnv(options: ContractOptions): Record<string, string> {
     CONTRACT_MODEL_RUNS: number("modelRuns", options.modelRuns),
     CONTRACT_FUZZ_SEED: number("seed", options.seed),
     CONTRACT_ADMIN_URL: options.adminUrl ?? "",
+    CONTRACT_ADMIN_TOKEN: options.adminToken ?? options.env?.CONTRACT_ADMIN_TOKEN ?? "",
     CONTRACT_VIA_PRISM: options.viaPrism ? "1" : "",
     // The runner prints the failures itself (report/), once each: the global setup's summary leaves them out.
     CONTRACT_SUMMARY: "brief",
@@ -173,7 +176,7 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
   let scope: RunScope = { ok: true, apiKey: settings.apiKey, workspace: undefined };
   if (settings.kind === "http") {
     try {
-      scope = await openRunScope(settings, env.CONTRACT_ADMIN_TOKEN || process.env.CONTRACT_ADMIN_TOKEN);
+      scope = await openRunScope(settings, env.CONTRACT_ADMIN_TOKEN || undefined);
     } catch (error) {
       throw new ContractSetupError((error as Error).message);
     }

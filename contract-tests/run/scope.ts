@@ -9,6 +9,7 @@
  *   (`ciq-contract-<run id>`) and is deleted after each test (`support/target.ts`); what could not be
  *   deleted is listed at the end (`support/leftovers.ts`).
  */
+import { ADMIN_TOKEN_HEADER } from "../../mock-server/admin/token.ts";
 import { DEFAULT_API_KEY } from "../../mock-server/mock-options.ts";
 import type { Settings } from "../support/settings.ts";
 import { type PreflightProblem, preflight } from "./preflight.ts";
@@ -31,16 +32,24 @@ function admin(adminUrl: string, token: string | undefined, fetchImpl: typeof fe
     });
 }
 
-/** Whether a mock's admin API answers at `adminUrl` (its health route, which every mock has). */
-export async function isMock(adminUrl: string, token?: string, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+/**
+ * What answers at `adminUrl`: a mock (its health route, which every mock has, answers), a mock that wants
+ * an admin token this run does not have (401 naming the `x-admin-token` header), or something else.
+ */
+export async function probeMock(
+  adminUrl: string,
+  token?: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<"mock" | "locked" | "other"> {
   try {
     const response = await admin(adminUrl, token, fetchImpl)("GET", "/health");
     const text = await response.text();
-    if (!response.ok) return false;
+    if (response.status === 401 && text.includes(ADMIN_TOKEN_HEADER)) return "locked";
+    if (!response.ok) return "other";
     const body = JSON.parse(text) as { status?: unknown };
-    return typeof body.status === "string";
+    return typeof body.status === "string" ? "mock" : "other";
   } catch {
-    return false;
+    return "other";
   }
 }
 
@@ -87,7 +96,17 @@ export async function openRunScope(
   fetchImpl: typeof fetch = fetch,
 ): Promise<RunScope> {
   const adminUrl = settings.adminUrl;
-  const mock = adminUrl !== undefined && (await isMock(adminUrl, adminToken, fetchImpl));
+  const found = adminUrl === undefined ? "other" : await probeMock(adminUrl, adminToken, fetchImpl);
+  // A mock run as any other target would be written to in its default data: stop and say what to give.
+  if (found === "locked")
+    return {
+      ok: false,
+      problem: "admin-token",
+      message: adminToken
+        ? `The mock at ${adminUrl} refused the admin token (GET /__admin/health answered 401): check --admin-token or MOCK_ADMIN_TOKEN.`
+        : `The mock at ${adminUrl} runs with --admin-token: give the same token with --admin-token or MOCK_ADMIN_TOKEN, so that the run works in a workspace of its own.`,
+    };
+  const mock = found === "mock" && adminUrl !== undefined;
   const apiKey = settings.apiKey ?? (mock ? DEFAULT_API_KEY : undefined);
   const checked = await preflight({ baseUrl: settings.baseUrl as string, apiKey, fetch: fetchImpl });
   if (!checked.ok) return checked;

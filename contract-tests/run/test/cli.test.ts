@@ -93,6 +93,16 @@ describe("converseiq-contract's command line", () => {
       },
     });
   });
+
+  it("takes a mock's admin token from --admin-token, else from MOCK_ADMIN_TOKEN, the variable the mock reads", () => {
+    const args = ["--base-url", "http://127.0.0.1:4010/public/v1", "--api-key", "k"];
+    const env = { MOCK_ADMIN_TOKEN: "from-env" };
+    expect(parseContractArgs(args, env)).toMatchObject({ options: { adminToken: "from-env" } });
+    expect(parseContractArgs([...args, "--admin-token", "flag"], env)).toMatchObject({
+      options: { adminToken: "flag" },
+    });
+    expect(contractEnv({ adminToken: "t" }).CONTRACT_ADMIN_TOKEN).toBe("t");
+  });
 });
 
 describe("runContract's settings", () => {

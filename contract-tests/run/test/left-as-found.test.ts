@@ -113,3 +113,47 @@ describe("the target left as it was found", { timeout: 300_000 }, () => {
     }
   });
 });
+
+describe("a mock started with an admin token", { timeout: 120_000 }, () => {
+  const TOKEN = "the-admin-token";
+  let mock: MockServer;
+  let origin: string;
+  let dir: string;
+  const state = async () => (await fetch(`${origin}/__admin/state`, { headers: { "x-admin-token": TOKEN } })).text();
+  beforeAll(async () => {
+    mock = await buildMockServer({ logger: false, adminToken: TOKEN });
+    origin = await mock.listen({ port: 0, host: "127.0.0.1" });
+    dir = mkdtempSync(join(tmpdir(), "contract-admin-token-"));
+  });
+  afterAll(async () => {
+    await mock?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const args = () => ["--base-url", `${origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "contacts"];
+
+  it("is not checked as any other target without the token: one line naming the flag, exit 2, nothing written", async () => {
+    const before = await state();
+    const { code, output } = await contract(args(), join(dir, "drift"));
+    expect(code).toBe(2);
+    expect(output.trim().split("\n")).toEqual([
+      `converseiq-contract: The mock at ${origin} runs with --admin-token: give the same token with --admin-token or MOCK_ADMIN_TOKEN, so that the run works in a workspace of its own.`,
+    ]);
+    expect(await state()).toBe(before);
+  });
+
+  it("is refused a wrong token in one line, exit 2", async () => {
+    const { code, output } = await contract([...args(), "--admin-token", "not-it"], join(dir, "drift"));
+    expect(code).toBe(2);
+    expect(output).toContain("refused the admin token");
+    expect(output).not.toContain("not-it");
+  });
+
+  it("is checked in a workspace of the run's own with --admin-token, and left as it was", async () => {
+    const before = await state();
+    const { code, output } = await contract([...args(), "--admin-token", TOKEN], join(dir, "drift"));
+    expect(output).toContain("every check held");
+    expect(code).toBe(0);
+    expect(await state()).toBe(before);
+    expect(mock.engine.workspaces.size).toBe(0);
+  });
+});

@@ -4,8 +4,8 @@
  * GitHub names them (its slugs), since that is where the README is read with its links working; npm's
  * page of the package shows the same README.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
 export interface MarkdownLink {
   /** The link as written: `docs/replicas.md#consistency`. */
@@ -107,4 +107,13 @@ export function brokenLinks(file: string, root: string): string[] {
       problems.push(`${name}: ${link.target}: ${shown} has no heading whose anchor is #${link.fragment}`);
   }
   return problems;
+}
+
+/** Every Markdown file under `root`, outside `node_modules`, as a path. */
+export function markdownFiles(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : markdownFiles(path);
+    return entry.name.endsWith(".md") ? [path] : [];
+  });
 }

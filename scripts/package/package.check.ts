@@ -21,7 +21,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAULTS, startFaultyServer } from "../../contract-tests/run/faults.ts";
 import { consumerLock } from "./consumer-lock.ts";
-import { brokenLinks, relativeLinks } from "./markdown-links.ts";
+import { brokenLinks, markdownFiles, relativeLinks } from "./markdown-links.ts";
 import { readmeBlocks } from "./readme-blocks.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -166,6 +166,14 @@ describe("installed in a fresh consumer project (offline, from npm's cache)", ()
     // A README with no relative link checks nothing: the README links its docs pages and the CI recipe.
     expect(relativeLinks(readFileSync(readme, "utf8")).length).toBeGreaterThan(5);
     expect(brokenLinks(readme, installed)).toEqual([]);
+  });
+
+  it("has no Markdown page whose relative links lead out of the installed package", () => {
+    const installed = join(consumer, "node_modules", manifest.name);
+    const pages = markdownFiles(installed);
+    // The README, the docs pages for users and the folder READMEs they link.
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.flatMap((page) => brokenLinks(page, installed))).toEqual([]);
   });
 
   it("has the CI recipe the README tells users to copy", () => {

@@ -171,6 +171,10 @@ export async function main(args: string[]): Promise<number> {
       `\nconverseiq-contract: ${result.ok ? "every check held" : "FAILED"} against ${parsed.options.baseUrl}` +
         ` (tests: ${passed} passed, ${failed} failed, ${skipped} skipped${result.errors ? `; ${result.errors} errors` : ""})`,
     );
+    // The fuzzing and the sequences draw their requests from the seed: the one flag that gives the same ones.
+    const seeded = (parsed.options.suites ?? SUITES).some((suite) => suite === "fuzz" || suite === "stateful");
+    if (!result.ok && seeded && result.seed !== undefined && parsed.options.seed === undefined)
+      console.log(`Seed ${result.seed}: add --seed ${result.seed} to send the same fuzzing and sequences again.`);
     if (result.junit) console.log(`JUnit report: ${result.junit}`);
     if (result.json) console.log(`JSON report: ${result.json}`);
     return result.exitCode;

@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LEFTOVERS_VARIABLE, type Leftover, readLeftovers } from "../support/leftovers.ts";
+import { drawSeed } from "../support/seed.ts";
 import { readSettings, type Settings } from "../support/settings.ts";
 import type { PreflightProblem } from "./preflight.ts";
 import { openRunScope, type RunScope } from "./scope.ts";
@@ -63,7 +64,7 @@ export interface ContractOptions {
   fuzzRuns?: number | undefined;
   /** Sequences of the model-based suite (its default: 30). */
   modelRuns?: number | undefined;
-  /** The seed of the fuzzing and the model-based sequences (default: random, printed; replays a run). */
+  /** The seed of the fuzzing and the model-based sequences (default: one drawn for the run, printed, in the result; replays a run). */
   seed?: number | undefined;
   /** Which suites (default: all of `SUITES`). */
   suites?: readonly SuiteName[] | undefined;
@@ -98,6 +99,8 @@ export interface ContractResult {
   json: string | undefined;
   /** Every check: its suite, operations, rule, status and why it did not run or what failed. */
   checks: CheckRecord[];
+  /** The seed the fuzzing and the model-based sequences ran under: give it as `seed` to replay them. */
+  seed: number | undefined;
 }
 
 /** Set up wrong: vitest missing, or options that make no run (a bad URL, an unknown suite). */
@@ -155,7 +158,9 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
     throw new ContractSetupError(
       `unknown suite ${unknown.join(", ") || "(none given)"}; the suites are ${SUITES.join(", ")}`,
     );
-  const env = contractEnv(options);
+  // One seed for every suite of the run, so that one `seed` replays it all.
+  const seed = options.seed ?? drawSeed();
+  const env = contractEnv({ ...options, seed });
   const settings = contractSettings(options);
   const { root, extension } = contractRoot();
   const files = suites.map((name) => join(root, "suites", `${name}.test.${extension}`));
@@ -255,6 +260,7 @@ export async function runContract(options: ContractOptions = {}): Promise<Contra
       leftovers,
       json,
       checks,
+      seed,
     };
   } finally {
     await vitest.close();
@@ -279,5 +285,6 @@ function couldNotRun(problem: { kind: PreflightProblem; message: string }): Cont
     checks: [],
     problem,
     leftovers: [],
+    seed: undefined,
   };
 }

@@ -14,6 +14,7 @@ import { listOperations, type Operation } from "../../lib/spec.ts";
 import { fuzzOperation } from "../fuzz/property.ts";
 import { hasInput } from "../fuzz/requests.ts";
 import { writes } from "../support/examples.ts";
+import { suiteSeed } from "../support/seed.ts";
 import { openTarget } from "../support/target.ts";
 import { contractTest, type Need } from "../support/tests.ts";
 
@@ -21,8 +22,8 @@ import { contractTest, type Need } from "../support/tests.ts";
 const target = await openTarget("fuzz", { seed: { contacts: 15, chats: 6 } });
 const test = contractTest(target);
 const runs = Number(process.env.CONTRACT_FUZZ_RUNS || 100);
-const seed = Number(process.env.CONTRACT_FUZZ_SEED || Math.floor(Math.random() * 2 ** 31));
-console.log(`fuzz: ${runs} runs per property, seed ${seed} (replay with CONTRACT_FUZZ_SEED=${seed})`);
+const { seed, shown } = suiteSeed();
+console.log(`fuzz: ${runs} runs per property, ${shown}`);
 
 const annotate = async (ctx: TestContext, done: Promise<{ rejected: number }>) => {
   const { rejected } = await done;

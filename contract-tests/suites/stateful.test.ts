@@ -3,14 +3,15 @@ import type { Real } from "../model/commands.ts";
 import type { Model } from "../model/model.ts";
 import { modelState, runSequences, targetState } from "../model/run.ts";
 import { ids } from "../support/data.ts";
+import { suiteSeed } from "../support/seed.ts";
 import { openTarget } from "../support/target.ts";
 import { contractTest, need } from "../support/tests.ts";
 
 const target = await openTarget("stateful");
 const test = contractTest(target);
 const runs = Number(process.env.CONTRACT_MODEL_RUNS || 30);
-const seed = Number(process.env.CONTRACT_FUZZ_SEED || Math.floor(Math.random() * 2 ** 31));
-console.log(`model-based: ${runs} sequences, seed ${seed} (replay with CONTRACT_FUZZ_SEED=${seed})`);
+const { seed, shown } = suiteSeed();
+console.log(`model-based: ${runs} sequences, ${shown}`);
 
 test(
   "random sequences of contact, chat and message operations agree with the reference model after every step",

@@ -188,4 +188,21 @@ describe("converseiq-contract against a mock", { timeout: 120_000 }, () => {
     expect(output).toContain("FAILED");
     expect(code).toBe(1);
   });
+
+  it("runs the fuzzing and the sequences under one seed, and a failed run says the --seed that replays it", async () => {
+    const args = ["--base-url", `${broken.origin}${API_BASE_PATH}`, "--api-key", KEY, "--suite", "fuzz"];
+    const run = [...args, "--suite", "stateful", "--fuzz-runs", "1", "--model-runs", "1"];
+    const first = await contract([...run, "--drift-report", join(dir, "seeded")]);
+    expect(first.code).toBe(1);
+    const seeds = [...first.output.matchAll(/^(?:fuzz|model-based): .*, seed (\d+)$/gm)].map((m) => m[1]);
+    expect(seeds).toHaveLength(2);
+    const [seed] = seeds;
+    expect(seeds).toEqual([seed, seed]);
+    expect(first.output).toContain(`Seed ${seed}: add --seed ${seed} to send the same fuzzing and sequences again.`);
+
+    const again = await contract([...run, "--seed", `${seed}`, "--drift-report", join(dir, "seeded")]);
+    expect(again.code).toBe(1);
+    expect(again.output).toContain(`fuzz: 1 runs per property, seed ${seed}\n`);
+    expect(again.output).not.toContain("add --seed");
+  }, 300_000);
 });

@@ -2,7 +2,7 @@
  * A replay's requests as the contract run's check records (report/checks.ts), so that `--junit`, `--json`
  * and `--reporter github` of the replay are the run's own reports (report/write.ts), not a second writer:
  * one check per replayed request, in the suite `replay`, named by the operation's method and path in the
- * spec and by the request as sent (`GET /contact/{contactId} › GET /contact/3f2a…`).
+ * spec and by the request as sent (`GET /contact/{contactId} › GET /contact/3f2a…`, or `GET /workspace`).
  */
 import { listOperations } from "../../lib/spec.ts";
 import type { ReplayedRequest } from "./replay.ts";
@@ -24,7 +24,8 @@ export function replayCheck(request: ReplayedRequest): CheckRecord {
   // An operation the spec does not have (the replay does not send it) is named by its path without the query.
   const operation = templates.get(request.operationId) ?? sent.split("?")[0] ?? sent;
   const record: CheckRecord = {
-    name: `${operation} › ${sent}`,
+    // Said once when the request is the spec's path itself (`GET /workspace`).
+    name: operation === sent ? sent : `${operation} › ${sent}`,
     suite: REPLAY_SUITE,
     operations: [request.operationId],
     rule: sent,

@@ -21,7 +21,7 @@ import { preflight } from "./preflight.ts";
 import { missingFields } from "./replay-fields.ts";
 import { type JournalFile, type JournalFileEntry, JournalFileError, readJournalFile } from "./replay-file.ts";
 import { IdMap } from "./replay-ids.ts";
-import { replayChecks, REPLAY_SUITE } from "./replay-report.ts";
+import { REPLAY_SUITE, replayChecks } from "./replay-report.ts";
 import type { CheckRecord } from "./report/checks.ts";
 import { REPORTERS, type ReporterName, writeReports } from "./report/write.ts";
 
@@ -112,7 +112,8 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
   };
 
   const reporter = options.reporter ?? "default";
-  if (!REPORTERS.includes(reporter)) return cannot(`unknown reporter ${reporter}; the reporters are ${REPORTERS.join(", ")}`);
+  if (!REPORTERS.includes(reporter))
+    return cannot(`unknown reporter ${reporter}; the reporters are ${REPORTERS.join(", ")}`);
 
   let journal: JournalFile;
   try {
@@ -160,7 +161,8 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const json = options.json === undefined ? undefined : resolve(options.json);
   const checks = replayChecks(requests).map((check) => redactCheck(check, redact));
-  writeReports(checks, { target: baseUrl, suites: [REPLAY_SUITE], ok, reporter, junit, json }, print);
+  const title = `Replay of ${source}`;
+  writeReports(checks, { target: baseUrl, suites: [REPLAY_SUITE], ok, reporter, junit, json, title }, print);
   print("");
   print(
     `converseiq-contract: ${ok ? "every replayed answer held" : "FAILED"} against ${baseUrl} (requests: ` +

@@ -23,6 +23,8 @@ export interface ReportOptions {
   reporter: ReporterName;
   junit: string | undefined;
   json: string | undefined;
+  /** What the checks are, in the job summary's heading (default "Contract checks"). */
+  title?: string | undefined;
 }
 
 function write(file: string, text: string): void {
@@ -44,7 +46,8 @@ export function writeReports(
   options: ReportOptions,
   print: (line: string) => void = console.log,
 ): void {
-  if (options.reporter === "github") reportToGithub(records, options.suites, options.target, process.env, print);
+  if (options.reporter === "github")
+    reportToGithub(records, options.suites, options.target, process.env, print, options.title);
   if (options.junit) write(options.junit, junitXml(records, options.suites));
   if (options.json)
     write(options.json, `${JSON.stringify(jsonReport(records, options.target, options.ok), null, 2)}\n`);

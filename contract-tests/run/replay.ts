@@ -161,8 +161,9 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
   const junit = options.junit === undefined ? undefined : resolve(options.junit);
   const json = options.json === undefined ? undefined : resolve(options.json);
   const checks = replayChecks(requests).map((check) => redactCheck(check, redact));
-  const title = `Replay of ${source}`;
-  writeReports(checks, { target: baseUrl, suites: [REPLAY_SUITE], ok, reporter, junit, json, title }, print);
+  const title = redact(`Replay of ${source}`);
+  const target = redact(baseUrl);
+  writeReports(checks, { target, suites: [REPLAY_SUITE], ok, reporter, junit, json, title }, print);
   print("");
   print(
     `converseiq-contract: ${ok ? "every replayed answer held" : "FAILED"} against ${baseUrl} (requests: ` +

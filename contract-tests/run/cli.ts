@@ -40,7 +40,7 @@ workspace of its own and removes it at the end; against any other target what it
 ciq-contract-<run id> and deleted, and anything it could not delete is listed.
 
 Or replay your tests' traffic to the mock against URL (converseiq-contract --replay FILE --help):
-  converseiq-contract --replay FILE --base-url URL --api-key KEY [--allow-writes]
+  converseiq-contract --replay FILE --base-url URL --api-key KEY [options]
 
 Exit code: 0 every check held (or --help, --version), 1 a check failed, 2 the run could not be made (bad usage, target
 unreachable, not this API, key refused, a mock's admin token missing).`;

@@ -12,6 +12,7 @@
  * it was found. Exit codes as the contract run's: 0 every check held, 1 one failed, 2 it could not check
  * (a bad file, the preflight).
  */
+import { resolve } from "node:path";
 import { createRedactor } from "../../client/redact.ts";
 import { createOperationMatcher } from "../../lib/match-operation.ts";
 import { createResponseValidator, type Mode, type Problem } from "../../lib/response-validator.ts";
@@ -20,6 +21,9 @@ import { preflight } from "./preflight.ts";
 import { missingFields } from "./replay-fields.ts";
 import { type JournalFile, type JournalFileEntry, JournalFileError, readJournalFile } from "./replay-file.ts";
 import { IdMap } from "./replay-ids.ts";
+import { REPLAY_SUITE, replayChecks } from "./replay-report.ts";
+import type { CheckRecord } from "./report/checks.ts";
+import { REPORTERS, type ReporterName, writeReports } from "./report/write.ts";
 
 export { type JournalFile, type JournalFileEntry, JournalFileError } from "./replay-file.ts";
 
@@ -38,6 +42,12 @@ export interface ReplayOptions {
   fetch?: typeof fetch | undefined;
   /** Told each line of the report as it is made, but the problem of a replay that could not be made (default: none; `lines` holds them all). */
   print?: ((line: string) => void) | undefined;
+  /** A JUnit XML file of the replay, for CI: one test case per request (none when it could not be made). */
+  junit?: string | undefined;
+  /** A JSON file of the replay, for tools: every request as a check, the distinct failures with counts. */
+  json?: string | undefined;
+  /** `github`: also GitHub Actions annotations (told to `print`) and a job summary (`$GITHUB_STEP_SUMMARY`). */
+  reporter?: ReporterName | undefined;
 }
 
 /** One defect, as many requests showed it. */
@@ -76,6 +86,10 @@ export interface ReplayResult {
   problem?: string;
   /** The report, line by line, as the command prints it. */
   lines: string[];
+  /** The JUnit file written, absolute, when `junit` was given and the replay was made. */
+  junit?: string;
+  /** The JSON file written, absolute, when `json` was given and the replay was made. */
+  json?: string;
 }
 
 const operations = listOperations();
@@ -96,6 +110,10 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
     lines.push(redact(`converseiq-contract: ${problem}`));
     return { ok: false, exitCode: 2, requests: [], failures: [], leftOnTarget: [], problem: redact(problem), lines };
   };
+
+  const reporter = options.reporter ?? "default";
+  if (!REPORTERS.includes(reporter))
+    return cannot(`unknown reporter ${reporter}; the reporters are ${REPORTERS.join(", ")}`);
 
   let journal: JournalFile;
   try {
@@ -140,12 +158,35 @@ export async function replayJournal(options: ReplayOptions): Promise<ReplayResul
   }
   const count = (outcome: ReplayedRequest["outcome"]) => requests.filter((r) => r.outcome === outcome).length;
   const ok = failures.length === 0;
+  const junit = options.junit === undefined ? undefined : resolve(options.junit);
+  const json = options.json === undefined ? undefined : resolve(options.json);
+  const checks = replayChecks(requests).map((check) => redactCheck(check, redact));
+  const title = redact(`Replay of ${source}`);
+  const target = redact(baseUrl);
+  writeReports(checks, { target, suites: [REPLAY_SUITE], ok, reporter, junit, json, title }, print);
   print("");
   print(
     `converseiq-contract: ${ok ? "every replayed answer held" : "FAILED"} against ${baseUrl} (requests: ` +
       `${count("passed")} passed, ${count("failed")} failed, ${count("not checked")} not checked, ${count("not sent")} not sent)`,
   );
-  return { ok, exitCode: ok ? 0 : 1, requests, failures, leftOnTarget, lines };
+  return {
+    ok,
+    exitCode: ok ? 0 : 1,
+    requests,
+    failures,
+    leftOnTarget,
+    lines,
+    ...(junit === undefined ? {} : { junit }),
+    ...(json === undefined ? {} : { json }),
+  };
+}
+
+/** A check as the files have it: without the key, as every printed line (a path or a reason could hold it). */
+function redactCheck(check: CheckRecord, redact: (text: string) => string): CheckRecord {
+  const out: CheckRecord = { ...check, name: redact(check.name), rule: redact(check.rule) };
+  if (check.error !== undefined) out.error = redact(check.error);
+  if (check.reason !== undefined) out.reason = redact(check.reason);
+  return out;
 }
 
 function requestLine(request: ReplayedRequest): string {

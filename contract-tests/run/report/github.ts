@@ -33,12 +33,18 @@ const SHOWN_CHECKS = 6;
 const cut = (text: string, most = 400) => (text.length > most ? `${text.slice(0, most)}…` : text);
 const md = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function markdownSummary(records: readonly CheckRecord[], suites: readonly string[], target: string): string {
+/** `title`: what the checks are (the replay's are its requests). */
+export function markdownSummary(
+  records: readonly CheckRecord[],
+  suites: readonly string[],
+  target: string,
+  title = "Contract checks",
+): string {
   const counts = countChecks(records);
   const { rows, cells } = summaryTable(records, suites);
   const symbol = { pass: "✅", FAIL: "❌ FAIL", "–": "–" } as const;
   const lines = [
-    `### Contract checks against ${md(target)}`,
+    `### ${md(title)} against ${md(target)}`,
     "",
     `${counts.passed} pass, ${counts.failed} fail, ${counts.notRun} not run`,
     "",
@@ -74,8 +80,9 @@ export function reportToGithub(
   target: string,
   env: NodeJS.ProcessEnv = process.env,
   print: (line: string) => void = console.log,
+  title?: string,
 ): void {
   for (const line of githubAnnotations(records)) print(line);
   const file = env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, markdownSummary(records, suites, target));
+  if (file) appendFileSync(file, markdownSummary(records, suites, target, title));
 }

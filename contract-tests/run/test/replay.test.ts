@@ -1,70 +1,28 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../../../client/index.ts";
 import type { JournalFile } from "../../../mock-server/engine/journal-file.ts";
-import { type RunningMock, startMock } from "../../../mock-server/start-mock.ts";
-import { DEFAULT_SEED } from "../../../mock-server/store/seed.ts";
-import { createMockFetch } from "../../../mock-server/transports/fetch.ts";
-import { type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
+import type { RunningMock } from "../../../mock-server/start-mock.ts";
+import type { EditingProxy } from "../editing-proxy.ts";
 import { replayJournal } from "../replay.ts";
 import { checkJournalFile, JournalFileError } from "../replay-file.ts";
 import { contract } from "./contract-command.ts";
 import { deadPort } from "./dead-port.ts";
-
-/** The target's data is not the mock's the journal was recorded on: another seed, so other ids. */
-const TARGET_SEED = { seed: 7, contacts: 5, chats: 3 };
-
-/** A consumer's test run against the mock in process: reads, a create, an update and a delete, and a `Prefer` 404. */
-async function recordJournal(): Promise<JournalFile> {
-  const mock = createMockFetch({ seed: { ...DEFAULT_SEED, contacts: 5, chats: 3 } });
-  const client = createClient({ apiKey: mock.apiKey, fetch: mock.fetch });
-  await client.GET("/workspace");
-  const list = await client.GET("/contact", { params: { query: { limit: 3 } } });
-  const first = list.data?.data[0]?.guid as string;
-  await client.GET("/contact/{contactId}", { params: { path: { contactId: first } } });
-  const made = await client.POST("/contact", { body: { name: "Replay", email: "replay@example.com" } });
-  const contactId = made.data?.guid as string;
-  await client.PUT("/contact/{contactId}", { params: { path: { contactId } }, body: { company: "Acme" } });
-  await client.GET("/contact/{contactId}", { params: { path: { contactId } } });
-  await client.GET("/contact/{contactId}", {
-    params: { path: { contactId: first } },
-    headers: { prefer: "code=404" },
-  });
-  await client.POST("/contact", { body: { name: "Kept", email: "kept@example.com" } });
-  await client.DELETE("/contact/{contactId}", { params: { path: { contactId } } });
-  const journal = mock.journal();
-  await mock.close();
-  return journal;
-}
-
-/** Drops `company` from every contact (an object with `guid` and `zip_code`). */
-function dropCompany(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropCompany);
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) out[key] = dropCompany(child);
-  if ("guid" in out && "zip_code" in out) delete out.company;
-  return out;
-}
+import { type ReplayTargets, startReplayTargets } from "./replay-setup.ts";
 
 describe("replaying a consumer's journal", () => {
+  let targets: ReplayTargets;
   let journal: JournalFile;
   let mock: RunningMock;
   let proxy: EditingProxy;
   let folder: string;
 
   beforeAll(async () => {
-    journal = await recordJournal();
-    mock = await startMock({ seed: TARGET_SEED });
-    proxy = await startEditingProxy(mock.origin, dropCompany);
-    folder = mkdtempSync(join(tmpdir(), "replay-"));
+    targets = await startReplayTargets();
+    ({ journal, mock, proxy, folder } = targets);
   });
   afterAll(async () => {
-    await new Promise((resolve) => proxy?.server.close(resolve));
-    await mock?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await targets?.close();
   });
 
   it("records the public requests with their bodies, marks the Prefer answer simulated, and holds no key", () => {
@@ -117,8 +75,7 @@ describe("replaying a consumer's journal", () => {
   });
 
   it("prints one line per request and one per defect, through the command", async () => {
-    const file = join(folder, "journal.json");
-    writeFileSync(file, JSON.stringify(journal));
+    const file = targets.journalFile;
     const run = await contract(["--replay", file, "--base-url", `${proxy.origin}/public/v1`, "--api-key", mock.apiKey]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("✓ GET /workspace  getWorkspace  200 (mock 200)");

@@ -12,6 +12,10 @@ import { replayCheck } from "../replay-report.ts";
 import type { JsonReport } from "../report/json.ts";
 import { contract } from "./contract-command.ts";
 import { deadPort } from "./dead-port.ts";
+
+/** The flags that ask the replay for every report: JUnit, JSON and GitHub's annotations and summary. */
+const allReports = (junit: string, json: string) => ["--junit", junit, "--json", json, "--reporter", "github"];
+
 import { type ReplayTargets, startReplayTargets } from "./replay-setup.ts";
 
 const request = (outcome: ReplayedRequest["outcome"], reasons: string[]): ReplayedRequest => ({
@@ -96,12 +100,7 @@ describe("the replay's reports", () => {
         `${targets.proxy.origin}/public/v1`,
         "--api-key",
         targets.mock.apiKey,
-        "--junit",
-        junit,
-        "--json",
-        json,
-        "--reporter",
-        "github",
+        ...allReports(junit, json),
       ],
       { GITHUB_STEP_SUMMARY: summary },
     );
@@ -163,12 +162,7 @@ describe("the replay's reports", () => {
       targets.journalFile,
       "--base-url",
       `http://127.0.0.1:${await deadPort()}/public/v1`,
-      "--junit",
-      junit,
-      "--json",
-      json,
-      "--reporter",
-      "github",
+      ...allReports(junit, json),
     ]);
     expect(run.code).toBe(2);
     expect(existsSync(junit)).toBe(false);

@@ -12,11 +12,10 @@ import { replayCheck } from "../replay-report.ts";
 import type { JsonReport } from "../report/json.ts";
 import { contract } from "./contract-command.ts";
 import { deadPort } from "./dead-port.ts";
+import { type ReplayTargets, startReplayTargets } from "./replay-setup.ts";
 
 /** The flags that ask the replay for every report: JUnit, JSON and GitHub's annotations and summary. */
 const allReports = (junit: string, json: string) => ["--junit", junit, "--json", json, "--reporter", "github"];
-
-import { type ReplayTargets, startReplayTargets } from "./replay-setup.ts";
 
 const request = (outcome: ReplayedRequest["outcome"], reasons: string[]): ReplayedRequest => ({
   operationId: "getContact",

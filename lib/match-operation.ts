@@ -98,18 +98,16 @@ export function createOperationMatcher<Op extends OperationLike>(
     entry.operations.push(op);
   }
   const compiled = [...byPath.values()];
-
-  const matching = (path: string) =>
-    compiled
-      .filter((entry) => entry.pattern.test(path))
-      // A stable sort: equally literal paths keep the spec's order.
-      .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  // The most literal first, once: a request then takes the first template that matches, with no sorting
+  // or copying per request (the mock matches every request). A stable sort: equally literal paths keep
+  // the spec's order.
+  const byRank = [...compiled].sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
 
   return {
     paths: compiled.map((entry) => entry.template),
-    candidates: (path) => matching(path).map((entry) => entry.template),
+    candidates: (path) => byRank.filter((entry) => entry.pattern.test(path)).map((entry) => entry.template),
     match(method, path) {
-      const [entry] = matching(path);
+      const entry = byRank.find((candidate) => candidate.pattern.test(path));
       if (!entry) return { operation: undefined, path: undefined, allowed: [], params: {} };
       const found = entry.pattern.exec(path) ?? [];
       const params: Record<string, string> = {};

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAULTS, startFaultyServer } from "../../contract-tests/run/faults.ts";
+import { TEST_SEED } from "../test-seed.ts";
 import { consumerLock } from "./consumer-lock.ts";
 import { brokenLinks, markdownFiles, relativeLinks } from "./markdown-links.ts";
 import { readmeBlocks } from "./readme-blocks.ts";
@@ -508,7 +509,14 @@ async function stopGroup(child: ChildProcess): Promise<void> {
 
 describe("npx converseiq-contract from the consumer's node_modules", () => {
   it("passes against a startMock URL", async () => {
-    const { code, output } = await contractAgainst("sound", ["--fuzz-runs", "5", "--model-runs", "3"]);
+    const { code, output } = await contractAgainst("sound", [
+      "--fuzz-runs",
+      "5",
+      "--model-runs",
+      "3",
+      "--seed",
+      String(TEST_SEED),
+    ]);
     expect(code, output).toBe(0);
   });
 

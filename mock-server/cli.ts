@@ -50,6 +50,9 @@ async function start(config: CliConfig): Promise<MockServer> {
     if (error instanceof RedisUnreachableError) fail(1, error.message);
     throw error;
   }
+  // Before it listens: whoever starts it may stop it as soon as it says where it listens, and a signal with
+  // no handler yet would kill it outright, with nothing written.
+  stopOnSignals(app, config);
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
@@ -138,7 +141,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     process.stdout.write(request.version ? `${packageVersion()}\n` : usage());
     return;
   }
-  stopOnSignals(await start(request.config), request.config);
+  await start(request.config);
 }
 
 main(process.argv.slice(2), process.env).catch((error: unknown) => {

@@ -180,7 +180,6 @@ export async function runProxy(
     if (code === "EADDRINUSE") fail(1, `port ${options.port} is in use: pick another with --port.`);
     throw error;
   }
-  process.stdout.write(`ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${proxy.upstream.base}\n`);
   let stopping = false;
   const stop = async () => {
     if (stopping) process.exit(1);
@@ -199,6 +198,9 @@ export async function runProxy(
       fail(1, `failed to close cleanly: ${(error as Error).message}`);
     }
   };
+  // Before the line that says where it listens: whoever started it may stop it as soon as it reads that
+  // line, and a signal with no handler yet would kill it outright, the recording unwritten.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  process.stdout.write(`ConverseIQ validating proxy: ${proxy.origin}${PUBLIC_PREFIX} -> ${proxy.upstream.base}\n`);
 }

@@ -117,6 +117,10 @@ async function main(argv: string[]): Promise<void> {
     tolerant: values.tolerant,
     status,
   });
+  // Before the line that says where it listens: a signal sent on reading it must find the handler.
+  const stop = () => void listener.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   process.stdout.write(
     [
       `Listening for webhooks on ${listener.url} (any path); each is checked against the spec.`,
@@ -126,9 +130,6 @@ async function main(argv: string[]): Promise<void> {
       "",
     ].join("\n"),
   );
-  const stop = () => void listener.close().then(() => process.exit(0));
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,7 +8,7 @@
  */
 import { CommandLineError, packageVersion, readCommandLine } from "../../lib/command-line.ts";
 import { formatLeftovers } from "../support/leftovers.ts";
-import { escapeData, escapeProperty } from "./report/github.ts";
+import { couldNotRunAnnotation } from "./report/github.ts";
 import { REPORTERS, type ReporterName } from "./report/write.ts";
 import { type ContractOptions, ContractSetupError, runContract, SUITES, type SuiteName } from "./runner.ts";
 
@@ -159,10 +159,7 @@ export async function main(args: string[]): Promise<number> {
     if (result.problem) {
       console.error(`converseiq-contract: ${result.problem.message}`);
       // In GitHub Actions the reason the run could not be made is an annotation too, not only a log line.
-      if (parsed.options.reporter === "github")
-        console.log(
-          `::error title=${escapeProperty("converseiq-contract could not run")}::${escapeData(result.problem.message)}`,
-        );
+      if (parsed.options.reporter === "github") console.log(couldNotRunAnnotation(result.problem.message));
       return result.exitCode;
     }
     if (result.leftovers.length > 0) console.log(`\n${formatLeftovers(result.leftovers)}`);

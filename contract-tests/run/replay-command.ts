@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { replayJournal } from "./replay.ts";
-import { escapeData, escapeProperty } from "./report/github.ts";
+import { couldNotRunAnnotation } from "./report/github.ts";
 import { REPORTERS, type ReporterName } from "./report/write.ts";
 
 export const REPLAY_USAGE = `Usage: converseiq-contract --replay FILE --base-url URL --api-key KEY [options]
@@ -75,10 +75,7 @@ export async function replayCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (result.problem !== undefined) {
     console.error(`converseiq-contract: ${result.problem}`);
     // As the contract run: in GitHub Actions the reason is an annotation too, not only a log line.
-    if (reporter === "github")
-      console.log(
-        `::error title=${escapeProperty("converseiq-contract could not run")}::${escapeData(result.problem)}`,
-      );
+    if (reporter === "github") console.log(couldNotRunAnnotation(result.problem));
     return result.exitCode;
   }
   if (result.junit) console.log(`JUnit report: ${result.junit}`);

@@ -12,6 +12,10 @@ export const escapeData = (text: string) => text.replace(/%/g, "%25").replace(/\
 /** A command's property value: also `:` and `,` (as @actions/core's escapeProperty). */
 export const escapeProperty = (text: string) => escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
+/** The annotation of a run that could not be made (the preflight's line), so that it shows in the job, not only in its log. */
+export const couldNotRunAnnotation = (message: string) =>
+  `::error title=${escapeProperty("converseiq-contract could not run")}::${escapeData(message)}`;
+
 export function githubAnnotations(records: readonly CheckRecord[]): string[] {
   return distinctFailures(records).map((failure) => {
     const title = `${failure.operation}: ${failure.rule}`.slice(0, 200);

@@ -124,4 +124,11 @@ describe("the preflight", { timeout: 60_000 }, () => {
       expect(output).not.toContain("Contract summary");
     },
   );
+
+  it("makes that line a GitHub annotation too with --reporter github", async () => {
+    const { code, stdout, stderr } = await contract(["--base-url", dead, "--api-key", KEY, "--reporter", "github"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^converseiq-contract: Cannot reach /);
+    expect(stdout).toMatch(/^::error title=converseiq-contract could not run::Cannot reach /m);
+  });
 });

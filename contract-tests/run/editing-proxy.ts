@@ -9,25 +9,31 @@ import type { AddressInfo } from "node:net";
 
 export const ADDED_PROPERTY = "loyalty_tier";
 
-/** Adds the property to every object that looks like a contact (has `guid` and `zip_code`). */
-export function addDrift(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(addDrift);
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) out[key] = addDrift(child);
-  if ("guid" in out && "zip_code" in out) out[ADDED_PROPERTY] = "gold";
-  return out;
+/**
+ * An edit that changes, in a copy of a JSON body, every object that looks like a contact (has `guid` and
+ * `zip_code`), wherever it is: one contact, a page of them, a chat's nested ones.
+ */
+export function editContacts(change: (contact: Record<string, unknown>) => void): (value: unknown) => unknown {
+  const edit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(edit);
+    if (typeof value !== "object" || value === null) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = edit(child);
+    if ("guid" in out && "zip_code" in out) change(out);
+    return out;
+  };
+  return edit;
 }
 
+/** Adds the property to every contact: drift the spec does not know. */
+export const addDrift = editContacts((contact) => {
+  contact[ADDED_PROPERTY] = "gold";
+});
+
 /** Makes every contact's email a number: a response that breaks the spec. */
-export function breakContacts(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(breakContacts);
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) out[key] = breakContacts(child);
-  if ("guid" in out && "zip_code" in out) out.email = 42;
-  return out;
-}
+export const breakContacts = editContacts((contact) => {
+  contact.email = 42;
+});
 
 type Edit = (body: unknown) => unknown;
 

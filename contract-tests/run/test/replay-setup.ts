@@ -11,7 +11,7 @@ import type { JournalFile } from "../../../mock-server/engine/journal-file.ts";
 import { type RunningMock, startMock } from "../../../mock-server/start-mock.ts";
 import { DEFAULT_SEED } from "../../../mock-server/store/seed.ts";
 import { createMockFetch } from "../../../mock-server/transports/fetch.ts";
-import { type EditingProxy, startEditingProxy } from "../editing-proxy.ts";
+import { type EditingProxy, editContacts, startEditingProxy } from "../editing-proxy.ts";
 
 /** The target's data is not the mock's the journal was recorded on: another seed, so other ids. */
 const TARGET_SEED = { seed: 7, contacts: 5, chats: 3 };
@@ -39,15 +39,10 @@ export async function recordJournal(): Promise<JournalFile> {
   return journal;
 }
 
-/** Drops `company` from every contact (an object with `guid` and `zip_code`). */
-export function dropCompany(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropCompany);
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) out[key] = dropCompany(child);
-  if ("guid" in out && "zip_code" in out) delete out.company;
-  return out;
-}
+/** Drops `company` from every contact. */
+export const dropCompany = editContacts((contact) => {
+  delete contact.company;
+});
 
 export interface ReplayTargets {
   journal: JournalFile;

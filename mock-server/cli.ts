@@ -35,7 +35,8 @@ async function start(config: CliConfig): Promise<MockServer> {
   // Loaded only now, so that --help and a bad flag answer without loading the server.
   const { buildMockServer } = await import("./app.ts");
   const { StateFileError } = await import("./state-file.ts");
-  const { RedisUnreachableError } = await import("./replication/replica.ts");
+  // From outage.ts, not replica.ts: only a mock started with --redis loads the Redis client.
+  const { RedisUnreachableError } = await import("./replication/outage.ts");
   let app: MockServer;
   try {
     app = await buildMockServer({
